@@ -1,0 +1,582 @@
+/**
+ * SEGMENT ARRIVES — RFC 9293 §3.10.7, in the RFC's own order.
+ *
+ * Read §3.10.7 beside this file: CLOSED (§3.10.7.1), LISTEN (§3.10.7.2),
+ * SYN-SENT (§3.10.7.3), and the synchronized states (§3.10.7.4) in eight
+ * steps: sequence number, RST, security, SYN, ACK, URG, text, FIN. Where
+ * RFC 9293 + RFC 5961 (what Linux does) and RFC 793 (what most textbooks
+ * teach) differ, the connection's profile chooses, and the event says which
+ * rule applied. Where Linux does something the RFC leaves open, the comment
+ * names the Linux function.
+ */
+import { ep, record, rfc9293, signal, transition, type Context } from './context';
+import type { EventParams } from './events';
+import { ackSegment, answer, pushQueued, sendAck, sendNew, slicePayload, type Outgoing } from './output';
+import { ACK, FIN, RST, SYN, URG, flagsLabel, has, segEnd, segLen, type Segment, type Side } from './segment';
+import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
+import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
+import { armTimer, cancelTimer, unreadOctets, type Endpoint, type Tcb } from './tcb';
+import { restartRetransmission, startTimeWait } from './timers';
+
+const NO_DATA = { length: 0, payload: null, push: false, urgent: false };
+
+function segmentParams(seg: Segment): EventParams {
+  return { flags: flagsLabel(seg.flags), seq: seg.seq, ack: seg.ack, length: seg.length, with_ack: has(seg, ACK) };
+}
+
+function rst(seq: number): Outgoing {
+  return { seq, ack: 0, flags: RST, length: 0, payload: null, urgent_pointer: 0 };
+}
+
+export function segmentArrives(ctx: Context, side: Side, seg: Segment): void {
+  record(ctx, side, 'receive', 'SEGMENT_ARRIVED', rfc9293('3.10.7'), segmentParams(seg), { segment: seg.id });
+  switch (ep(ctx, side).state) {
+    case 'CLOSED':
+      return closed(ctx, side, seg);
+    case 'LISTEN':
+      return listen(ctx, side, seg);
+    case 'SYN_SENT':
+      return synSent(ctx, side, seg);
+    default:
+      return synchronized(ctx, side, seg);
+  }
+}
+
+/** §3.10.7.1 CLOSED: "An incoming segment not containing a RST causes a RST to be sent in response." */
+function closed(ctx: Context, side: Side, seg: Segment): void {
+  const params = segmentParams(seg);
+  if (has(seg, RST)) {
+    record(ctx, side, 'receive', 'CLOSED_RST_DISCARDED', rfc9293('3.10.7.1'), params, { segment: seg.id });
+    return;
+  }
+  if (!has(seg, ACK)) {
+    // "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>": what a client sees as "connection refused".
+    const ack = segEnd(seg);
+    record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST_ACK', rfc9293('3.10.7.1'), { ...params, rst_ack: ack }, { segment: seg.id });
+    answer(ctx, side, { seq: 0, ack, flags: RST | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'CLOSED_ANSWERS_RST_ACK');
+    return;
+  }
+  // "<SEQ=SEG.ACK><CTL=RST>"
+  record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST', rfc9293('3.10.7.1'), params, { segment: seg.id });
+  answer(ctx, side, rst(seg.ack), 'CLOSED_ANSWERS_RST');
+}
+
+/** §3.10.7.2 LISTEN. */
+function listen(ctx: Context, side: Side, seg: Segment): void {
+  const params = segmentParams(seg);
+  // First, check for a RST: "An incoming RST segment could not be valid ... should be ignored."
+  if (has(seg, RST)) {
+    record(ctx, side, 'receive', 'LISTEN_RST_IGNORED', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    return;
+  }
+  // Second, check for an ACK: "Any acknowledgment is bad if it arrives on a connection still in the LISTEN state."
+  if (has(seg, ACK)) {
+    record(ctx, side, 'receive', 'LISTEN_ACK_ANSWERED_RST', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    answer(ctx, side, rst(seg.ack), 'LISTEN_ACK_ANSWERED_RST');
+    return;
+  }
+  if (!has(seg, SYN)) {
+    record(ctx, side, 'receive', 'LISTEN_SEGMENT_DROPPED', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    return;
+  }
+  // Linux (tcp_rcv_state_process) drops a SYN that also carries FIN.
+  if (has(seg, FIN)) {
+    record(ctx, side, 'receive', 'LISTEN_SYN_FIN_DROPPED', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    return;
+  }
+  // Third, check for a SYN: "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be selected and a SYN segment sent".
+  const iss = chooseIss(ctx, side);
+  const tcb = newTcb(ctx, side, iss);
+  acceptPeerSyn(ctx, side, tcb, seg);
+  ep(ctx, side).opened = 'passive';
+  transition(
+    ctx,
+    side,
+    'SYN_RECEIVED',
+    'LISTEN_SYN_TO_SYN_RECEIVED',
+    rfc9293('3.10.7.2'),
+    // Linux without TCP Fast Open acknowledges only the SYN of a SYN carrying data.
+    { ...params, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, iss, data_ignored: seg.length },
+    seg.id,
+  );
+  sendNew(ctx, side, SYN | ACK, NO_DATA, true, 'LISTEN_SYN_TO_SYN_RECEIVED');
+}
+
+/** §3.10.7.3 SYN-SENT. */
+function synSent(ctx: Context, side: Side, seg: Segment): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb!;
+  const params = segmentParams(seg);
+  // First, check the ACK bit: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set ...)".
+  if (has(seg, ACK) && (seqLe(seg.ack, tcb.iss) || seqGt(seg.ack, tcb.snd_nxt))) {
+    const detail = { ...params, iss: tcb.iss, snd_nxt: tcb.snd_nxt };
+    if (has(seg, RST)) {
+      record(ctx, side, 'receive', 'SYN_SENT_BAD_ACK_RST_DROPPED', rfc9293('3.10.7.3'), detail, { segment: seg.id });
+      return;
+    }
+    record(ctx, side, 'receive', 'SYN_SENT_BAD_ACK_ANSWERED_RST', rfc9293('3.10.7.3'), detail, { segment: seg.id });
+    answer(ctx, side, rst(seg.ack), 'SYN_SENT_BAD_ACK_ANSWERED_RST');
+    return;
+  }
+  // Second, check the RST bit: only an RST that acknowledges our SYN is believed (RFC 5961 §3.2 keeps this).
+  if (has(seg, RST)) {
+    if (has(seg, ACK)) {
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'CLOSED', 'SYN_SENT_RST_TO_CLOSED', rfc9293('3.10.7.3'), params, seg.id);
+      signal(ctx, side, 'SIGNAL_CONNECTION_REFUSED');
+    } else {
+      record(ctx, side, 'receive', 'SYN_SENT_RST_WITHOUT_ACK_DROPPED', rfc9293('3.10.7.3'), params, { segment: seg.id });
+    }
+    return;
+  }
+  // Fourth, check the SYN bit (the third, security, is not simulated).
+  if (!has(seg, SYN)) {
+    record(ctx, side, 'receive', 'SYN_SENT_SEGMENT_DROPPED', rfc9293('3.10.7.3'), params, { segment: seg.id });
+    return;
+  }
+  acceptPeerSyn(ctx, side, tcb, seg);
+  if (has(seg, ACK)) acknowledge(ctx, e, tcb, seg.ack);
+  if (seqGt(tcb.snd_una, tcb.iss)) {
+    // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED, form an ACK segment".
+    transition(
+      ctx,
+      side,
+      'ESTABLISHED',
+      'SYN_SENT_SYN_ACK_TO_ESTABLISHED',
+      rfc9293('3.10.7.3'),
+      { ...params, iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt },
+      seg.id,
+    );
+    answer(ctx, side, ackSegment(tcb), 'SYN_SENT_SYN_ACK_TO_ESTABLISHED');
+    pushQueued(ctx, side, true);
+    return;
+  }
+  // "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>": simultaneous open.
+  e.opened = 'active';
+  const synEntry = tcb.retransmission_queue[0];
+  if (synEntry) synEntry.flags |= ACK;
+  transition(
+    ctx,
+    side,
+    'SYN_RECEIVED',
+    'SYN_SENT_SYN_TO_SYN_RECEIVED',
+    rfc9293('3.10.7.3'),
+    { ...params, iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt },
+    seg.id,
+  );
+  answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_SENT_SYN_TO_SYN_RECEIVED');
+}
+
+/**
+ * Take in an acceptable acknowledgment: SND.UNA ← SEG.ACK, drop what it covers
+ * from the retransmission queue, and restart or stop the retransmission timer
+ * (RFC 9293 §3.10.7.4 fifth; RFC 6298 §5.2–5.3).
+ */
+function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
+  const acked = seqDiff(ack, tcb.snd_una);
+  tcb.snd_una = ack;
+  tcb.retransmission_queue = tcb.retransmission_queue.filter((s) => seqGt(seqAdd(s.seq, segLen(s)), ack));
+  const head = tcb.retransmission_queue[0];
+  if (head && seqLt(head.seq, ack)) {
+    // Partly acknowledged: keep only the unacknowledged tail for retransmission.
+    const cut = seqDiff(ack, head.seq);
+    const flags = head.flags & ~SYN;
+    const dataCut = cut - (head.flags & SYN ? 1 : 0);
+    head.payload = head.payload === null ? null : slicePayload(head.payload, dataCut, head.length);
+    head.length -= dataCut;
+    head.flags = flags;
+    head.seq = ack;
+  }
+  tcb.rto_ms = ctx.conn.config.rto_ms;
+  tcb.retries = 0;
+  if (tcb.retransmission_queue.length === 0) {
+    cancelTimer(e, 'retransmission');
+    cancelTimer(e, 'user_timeout');
+  } else {
+    restartRetransmission(ctx, e);
+    // The user timeout measures time without progress, so an acknowledgment starts it again.
+    const userTimeout = ctx.conn.config.user_timeout_ms;
+    if (userTimeout !== null) armTimer(e, 'user_timeout', ctx.conn.clock_ms + userTimeout);
+  }
+  return acked;
+}
+
+/** Our FIN has been sent and everything up to it acknowledged. */
+function ourFinAcked(e: Endpoint, tcb: Tcb): boolean {
+  return (
+    (e.state === 'FIN_WAIT_1' || e.state === 'CLOSING' || e.state === 'LAST_ACK') &&
+    !tcb.fin_queued &&
+    tcb.send_queue.length === 0 &&
+    tcb.snd_una === tcb.snd_nxt
+  );
+}
+
+/**
+ * §3.10.7.4, first step, the four cases of segment length and receive window.
+ * "If the RCV.WND is zero, no segments will be acceptable, but special
+ * allowance should be made to accept valid ACKs, URGs, and RSTs": a segment
+ * at exactly RCV.NXT passes, and its text is trimmed away later.
+ */
+export function isAcceptable(tcb: Tcb, seg: { seq: number; flags: number; length: number }): boolean {
+  const len = segLen(seg);
+  const lo = tcb.rcv_nxt;
+  const hi = seqAdd(tcb.rcv_nxt, tcb.rcv_wnd);
+  if (tcb.rcv_wnd === 0) return seg.seq === lo;
+  if (len === 0) return seqInWindow(seg.seq, lo, hi);
+  return seqInWindow(seg.seq, lo, hi) || seqInWindow(seqAdd(seg.seq, len - 1), lo, hi);
+}
+
+/** The part of an acceptable segment that begins at RCV.NXT and does not exceed the window (§3.10.7.4). */
+interface Trimmed {
+  seq: number;
+  flags: number;
+  length: number;
+  payload: string | null;
+}
+
+function trimToWindow(tcb: Tcb, seg: Segment): Trimmed {
+  let { seq, flags, length, payload } = seg;
+  if (seqLt(seq, tcb.rcv_nxt)) {
+    let cut = seqDiff(tcb.rcv_nxt, seq);
+    if (flags & SYN) {
+      flags &= ~SYN;
+      cut -= 1;
+    }
+    const dataCut = Math.min(cut, length);
+    payload = payload === null ? null : slicePayload(payload, dataCut, length);
+    length -= dataCut;
+    seq = tcb.rcv_nxt;
+  }
+  const over = seqDiff(seqAdd(seq, length), seqAdd(tcb.rcv_nxt, tcb.rcv_wnd));
+  if (length > 0 && over > 0) {
+    // Text beyond the window is cut, and a FIN behind it with it.
+    const keep = Math.max(0, length - over);
+    payload = payload === null ? null : slicePayload(payload, 0, keep);
+    length = keep;
+    flags &= ~FIN;
+  }
+  return { seq, flags, length, payload };
+}
+
+/** §3.10.7.4: SYN-RECEIVED and the synchronized states. */
+function synchronized(ctx: Context, side: Side, seg: Segment): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb!;
+  const profile = ctx.conn.config.profile;
+  const params = segmentParams(seg);
+  const at = { segment: seg.id };
+
+  // Linux (tcp_check_req): a retransmission of the SYN that opened a passive SYN-RECEIVED gets the SYN,ACK again.
+  if (e.state === 'SYN_RECEIVED' && e.opened === 'passive' && (seg.flags & (SYN | ACK | RST)) === SYN && seg.seq === tcb.irs) {
+    record(ctx, side, 'receive', 'SYN_RECEIVED_SYN_RETRANSMITTED', rfc9293('3.8.1'), { ...params, iss: tcb.iss, rcv_nxt: tcb.rcv_nxt }, at);
+    answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_RECEIVED_SYN_RETRANSMITTED', true);
+    return;
+  }
+  // Simultaneous open (§3.5, Figure 8): the peer's SYN,ACK repeats the SYN we already took in and acknowledges ours.
+  // Linux (tcp_validate_incoming) lets exactly this SYN pass; the RFC's step order would ACK and drop it.
+  if (
+    e.state === 'SYN_RECEIVED' &&
+    e.opened === 'active' &&
+    (seg.flags & (SYN | ACK | RST)) === (SYN | ACK) &&
+    seqAdd(seg.seq, 1) === tcb.rcv_nxt &&
+    seg.ack === tcb.snd_nxt
+  ) {
+    acknowledge(ctx, e, tcb, seg.ack);
+    updateWindow(tcb, seg, true);
+    transition(ctx, side, 'ESTABLISHED', 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', rfc9293('3.5'), { ...params, rcv_nxt: tcb.rcv_nxt }, seg.id);
+    sendAck(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED');
+    pushQueued(ctx, side, true);
+    return;
+  }
+
+  // First, check the sequence number.
+  if (!isAcceptable(tcb, seg)) {
+    const detail = { ...params, rcv_nxt: tcb.rcv_nxt, rcv_wnd: tcb.rcv_wnd, end: segEnd(seg) };
+    if (has(seg, RST)) {
+      // RFC 5961 §3.2 (1): "If the RST bit is set and the sequence number is outside the current receive window, silently drop".
+      record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_RST_DROPPED', rfc9293('3.10.7.4'), detail, at);
+      return;
+    }
+    if (e.state === 'TIME_WAIT' && has(seg, ACK)) {
+      // "The only thing that can arrive in this state is a retransmission of the remote FIN.
+      // Acknowledge it, and restart the 2 MSL timeout." (Linux: tcp_timewait_state_process.)
+      startTimeWait(ctx, e);
+      record(ctx, side, 'receive', has(seg, FIN) ? 'TIME_WAIT_FIN_ACKED_AGAIN' : 'TIME_WAIT_SEGMENT_ACKED_AGAIN', rfc9293('3.10.7.4'), {
+        ...detail,
+        two_msl_ms: 2 * ctx.conn.config.msl_ms,
+      }, at);
+      sendAck(ctx, side, 'TIME_WAIT_FIN_ACKED_AGAIN');
+      return;
+    }
+    record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_ACKED', rfc9293('3.10.7.4'), detail, at);
+    sendAck(ctx, side, 'SEQ_UNACCEPTABLE_ACKED');
+    return;
+  }
+  const text = trimToWindow(tcb, seg);
+
+  // Second, check the RST bit.
+  if (has(seg, RST)) {
+    if (profile === 'rfc9293' && seg.seq !== tcb.rcv_nxt) {
+      // RFC 5961 §3.2 (3): in the window but not exactly RCV.NXT: a challenge ACK, and drop.
+      record(ctx, side, 'receive', 'RST_CHALLENGE_ACK', 'RFC 5961 §3.2', { ...params, rcv_nxt: tcb.rcv_nxt }, at);
+      sendAck(ctx, side, 'RST_CHALLENGE_ACK');
+      return;
+    }
+    resetByPeer(ctx, side, seg, profile === 'rfc9293' ? 'exact' : 'in_window');
+    return;
+  }
+
+  // Third, check security: not simulated (no IP security compartments here).
+
+  // Fourth, check the SYN bit.
+  if (text.flags & SYN) {
+    if (e.state === 'SYN_RECEIVED' && e.opened === 'passive') {
+      // "If the connection was initiated with a passive OPEN, then return this connection to the LISTEN state and return."
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_TO_LISTEN', rfc9293('3.10.7.4'), params, seg.id);
+      return;
+    }
+    if (profile === 'rfc9293') {
+      // RFC 5961 §4.2: "irrespective of the exact sequence number, TCP endpoints MUST send a 'challenge ACK'".
+      record(ctx, side, 'receive', 'SYN_CHALLENGE_ACK', 'RFC 5961 §4.2', { ...params, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }, at);
+      sendAck(ctx, side, 'SYN_CHALLENGE_ACK');
+      return;
+    }
+    // RFC 793: "If the SYN is in the window it is an error, send a reset ... enter the CLOSED state".
+    const reset = rst(tcb.snd_nxt);
+    deleteTcb(ctx, side);
+    transition(ctx, side, 'CLOSED', 'SYN_IN_WINDOW_RESET', 'RFC 793 §3.9', { ...params, rst_seq: reset.seq }, seg.id);
+    answer(ctx, side, reset, 'SYN_IN_WINDOW_RESET');
+    signal(ctx, side, 'SIGNAL_CONNECTION_RESET');
+    return;
+  }
+
+  // Fifth, check the ACK field.
+  if (!has(seg, ACK)) {
+    record(ctx, side, 'receive', 'ACK_BIT_OFF_DROPPED', rfc9293('3.10.7.4'), params, at);
+    return;
+  }
+  const finNow = (text.flags & FIN) !== 0 && text.seq === tcb.rcv_nxt;
+  if (e.state === 'SYN_RECEIVED') {
+    if (!(seqLt(tcb.snd_una, seg.ack) && seqLe(seg.ack, tcb.snd_nxt))) {
+      // "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
+      record(ctx, side, 'receive', 'SYN_RECEIVED_BAD_ACK_RST', rfc9293('3.10.7.4'), { ...params, snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt }, at);
+      answer(ctx, side, rst(seg.ack), 'SYN_RECEIVED_BAD_ACK_RST');
+      return;
+    }
+    acknowledge(ctx, e, tcb, seg.ack);
+    updateWindow(tcb, seg, true);
+    transition(ctx, side, 'ESTABLISHED', 'SYN_RECEIVED_ACK_TO_ESTABLISHED', rfc9293('3.10.7.4'), { ...params, iss: tcb.iss }, seg.id);
+    if (tcb.fin_queued) {
+      // A CLOSE issued in SYN-RECEIVED with data queued waits for ESTABLISHED (§3.10.4).
+      transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_DEFERRED_TO_FIN_WAIT_1', rfc9293('3.10.4'), {}, seg.id);
+    }
+  } else {
+    if (profile === 'rfc9293' && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {
+      // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a possible blind injection: challenge ACK, drop.
+      record(ctx, side, 'receive', 'ACK_TOO_OLD_CHALLENGE_ACK', 'RFC 5961 §5.2', { ...params, snd_una: tcb.snd_una, max_snd_wnd: tcb.max_snd_wnd }, at);
+      sendAck(ctx, side, 'ACK_TOO_OLD_CHALLENGE_ACK');
+      return;
+    }
+    if (seqGt(seg.ack, tcb.snd_nxt)) {
+      // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the segment, and return."
+      record(ctx, side, 'receive', 'ACK_OF_UNSENT_DATA', rfc9293('3.10.7.4'), { ...params, snd_nxt: tcb.snd_nxt }, at);
+      sendAck(ctx, side, 'ACK_OF_UNSENT_DATA');
+      return;
+    }
+    if (seqLt(tcb.snd_una, seg.ack)) {
+      const before = tcb.snd_una;
+      const acked = acknowledge(ctx, e, tcb, seg.ack);
+      record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', rfc9293('3.10.7.4'), { ...params, acked, snd_una_before: before, snd_una: tcb.snd_una }, at);
+    } else if (segLen(seg) === 0 && seg.ack === tcb.snd_una) {
+      record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', rfc9293('3.10.7.4'), { ...params, snd_una: tcb.snd_una }, at);
+    }
+    if (seqLe(tcb.snd_una, seg.ack)) updateWindow(tcb, seg, false);
+  }
+
+  switch (e.state) {
+    case 'FIN_WAIT_1':
+      // "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" — unless this very segment
+      // carries the peer's FIN, in which case step eight goes straight to TIME-WAIT.
+      if (ourFinAcked(e, tcb) && !finNow) {
+        transition(ctx, side, 'FIN_WAIT_2', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2', rfc9293('3.10.7.4'), { ...params, snd_nxt: tcb.snd_nxt }, seg.id);
+      }
+      break;
+    case 'CLOSING':
+      // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
+      if (ourFinAcked(e, tcb)) {
+        transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', rfc9293('3.10.7.4'), { ...params, two_msl_ms: 2 * ctx.conn.config.msl_ms }, seg.id);
+        startTimeWait(ctx, e);
+      }
+      return;
+    case 'LAST_ACK':
+      // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return."
+      if (ourFinAcked(e, tcb)) {
+        deleteTcb(ctx, side);
+        transition(ctx, side, 'CLOSED', 'LAST_ACK_ACK_TO_CLOSED', rfc9293('3.10.7.4'), params, seg.id);
+      }
+      return;
+    default:
+      break;
+  }
+
+  // Sixth, check the URG bit.
+  if (seg.flags & URG && (e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2')) {
+    const up = seqAdd(seg.seq, seg.urgent_pointer);
+    if (seqGt(up, tcb.rcv_up)) tcb.rcv_up = up;
+    record(ctx, side, 'receive', 'URGENT_DATA_SIGNALLED', rfc9293('3.10.7.4'), { ...params, rcv_up: tcb.rcv_up }, at);
+  }
+
+  // Seventh, process the segment text; eighth, check the FIN bit.
+  let ackNeeded = false;
+  if (text.length > 0 || text.flags & FIN) {
+    if (text.seq !== tcb.rcv_nxt) {
+      // "Segments with higher beginning sequence numbers may be held for later processing" — with a duplicate ACK.
+      if (receivesText(e)) {
+        tcb.out_of_order.push({ seq: text.seq, flags: text.flags, length: text.length, payload: text.payload, urgent_pointer: 0 });
+        record(ctx, side, 'receive', 'OUT_OF_ORDER_HELD', rfc9293('3.10.7.4'), { ...params, rcv_nxt: tcb.rcv_nxt }, at);
+        ackNeeded = true;
+      }
+    } else {
+      ackNeeded = takeInOrder(ctx, side, text, seg.id);
+      // Held segments that now begin at (or before) RCV.NXT are processed in turn.
+      for (let held = nextHeld(tcb); held && ep(ctx, side).tcb === tcb; held = nextHeld(tcb)) {
+        const piece = trimHeld(tcb, held);
+        if (piece.length > 0 || piece.flags & FIN) takeInOrder(ctx, side, piece, seg.id);
+      }
+    }
+  }
+  if (ackNeeded && ep(ctx, side).tcb) sendAck(ctx, side, 'DATA_RECEIVED');
+  pushQueued(ctx, side, true);
+}
+
+/** ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 take in text; the states after a FIN "should not" see any (§3.10.7.4 seventh). */
+function receivesText(e: Endpoint): boolean {
+  return e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2';
+}
+
+/** Steps seven and eight for a piece that begins exactly at RCV.NXT. Returns whether an ACK is due. */
+function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number): boolean {
+  const e = ep(ctx, side);
+  const tcb = e.tcb!;
+  let ackNeeded = false;
+  if (piece.length > 0) {
+    if (receivesText(e)) {
+      // "Once the TCP endpoint takes responsibility for the data, it advances RCV.NXT over the data accepted,
+      // and adjusts RCV.WND as appropriate to the current buffer availability."
+      tcb.receive_queue.push({ length: piece.length, payload: piece.payload, push: false, urgent: false });
+      tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, piece.length);
+      tcb.rcv_wnd = Math.max(0, e.config.window - unreadOctets(tcb));
+      record(ctx, side, 'receive', 'DATA_RECEIVED', rfc9293('3.10.7.4'), {
+        seq: piece.seq,
+        end: seqAdd(piece.seq, piece.length),
+        length: piece.length,
+        rcv_nxt: tcb.rcv_nxt,
+        rcv_wnd: tcb.rcv_wnd,
+      }, { segment: segmentId });
+      ackNeeded = true;
+    } else {
+      record(ctx, side, 'receive', 'TEXT_AFTER_FIN_IGNORED', rfc9293('3.10.7.4'), { length: piece.length }, { segment: segmentId });
+    }
+  }
+  if (piece.flags & FIN) {
+    finArrives(ctx, side, segmentId);
+    ackNeeded = true;
+  }
+  return ackNeeded;
+}
+
+/**
+ * Eighth, check the FIN bit: "signal the user 'connection closing' ...,
+ * advance RCV.NXT over the FIN, and send an acknowledgment for the FIN."
+ */
+function finArrives(ctx: Context, side: Side, segmentId: number): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb!;
+  tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, 1);
+  const params = { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt, two_msl_ms: 2 * ctx.conn.config.msl_ms };
+  const rfc = rfc9293('3.10.7.4');
+  switch (e.state) {
+    case 'SYN_RECEIVED':
+    case 'ESTABLISHED':
+      transition(ctx, side, 'CLOSE_WAIT', 'FIN_TO_CLOSE_WAIT', rfc, params, segmentId);
+      break;
+    case 'FIN_WAIT_1':
+      // "If our FIN has been ACKed (perhaps in this segment), then enter TIME-WAIT ...; otherwise, enter the CLOSING state."
+      if (ourFinAcked(e, tcb)) {
+        transition(ctx, side, 'TIME_WAIT', 'FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT', rfc, params, segmentId);
+        startTimeWait(ctx, e);
+      } else {
+        transition(ctx, side, 'CLOSING', 'FIN_WAIT_1_FIN_TO_CLOSING', rfc, params, segmentId);
+      }
+      break;
+    case 'FIN_WAIT_2':
+      transition(ctx, side, 'TIME_WAIT', 'FIN_WAIT_2_FIN_TO_TIME_WAIT', rfc, params, segmentId);
+      startTimeWait(ctx, e);
+      break;
+    case 'TIME_WAIT':
+      transition(ctx, side, 'TIME_WAIT', 'TIME_WAIT_FIN_ACKED_AGAIN', rfc, params, segmentId);
+      startTimeWait(ctx, e);
+      break;
+    default:
+      // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
+      transition(ctx, side, e.state, 'FIN_REPEATED', rfc, params, segmentId);
+      break;
+  }
+  signal(ctx, side, 'SIGNAL_CONNECTION_CLOSING');
+}
+
+function updateWindow(tcb: Tcb, seg: Segment, force: boolean): void {
+  // "If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND ..."
+  if (force || seqLt(tcb.snd_wl1, seg.seq) || (tcb.snd_wl1 === seg.seq && seqLe(tcb.snd_wl2, seg.ack))) {
+    // RFC 7323 §2.3: the window field of a segment without SYN is shifted by the peer's scale.
+    const scaled = has(seg, SYN) ? seg.window : seg.window * 2 ** tcb.snd_wscale;
+    tcb.snd_wnd = scaled;
+    tcb.snd_wl1 = seg.seq;
+    tcb.snd_wl2 = seg.ack;
+    tcb.max_snd_wnd = Math.max(tcb.max_snd_wnd, scaled);
+  }
+}
+
+function nextHeld(tcb: Tcb): Trimmed | null {
+  const i = tcb.out_of_order.findIndex((h) => seqLe(h.seq, tcb.rcv_nxt));
+  if (i < 0) return null;
+  const [held] = tcb.out_of_order.splice(i, 1);
+  return held!;
+}
+
+function trimHeld(tcb: Tcb, held: Trimmed): Trimmed {
+  const cut = seqDiff(tcb.rcv_nxt, held.seq);
+  if (cut <= 0) return held;
+  const dataCut = Math.min(cut, held.length);
+  const finGone = cut > held.length;
+  return {
+    seq: tcb.rcv_nxt,
+    flags: finGone ? held.flags & ~FIN : held.flags,
+    length: held.length - dataCut,
+    payload: held.payload === null ? null : slicePayload(held.payload, dataCut, held.length),
+  };
+}
+
+/** §3.10.7.4, second step: what an accepted RST does in each state. */
+function resetByPeer(ctx: Context, side: Side, seg: Segment, rule: 'exact' | 'in_window'): void {
+  const e = ep(ctx, side);
+  const params = { ...segmentParams(seg), rule, rcv_nxt: e.tcb!.rcv_nxt };
+  const rfc = rule === 'exact' ? 'RFC 5961 §3.2' : 'RFC 793 §3.9';
+  if (e.state === 'SYN_RECEIVED') {
+    const passive = e.opened === 'passive';
+    deleteTcb(ctx, side);
+    if (passive) {
+      // "If this connection was initiated with a passive OPEN ..., then return this connection to LISTEN state".
+      transition(ctx, side, 'LISTEN', 'RST_SYN_RECEIVED_TO_LISTEN', rfc, params, seg.id);
+    } else {
+      transition(ctx, side, 'CLOSED', 'RST_SYN_RECEIVED_TO_CLOSED', rfc, params, seg.id);
+      signal(ctx, side, 'SIGNAL_CONNECTION_REFUSED');
+    }
+    return;
+  }
+  const abortsUser = e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2' || e.state === 'CLOSE_WAIT';
+  deleteTcb(ctx, side);
+  transition(ctx, side, 'CLOSED', abortsUser ? 'RST_RESETS_CONNECTION' : 'RST_CLOSES_CONNECTION', rfc, params, seg.id);
+  if (abortsUser) signal(ctx, side, 'SIGNAL_CONNECTION_RESET');
+}

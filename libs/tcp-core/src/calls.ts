@@ -1,0 +1,277 @@
+/**
+ * User calls — RFC 9293 §3.10.1 to §3.10.6: OPEN, SEND, RECEIVE, CLOSE,
+ * ABORT, STATUS, for every state. A call the RFC refuses is a normal result
+ * carrying the RFC's error text, never an exception.
+ */
+import type { EventCode } from './codes';
+import { ep, record, rfc9293, transition, type Context } from './context';
+import { buildSegment, pushQueued, sendAck, sendNew, transmit } from './output';
+import { ACK, RST, SYN, type Side } from './segment';
+import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
+import { queuedOctets, unreadOctets, windowField, type Tcb } from './tcb';
+
+export const CALLS = ['listen', 'connect', 'send', 'receive', 'close', 'abort', 'status'] as const;
+export type CallName = (typeof CALLS)[number];
+
+/** The RFC's error responses to a call (§3.10), as stable codes. */
+export type CallError = 'CONNECTION_DOES_NOT_EXIST' | 'CONNECTION_ALREADY_EXISTS' | 'CONNECTION_CLOSING';
+
+export const CALL_ERROR_TEXT: Record<CallError, string> = {
+  CONNECTION_DOES_NOT_EXIST: 'error: connection does not exist',
+  CONNECTION_ALREADY_EXISTS: 'error: connection already exists',
+  CONNECTION_CLOSING: 'error: connection closing',
+};
+
+export interface SendData {
+  /** Octets to send; with `payload`, must equal its decoded length. */
+  length: number;
+  /** The octets themselves, base64; null simulates `length` octets of unspecified content. */
+  payload: string | null;
+  /** PSH on the last segment of this SEND, as Linux sets it for every write (default true). */
+  push: boolean;
+  /** Mark the data urgent (URG, RFC 9293 §3.8.5). */
+  urgent: boolean;
+}
+
+export interface Received {
+  length: number;
+  payload: string | null;
+}
+
+export interface Status {
+  state: string;
+  snd_una: number | null;
+  snd_nxt: number | null;
+  rcv_nxt: number | null;
+  snd_wnd: number | null;
+  rcv_wnd: number | null;
+  queued_to_send: number;
+  waiting_to_be_read: number;
+}
+
+export type CallResult =
+  | { ok: true; received?: Received; status?: Status }
+  | { ok: false; error: CallError };
+
+const OK: CallResult = { ok: true };
+
+function refuse(ctx: Context, side: Side, call: CallName, error: CallError, section: string): CallResult {
+  record(ctx, side, 'error', `CALL_REFUSED_${error}` as EventCode, rfc9293(section), { call, text: CALL_ERROR_TEXT[error] });
+  return { ok: false, error };
+}
+
+export function userCall(ctx: Context, side: Side, call: CallName, data: SendData | null): CallResult {
+  switch (call) {
+    case 'listen':
+      return open(ctx, side, 'passive');
+    case 'connect':
+      return open(ctx, side, 'active');
+    case 'send':
+      return send(ctx, side, data ?? { length: 0, payload: null, push: true, urgent: false });
+    case 'receive':
+      return receive(ctx, side);
+    case 'close':
+      return close(ctx, side);
+    case 'abort':
+      return abort(ctx, side, true);
+    case 'status':
+      return status(ctx, side);
+  }
+}
+
+/** The active OPEN's SYN: <SEQ=ISS><CTL=SYN>, SND.UNA = ISS, SND.NXT = ISS+1 (§3.10.1). */
+function sendSyn(ctx: Context, side: Side): Tcb {
+  const iss = chooseIss(ctx, side);
+  const tcb = newTcb(ctx, side, iss);
+  ep(ctx, side).opened = 'active';
+  return tcb;
+}
+
+/** OPEN (§3.10.1). */
+function open(ctx: Context, side: Side, mode: 'passive' | 'active'): CallResult {
+  const e = ep(ctx, side);
+  if (e.state !== 'CLOSED') return refuse(ctx, side, mode === 'passive' ? 'listen' : 'connect', 'CONNECTION_ALREADY_EXISTS', '3.10.1');
+  if (mode === 'passive') {
+    transition(ctx, side, 'LISTEN', 'OPEN_PASSIVE_TO_LISTEN', rfc9293('3.10.1'), { port: e.config.port });
+    return OK;
+  }
+  const tcb = sendSyn(ctx, side);
+  transition(ctx, side, 'SYN_SENT', 'OPEN_ACTIVE_TO_SYN_SENT', rfc9293('3.10.1'), { iss: tcb.iss });
+  sendNew(ctx, side, SYN, { length: 0, payload: null, push: false, urgent: false }, false, 'OPEN_ACTIVE_TO_SYN_SENT');
+  return OK;
+}
+
+/** SEND (§3.10.2). */
+function send(ctx: Context, side: Side, data: SendData): CallResult {
+  const e = ep(ctx, side);
+  const params = { length: data.length, push: data.push, urgent: data.urgent };
+  switch (e.state) {
+    case 'CLOSED':
+      return refuse(ctx, side, 'send', 'CONNECTION_DOES_NOT_EXIST', '3.10.2');
+    case 'LISTEN': {
+      // "If the remote socket is specified, then change the connection from passive to active, select an ISS."
+      const tcb = sendSyn(ctx, side);
+      tcb.send_queue.push({ ...data });
+      transition(ctx, side, 'SYN_SENT', 'SEND_LISTEN_TO_SYN_SENT', rfc9293('3.10.2'), { ...params, iss: tcb.iss });
+      sendNew(ctx, side, SYN, { length: 0, payload: null, push: false, urgent: false }, false, 'SEND_LISTEN_TO_SYN_SENT');
+      return OK;
+    }
+    case 'SYN_SENT':
+    case 'SYN_RECEIVED':
+      if (e.tcb!.fin_queued) return refuse(ctx, side, 'send', 'CONNECTION_CLOSING', '3.10.2');
+      // "Queue the data for transmission after entering ESTABLISHED state."
+      e.tcb!.send_queue.push({ ...data });
+      record(ctx, side, 'call', 'SEND_QUEUED_UNTIL_ESTABLISHED', rfc9293('3.10.2'), params);
+      return OK;
+    case 'ESTABLISHED':
+    case 'CLOSE_WAIT':
+      // "Segmentize the buffer and send it with a piggybacked acknowledgment (acknowledgment value = RCV.NXT)."
+      e.tcb!.send_queue.push({ ...data });
+      record(ctx, side, 'call', 'SEND_DATA', rfc9293('3.10.2'), params);
+      pushQueued(ctx, side, false);
+      return OK;
+    default:
+      // FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT: "Return 'error: connection closing'".
+      return refuse(ctx, side, 'send', 'CONNECTION_CLOSING', '3.10.2');
+  }
+}
+
+/** RECEIVE (§3.10.3): hand the user what has arrived in order. */
+function receive(ctx: Context, side: Side): CallResult {
+  const e = ep(ctx, side);
+  switch (e.state) {
+    case 'CLOSED':
+      return refuse(ctx, side, 'receive', 'CONNECTION_DOES_NOT_EXIST', '3.10.3');
+    case 'CLOSING':
+    case 'LAST_ACK':
+    case 'TIME_WAIT':
+      return refuse(ctx, side, 'receive', 'CONNECTION_CLOSING', '3.10.3');
+    default:
+      break;
+  }
+  const tcb = e.tcb;
+  const unread = tcb ? unreadOctets(tcb) : 0;
+  if (e.state === 'CLOSE_WAIT' && unread === 0) {
+    // "If no text is awaiting delivery, the RECEIVE will get an 'error: connection closing' response."
+    return refuse(ctx, side, 'receive', 'CONNECTION_CLOSING', '3.10.3');
+  }
+  if (!tcb || unread === 0) {
+    record(ctx, side, 'call', 'RECEIVE_NOTHING_YET', rfc9293('3.10.3'));
+    return { ok: true, received: { length: 0, payload: null } };
+  }
+  const chunks = tcb.receive_queue;
+  const payload = chunks.every((c) => c.payload !== null)
+    ? Buffer.concat(chunks.map((c) => Buffer.from(c.payload!, 'base64'))).toString('base64')
+    : null;
+  const windowBefore = windowField(tcb, false);
+  tcb.receive_queue = [];
+  tcb.rcv_wnd = e.config.window;
+  record(ctx, side, 'call', 'RECEIVE_DATA', rfc9293('3.10.3'), { length: unread, rcv_wnd: tcb.rcv_wnd });
+  // RFC 9293 §3.8.6.2.2: tell the peer when the window has opened by at least min(buffer/2, MSS).
+  const grown = (windowField(tcb, false) - windowBefore) * 2 ** tcb.rcv_wscale;
+  if (grown >= Math.min(e.config.window / 2, e.config.mss)) sendAck(ctx, side, 'WINDOW_UPDATE');
+  return { ok: true, received: { length: unread, payload } };
+}
+
+/** CLOSE (§3.10.4): "I have no more to send" — the other direction stays open (half-close). */
+function close(ctx: Context, side: Side): CallResult {
+  const e = ep(ctx, side);
+  const rfc = rfc9293('3.10.4');
+  switch (e.state) {
+    case 'CLOSED':
+      return refuse(ctx, side, 'close', 'CONNECTION_DOES_NOT_EXIST', '3.10.4');
+    case 'LISTEN':
+    case 'SYN_SENT':
+      // "Delete the TCB, enter CLOSED state, and return."
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'CLOSED', e.state === 'LISTEN' ? 'CLOSE_LISTEN_TO_CLOSED' : 'CLOSE_SYN_SENT_TO_CLOSED', rfc);
+      return OK;
+    case 'SYN_RECEIVED': {
+      const tcb = e.tcb!;
+      if (tcb.fin_queued) return refuse(ctx, side, 'close', 'CONNECTION_CLOSING', '3.10.4');
+      tcb.fin_queued = true;
+      if (tcb.send_queue.length > 0) {
+        // "otherwise, queue for processing after entering ESTABLISHED state."
+        record(ctx, side, 'call', 'CLOSE_DEFERRED_UNTIL_ESTABLISHED', rfc);
+        return OK;
+      }
+      // "If no SENDs have been issued and there is no pending data to send, then form a FIN segment and send it".
+      transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_TO_FIN_WAIT_1', rfc, { snd_nxt: tcb.snd_nxt });
+      pushQueued(ctx, side, false);
+      return OK;
+    }
+    case 'ESTABLISHED':
+    case 'CLOSE_WAIT': {
+      // ESTABLISHED: "form a FIN segment and send it. In any case, enter FIN-WAIT-1 state."
+      // CLOSE-WAIT: "send a FIN segment, enter LAST-ACK state" — the passive closer's turn.
+      const tcb = e.tcb!;
+      tcb.fin_queued = true;
+      const established = e.state === 'ESTABLISHED';
+      transition(ctx, side, established ? 'FIN_WAIT_1' : 'LAST_ACK', established ? 'CLOSE_TO_FIN_WAIT_1' : 'CLOSE_TO_LAST_ACK', rfc, {
+        snd_nxt: tcb.snd_nxt,
+        queued: queuedOctets(tcb),
+      });
+      pushQueued(ctx, side, false);
+      return OK;
+    }
+    default:
+      // FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT: "Respond with 'error: connection closing'".
+      return refuse(ctx, side, 'close', 'CONNECTION_CLOSING', '3.10.4');
+  }
+}
+
+/** ABORT (§3.10.5). `withAck` chooses Linux's RST,ACK or the RFC's bare RST; both are conforming. */
+export function abort(ctx: Context, side: Side, withAck: boolean): CallResult {
+  const e = ep(ctx, side);
+  const rfc = rfc9293('3.10.5');
+  switch (e.state) {
+    case 'CLOSED':
+      return refuse(ctx, side, 'abort', 'CONNECTION_DOES_NOT_EXIST', '3.10.5');
+    case 'LISTEN':
+    case 'SYN_SENT':
+    case 'CLOSING':
+    case 'LAST_ACK':
+    case 'TIME_WAIT':
+      // No RST: LISTEN and SYN-SENT have no synchronized peer; the closing states "respond with 'ok'".
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'CLOSED', 'ABORT_WITHOUT_RST', rfc);
+      return OK;
+    default: {
+      // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>". Linux (tcp_send_active_reset) also sets ACK with RCV.NXT.
+      const tcb = e.tcb!;
+      const reset = buildSegment(ctx, side, {
+        seq: tcb.snd_nxt,
+        ack: withAck ? tcb.rcv_nxt : 0,
+        flags: withAck ? RST | ACK : RST,
+        length: 0,
+        payload: null,
+        urgent_pointer: 0,
+      });
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'CLOSED', 'ABORT_SENDS_RST', rfc, { rst_seq: reset.seq, rst_ack: reset.ack });
+      transmit(ctx, reset);
+      return OK;
+    }
+  }
+}
+
+/** STATUS (§3.10.6). */
+function status(ctx: Context, side: Side): CallResult {
+  const e = ep(ctx, side);
+  if (e.state === 'CLOSED') return refuse(ctx, side, 'status', 'CONNECTION_DOES_NOT_EXIST', '3.10.6');
+  const tcb = e.tcb;
+  record(ctx, side, 'call', 'STATUS', rfc9293('3.10.6'));
+  return {
+    ok: true,
+    status: {
+      state: e.state,
+      snd_una: tcb?.snd_una ?? null,
+      snd_nxt: tcb?.snd_nxt ?? null,
+      rcv_nxt: tcb?.rcv_nxt ?? null,
+      snd_wnd: tcb?.snd_wnd ?? null,
+      rcv_wnd: tcb?.rcv_wnd ?? null,
+      queued_to_send: tcb ? queuedOctets(tcb) : 0,
+      waiting_to_be_read: tcb ? unreadOctets(tcb) : 0,
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { EventCode } from './codes';
+import { endpoint, type Connection } from './connection';
+import type { EventKind, EventParams, TcpEvent } from './events';
+import { nextUint32, nextUnit } from './prng';
+import { otherSide, type Segment, type Side } from './segment';
+import type { State } from './state';
+import type { Endpoint } from './tcb';
+
+/** What happens to the segments an input puts on the wire itself (its answers follow the network's policy). */
+export type NetworkAction = 'deliver' | 'drop' | 'hold';
+
+/**
+ * The working copy of one step. `step()` clones the connection into it,
+ * the rules mutate the copy and record what happened, and `step()` returns
+ * the copy with the record: the caller's connection is never touched.
+ */
+export interface Context {
+  conn: Connection;
+  events: TcpEvent[];
+  /** Segments put on the wire during this step, in order. */
+  segments: Segment[];
+  /** Ids of segments to deliver before the step ends. */
+  pending: number[];
+  /** Set while an input's own segments are sent; null once answers are being sent. */
+  directAction: NetworkAction | null;
+}
+
+export function createContext(conn: Connection, directAction: NetworkAction | null): Context {
+  return { conn, events: [], segments: [], pending: [], directAction };
+}
+
+export function ep(ctx: Context, side: Side): Endpoint {
+  return endpoint(ctx.conn, side);
+}
+
+export function peer(ctx: Context, side: Side): Endpoint {
+  return endpoint(ctx.conn, otherSide(side));
+}
+
+export interface EventDetail {
+  from?: State | null;
+  to?: State | null;
+  segment?: number | null;
+}
+
+export function record(
+  ctx: Context,
+  side: Side | null,
+  kind: EventKind,
+  code: EventCode,
+  rfc: string,
+  params: EventParams = {},
+  detail: EventDetail = {},
+): void {
+  const state = side === null ? null : ep(ctx, side).state;
+  ctx.events.push({
+    at_ms: ctx.conn.clock_ms,
+    endpoint: side,
+    kind,
+    from_state: detail.from === undefined ? state : detail.from,
+    to_state: detail.to === undefined ? state : detail.to,
+    segment_id: detail.segment ?? null,
+    code,
+    params,
+    rfc,
+  });
+}
+
+/**
+ * Move an endpoint to a new state and record the rule that did it. Every
+ * state change in the core goes through here, so the events show every
+ * transition (checked against the state diagram by a property test).
+ */
+export function transition(
+  ctx: Context,
+  side: Side,
+  to: State,
+  code: EventCode,
+  rfc: string,
+  params: EventParams = {},
+  segment: number | null = null,
+): void {
+  const e = ep(ctx, side);
+  const from = e.state;
+  e.state = to;
+  record(ctx, side, from === to ? 'receive' : 'transition', code, rfc, params, { from, to, segment });
+}
+
+export function drawUint32(ctx: Context): number {
+  const { value, state } = nextUint32(ctx.conn.rng);
+  ctx.conn.rng = state;
+  return value;
+}
+
+export function drawUnit(ctx: Context): number {
+  const { value, state } = nextUnit(ctx.conn.rng);
+  ctx.conn.rng = state;
+  return value;
+}
+
+/** RFC 9293 §3.5 cites the RFC for every rule; this keeps the spelling in one place. */
+export function rfc9293(section: string): string {
+  return `RFC 9293 §${section}`;
+}
+
+/** The RFC's "signal the user ...": an error-kind event the application would see (ECONNRESET and friends). */
+export function signal(ctx: Context, side: Side, code: EventCode): void {
+  record(ctx, side, 'error', code, rfc9293('3.10.7'));
+}

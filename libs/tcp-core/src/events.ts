@@ -1,0 +1,35 @@
+import type { Side } from './segment';
+import type { State } from './state';
+import type { EventCode } from './codes';
+
+export type EventKind =
+  | 'call'
+  | 'send'
+  | 'receive'
+  | 'drop'
+  | 'transition'
+  | 'timer'
+  | 'error'
+  | 'network'
+  | 'owe';
+
+export type EventParams = Record<string, number | string | boolean | null>;
+
+/**
+ * One thing that happened in a step, as data: the message shown to a reader
+ * is rendered from `code` and `params` (render/messages.ts), in English or
+ * Chinese, never stored.
+ */
+export interface TcpEvent {
+  at_ms: number;
+  /** The endpoint it happened at, or null for the network itself. */
+  endpoint: Side | null;
+  kind: EventKind;
+  from_state: State | null;
+  to_state: State | null;
+  segment_id: number | null;
+  code: EventCode;
+  params: EventParams;
+  /** The RFC section the rule comes from, e.g. "RFC 9293 §3.10.7.2". */
+  rfc: string;
+}

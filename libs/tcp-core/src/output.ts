@@ -1,0 +1,260 @@
+import type { EventCode } from './codes';
+import { ep, peer, record, rfc9293, type Context } from './context';
+import { ACK, FIN, PSH, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
+import { seqAdd } from './sequence';
+import type { State } from './state';
+import { armTimer, isArmed, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
+
+/**
+ * Putting segments on the wire (RFC 9293 §3.10: the "send <SEQ=..>" lines).
+ * A segment's window and options are filled from the sender's TCB here, so
+ * every rule only says which seq, ack and flags it sends.
+ */
+
+export interface Outgoing {
+  seq: number;
+  ack: number;
+  flags: number;
+  length: number;
+  payload: string | null;
+  urgent_pointer: number;
+}
+
+export interface WireOverrides {
+  window?: number;
+  options?: TcpOption[];
+}
+
+/** TSval: a 1 ms clock with a random offset per endpoint (RFC 7323 §5.4, as Linux since 4.13). */
+export function tsVal(ctx: Context, e: Endpoint): number {
+  return seqAdd(e.ts_offset, ctx.conn.clock_ms);
+}
+
+function options(ctx: Context, e: Endpoint, out: Outgoing): TcpOption[] {
+  const tcb = e.tcb;
+  if (out.flags & SYN) {
+    if (!tcb) return [];
+    // A SYN,ACK offers only what the SYN offered (RFC 7323 §1.3, RFC 2018 §2), which the TCB records.
+    const answering = (out.flags & ACK) !== 0;
+    const config = answering
+      ? {
+          ...e.config,
+          sack_permitted: tcb.sack_permitted,
+          wscale: tcb.rcv_wscale > 0 || tcb.snd_wscale > 0 ? e.config.wscale : null,
+        }
+      : e.config;
+    const useTs = answering ? tcb.ts_enabled : e.config.timestamps;
+    return synOptions(config, useTs ? { val: tsVal(ctx, e), ecr: answering ? tcb.ts_recent : 0 } : null);
+  }
+  if (tcb && tcb.ts_enabled) {
+    return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'ts', val: tsVal(ctx, e), ecr: tcb.ts_recent }];
+  }
+  return [];
+}
+
+/** Build a segment from `side` with the sender's addresses, window and options. */
+export function buildSegment(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = {}): Segment {
+  const e = ep(ctx, side);
+  const p = peer(ctx, side);
+  return {
+    id: 0,
+    from: side,
+    to: p.side,
+    src: { ip: e.config.ip, port: e.config.port },
+    dst: { ip: p.config.ip, port: p.config.port },
+    seq: out.seq,
+    ack: out.ack,
+    flags: out.flags,
+    window: overrides.window ?? (e.tcb ? windowField(e.tcb, (out.flags & SYN) !== 0) : 0),
+    urgent_pointer: out.urgent_pointer,
+    length: out.length,
+    payload: out.payload,
+    options: overrides.options ?? options(ctx, e, out),
+    sent_at_ms: ctx.conn.clock_ms,
+  };
+}
+
+/**
+ * Put a segment on the wire: give it an id, place it in flight, and decide
+ * its fate — the caller's choice for an input's own segments, otherwise the
+ * network's (deliver at once, or wait in flight while auto_deliver is off).
+ */
+export function transmit(ctx: Context, segment: Segment, retransmission = false): Segment {
+  const net = ctx.conn.network;
+  segment.id = net.next_segment_id++;
+  ctx.segments.push(segment);
+  record(
+    ctx,
+    segment.from,
+    'send',
+    retransmission ? 'SEGMENT_RETRANSMITTED' : 'SEGMENT_SENT',
+    retransmission ? rfc9293('3.8.1') : rfc9293('3.10'),
+    {
+      flags: flagsLabel(segment.flags),
+      seq: segment.seq,
+      ack: segment.ack,
+      length: segment.length,
+      window: segment.window,
+      with_ack: (segment.flags & ACK) !== 0,
+    },
+    { segment: segment.id },
+  );
+  const action = ctx.directAction ?? (net.auto_deliver ? 'deliver' : 'hold');
+  if (action === 'drop') {
+    record(ctx, null, 'drop', 'SEGMENT_DROPPED', rfc9293('3.8.1'), { flags: flagsLabel(segment.flags), seq: segment.seq }, {
+      segment: segment.id,
+    });
+    return segment;
+  }
+  net.in_flight.push(segment);
+  if (action === 'deliver') ctx.pending.push(segment.id);
+  else if (ctx.directAction === 'hold') {
+    record(ctx, null, 'network', 'SEGMENT_HELD', rfc9293('3.10.7'), { flags: flagsLabel(segment.flags), seq: segment.seq }, {
+      segment: segment.id,
+    });
+  }
+  return segment;
+}
+
+/**
+ * Start the retransmission timer for a segment that occupies sequence space,
+ * unless it runs (RFC 6298 §5.1), and the user timeout with it (RFC 9293 §3.8.3).
+ */
+export function armRetransmission(ctx: Context, e: Endpoint, flags: number, length: number): void {
+  if (segLen({ flags, length }) === 0 || !e.tcb) return;
+  if (!isArmed(e, 'retransmission')) armTimer(e, 'retransmission', ctx.conn.clock_ms + e.tcb.rto_ms);
+  const userTimeout = ctx.conn.config.user_timeout_ms;
+  if (userTimeout !== null && !isArmed(e, 'user_timeout')) armTimer(e, 'user_timeout', ctx.conn.clock_ms + userTimeout);
+}
+
+/** Send a segment as the user's own act (a call, or a validated manual send). */
+export function sendNow(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = {}, retransmission = false): Segment {
+  const segment = transmit(ctx, buildSegment(ctx, side, out, overrides), retransmission);
+  armRetransmission(ctx, ep(ctx, side), out.flags, out.length);
+  return segment;
+}
+
+/**
+ * Send what the stack itself answers (an ACK, a SYN,ACK, an RST). In manual
+ * mode the caller plays the stack, so the answer is recorded as owed instead,
+ * and the caller must send it, with the right numbers, next.
+ */
+export function answer(ctx: Context, side: Side, out: Outgoing, reason: EventCode, retransmission = false): void {
+  if (ctx.conn.config.mode === 'manual') {
+    owe(ctx, side, out, reason);
+    return;
+  }
+  sendNow(ctx, side, out, {}, retransmission);
+}
+
+function owe(ctx: Context, side: Side, out: Outgoing, reason: EventCode): void {
+  const e = ep(ctx, side);
+  const item: OwedSegment = { ...out, reason };
+  const isPureAck = out.flags === ACK && out.length === 0;
+  // A newer ACK supersedes an older one: only the latest acknowledgment is owed.
+  const existing = e.owed.findIndex(
+    (o) => (isPureAck && o.flags === ACK && o.length === 0) || (!isPureAck && o.seq === out.seq && o.flags === out.flags),
+  );
+  if (existing >= 0) e.owed.splice(existing, 1);
+  e.owed.push(item);
+  record(ctx, side, 'owe', 'ANSWER_OWED', rfc9293('3.10.7'), {
+    flags: flagsLabel(out.flags),
+    seq: out.seq,
+    ack: out.ack,
+    length: out.length,
+    with_ack: (out.flags & ACK) !== 0,
+  });
+}
+
+/** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: the acknowledgment the RFC sends in so many places. */
+export function ackSegment(tcb: Tcb): Outgoing {
+  return { seq: tcb.snd_nxt, ack: tcb.rcv_nxt, flags: ACK, length: 0, payload: null, urgent_pointer: 0 };
+}
+
+export function sendAck(ctx: Context, side: Side, reason: EventCode): void {
+  const tcb = ep(ctx, side).tcb;
+  if (tcb) answer(ctx, side, ackSegment(tcb), reason);
+}
+
+/**
+ * Allocate sequence space for a new SYN, FIN or data segment at SND.NXT,
+ * remember it for retransmission, and send it (RFC 9293 §3.10.2, §3.10.4).
+ */
+export function sendNew(
+  ctx: Context,
+  side: Side,
+  flags: number,
+  data: { length: number; payload: string | null; push: boolean; urgent: boolean },
+  auto: boolean,
+  reason: EventCode,
+): void {
+  const tcb = ep(ctx, side).tcb!;
+  const withFlags = flags | (data.push ? PSH : 0) | (data.urgent ? URG : 0);
+  const out: Outgoing = {
+    seq: tcb.snd_nxt,
+    ack: withFlags & ACK ? tcb.rcv_nxt : 0,
+    flags: withFlags,
+    length: data.length,
+    payload: data.payload,
+    // RFC 9293 §3.8.5 (RFC 1122 erratum): the pointer is the offset of the octet after the urgent data.
+    urgent_pointer: data.urgent ? data.length : 0,
+  };
+  tcb.retransmission_queue.push({
+    seq: out.seq,
+    flags: out.flags,
+    length: out.length,
+    payload: out.payload,
+    urgent_pointer: out.urgent_pointer,
+  });
+  tcb.snd_nxt = seqAdd(tcb.snd_nxt, segLen(out));
+  if (data.urgent) tcb.snd_up = seqAdd(out.seq, out.length);
+  if (auto) answer(ctx, side, out, reason);
+  else sendNow(ctx, side, out);
+}
+
+/** Does the send window allow another octet? SND.UNA + SND.WND − SND.NXT (RFC 9293 §3.8.6). */
+export function usableWindow(tcb: Tcb): number {
+  return Math.max(0, tcb.snd_wnd - ((tcb.snd_nxt - tcb.snd_una) >>> 0));
+}
+
+/** States in which queued data (and a queued FIN) go out; CLOSE has already moved ESTABLISHED and CLOSE_WAIT on. */
+const SENDING_STATES: ReadonlySet<State> = new Set<State>(['ESTABLISHED', 'CLOSE_WAIT', 'FIN_WAIT_1', 'LAST_ACK']);
+
+/**
+ * Send what the send queue holds, as far as the peer's window and MSS allow,
+ * then the FIN if CLOSE was called and the queue is empty (RFC 9293 §3.10.4:
+ * "queue this until all preceding SENDs have been segmentized"). Linux puts
+ * the FIN on the last data segment when both wait together.
+ */
+export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb;
+  if (!tcb) return;
+  if (!SENDING_STATES.has(e.state)) return;
+  while (tcb.send_queue.length > 0) {
+    const usable = usableWindow(tcb);
+    if (usable === 0) return;
+    const chunk = tcb.send_queue[0]!;
+    const length = Math.min(chunk.length, tcb.snd_mss, usable);
+    const whole = length === chunk.length;
+    const payload = chunk.payload === null ? null : slicePayload(chunk.payload, 0, length);
+    if (whole) tcb.send_queue.shift();
+    else {
+      chunk.length -= length;
+      chunk.payload = chunk.payload === null ? null : slicePayload(chunk.payload, length, length + chunk.length);
+    }
+    const last = tcb.send_queue.length === 0;
+    const fin = last && tcb.fin_queued;
+    if (fin) tcb.fin_queued = false;
+    sendNew(ctx, side, ACK | (fin ? FIN : 0), { length, payload, push: whole && chunk.push, urgent: chunk.urgent }, auto, 'DATA_QUEUED_SENT');
+  }
+  if (tcb.fin_queued) {
+    tcb.fin_queued = false;
+    sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false, urgent: false }, auto, 'FIN_QUEUED_SENT');
+  }
+}
+
+/** Octets `from`..`to` of a base64 payload, as base64. */
+export function slicePayload(payload: string, from: number, to: number): string {
+  return Buffer.from(payload, 'base64').subarray(from, to).toString('base64');
+}

@@ -1,0 +1,177 @@
+import type { EventCode } from './codes';
+import type { Side, TcpOption } from './segment';
+import type { State } from './state';
+
+/** How an endpoint is set up: its socket and what it offers in its SYN. */
+export interface EndpointConfig {
+  ip: string;
+  port: number;
+  /** ISN of the first connection; null draws it from the seeded PRNG (RFC 9293 §3.4.1). */
+  isn: number | null;
+  /** Receive buffer in octets: RCV.WND while nothing is waiting to be read. */
+  window: number;
+  /** MSS this endpoint announces (RFC 9293 §3.7.1). */
+  mss: number;
+  /** Window scale shift offered in the SYN (RFC 7323 §2); null offers none. */
+  wscale: number | null;
+  sack_permitted: boolean;
+  /** Offer RFC 7323 timestamps, as Linux does by default. */
+  timestamps: boolean;
+}
+
+/** A stretch of sequence space that was sent and is not yet acknowledged. */
+export interface SentSegment {
+  seq: number;
+  flags: number;
+  length: number;
+  payload: string | null;
+  urgent_pointer: number;
+}
+
+/** User data waiting to be sent, or received and waiting to be read. */
+export interface DataChunk {
+  length: number;
+  payload: string | null;
+  push: boolean;
+  urgent: boolean;
+}
+
+/** A segment that arrived ahead of RCV.NXT and waits for the gap to fill (RFC 9293 §3.10.7.4, seventh). */
+export interface HeldSegment {
+  seq: number;
+  flags: number;
+  length: number;
+  payload: string | null;
+  urgent_pointer: number;
+}
+
+/**
+ * The transmission control block (RFC 9293 §3.3.1), with variables named as
+ * the RFC spells them. Windows are in octets; the raw header field is derived
+ * from them with the negotiated scale.
+ */
+export interface Tcb {
+  iss: number;
+  irs: number;
+  snd_una: number;
+  snd_nxt: number;
+  snd_wnd: number;
+  snd_up: number;
+  snd_wl1: number;
+  snd_wl2: number;
+  rcv_nxt: number;
+  rcv_wnd: number;
+  rcv_up: number;
+  /** Largest window the peer has offered (RFC 9293 §3.8.6.2.1 / RFC 5961 §5 MAX.SND.WND). */
+  max_snd_wnd: number;
+  /** Shift applied to the peer's window field; 0 unless both SYNs carried wscale (RFC 7323 §2.2). */
+  snd_wscale: number;
+  /** Shift this endpoint applies to its own window field. */
+  rcv_wscale: number;
+  /** Largest payload this endpoint may put in one segment (the peer's MSS, less the timestamp option). */
+  snd_mss: number;
+  sack_permitted: boolean;
+  ts_enabled: boolean;
+  /** TS.Recent (RFC 7323 §4.3): the peer's last timestamp, echoed in our TSecr. */
+  ts_recent: number;
+  send_queue: DataChunk[];
+  retransmission_queue: SentSegment[];
+  receive_queue: DataChunk[];
+  out_of_order: HeldSegment[];
+  /** CLOSE was called: a FIN goes out once the send queue is empty. */
+  fin_queued: boolean;
+  /** RTO for the next retransmission (RFC 6298 §5.5 doubles it on every timeout). */
+  rto_ms: number;
+  retries: number;
+}
+
+export type TimerKind = 'retransmission' | 'time_wait' | 'user_timeout';
+
+export interface Timer {
+  kind: TimerKind;
+  due_ms: number;
+}
+
+/** A segment the stack must send next, in manual mode, where the caller plays both sides. */
+export interface OwedSegment {
+  seq: number;
+  ack: number;
+  flags: number;
+  length: number;
+  payload: string | null;
+  urgent_pointer: number;
+  /** Why it is owed: the code of the rule that called for it. */
+  reason: EventCode;
+}
+
+export interface Endpoint {
+  side: Side;
+  config: EndpointConfig;
+  state: State;
+  /** How SYN_RECEIVED was reached (RFC 9293 §3.10.7.4: an RST sends a passive one back to LISTEN). */
+  opened: 'passive' | 'active' | null;
+  tcb: Tcb | null;
+  timers: Timer[];
+  owed: OwedSegment[];
+  /** Offset added to the clock for TSval (RFC 7323 §5.4: randomised per connection). */
+  ts_offset: number;
+  /** Connections this endpoint has opened so far; the first one uses the configured ISN. */
+  incarnation: number;
+}
+
+/** The options an endpoint puts in its SYN or SYN,ACK, laid out in Linux's wire order. */
+export function synOptions(config: EndpointConfig, ts: { val: number; ecr: number } | null): TcpOption[] {
+  const options: TcpOption[] = [{ kind: 'mss', value: config.mss }];
+  if (config.sack_permitted && ts) {
+    options.push({ kind: 'sackOK' }, { kind: 'ts', val: ts.val, ecr: ts.ecr });
+  } else if (ts) {
+    options.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'ts', val: ts.val, ecr: ts.ecr });
+  } else if (config.sack_permitted) {
+    options.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sackOK' });
+  }
+  if (config.wscale !== null) {
+    options.push({ kind: 'nop' }, { kind: 'wscale', shift: config.wscale });
+  }
+  return options;
+}
+
+/** Bytes received and not yet read by the user. */
+export function unreadOctets(tcb: Tcb): number {
+  return tcb.receive_queue.reduce((sum, chunk) => sum + chunk.length, 0);
+}
+
+/**
+ * The raw 16-bit window field this endpoint advertises. In a SYN it is never
+ * scaled (RFC 7323 §2.2); afterwards it is RCV.WND >> shift, rounded up as
+ * Linux does (__tcp_select_window aligns to 1 << shift), which is why the
+ * seed capture shows `win 229` for a 29,200-octet window with wscale 7.
+ */
+export function windowField(tcb: Tcb, syn: boolean): number {
+  if (syn) return Math.min(tcb.rcv_wnd, 0xffff);
+  const shift = tcb.rcv_wscale;
+  const scaled = shift === 0 ? tcb.rcv_wnd : Math.ceil(tcb.rcv_wnd / 2 ** shift);
+  return Math.min(scaled, 0xffff);
+}
+
+/** Octets of SEND data the endpoint has not yet put on the wire. */
+export function queuedOctets(tcb: Tcb): number {
+  return tcb.send_queue.reduce((sum, chunk) => sum + chunk.length, 0);
+}
+
+export function armTimer(e: Endpoint, kind: TimerKind, dueMs: number): void {
+  cancelTimer(e, kind);
+  e.timers.push({ kind, due_ms: dueMs });
+}
+
+export function cancelTimer(e: Endpoint, kind: TimerKind): void {
+  const i = e.timers.findIndex((t) => t.kind === kind);
+  if (i >= 0) e.timers.splice(i, 1);
+}
+
+export function isArmed(e: Endpoint, kind: TimerKind): boolean {
+  return e.timers.some((t) => t.kind === kind);
+}
+
+export function cancelAllTimers(e: Endpoint): void {
+  e.timers.length = 0;
+}

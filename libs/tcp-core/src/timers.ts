@@ -1,0 +1,108 @@
+/**
+ * Timers on the simulated clock (RFC 9293 §3.8.3, §3.10.8). Time is an input:
+ * nothing here reads a real clock. step.ts advances the clock to each due
+ * timer in turn and calls fireTimer.
+ */
+import type { Connection } from './connection';
+import { ep, record, rfc9293, signal, transition, type Context } from './context';
+import { answer } from './output';
+import { ACK, SYN, flagsLabel, type Side } from './segment';
+import { armTimer, cancelAllTimers, type Endpoint, type TimerKind } from './tcb';
+import { deleteTcb } from './tcb-lifecycle';
+
+/** Timer kinds in the order they fire when due at the same instant. */
+const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'user_timeout', 'time_wait'];
+
+export interface DueTimer {
+  side: Side;
+  kind: TimerKind;
+  due_ms: number;
+}
+
+/**
+ * The next timer due no later than `untilMs`: earliest first; ties go to the
+ * client, then by kind, so that the order is always the same.
+ */
+export function nextDueTimer(conn: Connection, untilMs: number): DueTimer | null {
+  let best: DueTimer | null = null;
+  for (const e of [conn.client, conn.server]) {
+    for (const t of e.timers) {
+      if (t.due_ms > untilMs) continue;
+      if (
+        best === null ||
+        t.due_ms < best.due_ms ||
+        (t.due_ms === best.due_ms && best.side === e.side && KIND_ORDER.indexOf(t.kind) < KIND_ORDER.indexOf(best.kind))
+      ) {
+        best = { side: e.side, kind: t.kind, due_ms: t.due_ms };
+      }
+    }
+  }
+  return best;
+}
+
+/** RFC 6298 §5.3: restart the timer so that it expires after RTO. */
+export function restartRetransmission(ctx: Context, e: Endpoint): void {
+  armTimer(e, 'retransmission', ctx.conn.clock_ms + e.tcb!.rto_ms);
+}
+
+/** Enter the 2MSL wait: "start the time-wait timer, turn off the other timers" (RFC 9293 §3.10.7.4). */
+export function startTimeWait(ctx: Context, e: Endpoint): void {
+  cancelAllTimers(e);
+  armTimer(e, 'time_wait', ctx.conn.clock_ms + 2 * ctx.conn.config.msl_ms);
+}
+
+export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {
+  const e = ep(ctx, side);
+  e.timers = e.timers.filter((t) => t.kind !== kind);
+  switch (kind) {
+    case 'retransmission':
+      return retransmissionTimeout(ctx, side);
+    case 'time_wait':
+      // RFC 9293 §3.10.8: "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state".
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'CLOSED', 'TIME_WAIT_EXPIRED', rfc9293('3.10.8'), { two_msl_ms: 2 * ctx.conn.config.msl_ms });
+      return;
+    case 'user_timeout': {
+      // RFC 9293 §3.10.8: "flush all queues, signal the user ..., delete the TCB, enter the CLOSED state".
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'CLOSED', 'USER_TIMEOUT_EXPIRED', rfc9293('3.10.8'), { user_timeout_ms: ctx.conn.config.user_timeout_ms });
+      signal(ctx, side, 'SIGNAL_USER_TIMEOUT');
+      return;
+    }
+  }
+}
+
+/**
+ * RFC 9293 §3.10.8 RETRANSMISSION TIMEOUT: "send the segment at the front of
+ * the retransmission queue again, reinitialize the retransmission timer".
+ * RFC 6298 §5.5 doubles the RTO each time; after the retry limit the
+ * connection is given up (§3.8.3 R2), silently, as Linux does (tcp_write_err).
+ */
+function retransmissionTimeout(ctx: Context, side: Side): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb;
+  const head = tcb?.retransmission_queue[0];
+  if (!tcb || !head) return;
+  const config = ctx.conn.config;
+  const limit = head.flags & SYN ? config.syn_retries : config.retries;
+  if (tcb.retries >= limit) {
+    const passive = e.state === 'SYN_RECEIVED' && e.opened === 'passive';
+    deleteTcb(ctx, side);
+    // A passive SYN_RECEIVED whose SYN,ACK was never answered goes back to listening (Linux drops the request).
+    transition(ctx, side, passive ? 'LISTEN' : 'CLOSED', 'RETRANSMISSION_LIMIT', rfc9293('3.8.3'), { retries: limit });
+    if (!passive) signal(ctx, side, 'SIGNAL_CONNECTION_TIMED_OUT');
+    return;
+  }
+  tcb.retries += 1;
+  record(ctx, side, 'timer', 'RETRANSMISSION_TIMEOUT', rfc9293('3.10.8'), {
+    flags: flagsLabel(head.flags),
+    seq: head.seq,
+    rto_ms: tcb.rto_ms,
+    attempt: tcb.retries,
+    next_rto_ms: Math.min(tcb.rto_ms * 2, config.max_rto_ms),
+  });
+  tcb.rto_ms = Math.min(tcb.rto_ms * 2, config.max_rto_ms);
+  restartRetransmission(ctx, e);
+  const ack = head.flags & ACK ? tcb.rcv_nxt : 0;
+  answer(ctx, side, { seq: head.seq, ack, flags: head.flags, length: head.length, payload: head.payload, urgent_pointer: head.urgent_pointer }, 'RETRANSMISSION_TIMEOUT', true);
+}

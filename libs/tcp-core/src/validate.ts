@@ -1,0 +1,382 @@
+/**
+ * Manual mode: the caller says "endpoint X sends this segment", and tcplab
+ * answers whether a conforming TCP in X's state could send exactly that now.
+ * If not, every wrong field is listed with the value that would have been
+ * right and why, and nothing changes. If so, the segment is sent as the act
+ * it stands for: an OPEN's SYN, a SEND's data, a CLOSE's FIN, an ABORT's RST,
+ * an owed answer (SYN,ACK, ACK, RST), or a retransmission.
+ */
+import { abort, userCall } from './calls';
+import { ep, type Context } from './context';
+import type { EventParams } from './events';
+import { ackSegment, armRetransmission, buildSegment, transmit, usableWindow, type Outgoing, type WireOverrides } from './output';
+import { nextUint32 } from './prng';
+import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, type Flags, type Side, type TcpOption } from './segment';
+import { isSynchronized, type State } from './state';
+import { queuedOctets, type Endpoint, type OwedSegment, type Tcb } from './tcb';
+
+/** A segment as the caller proposes it; omitted numbers are filled with the right values. */
+export interface SegmentDraft {
+  flags: Flags;
+  seq?: number | null;
+  ack?: number | null;
+  window?: number | null;
+  /** Payload length; with `payload`, must equal its decoded length. */
+  length?: number | null;
+  payload?: string | null;
+  urgent_pointer?: number | null;
+  options?: TcpOption[] | null;
+}
+
+export type ViolationField = 'flags' | 'seq' | 'ack' | 'window' | 'length' | 'urgent_pointer' | 'options';
+
+export type ViolationCode =
+  | 'FLAGS_NOT_POSSIBLE_IN_STATE'
+  | 'FLAGS_OWED_ANSWER_FIRST'
+  | 'FLAGS_ACK_REQUIRED'
+  | 'FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN'
+  | 'FLAGS_DATA_QUEUED_FIRST'
+  | 'SEQ_MUST_BE_ISS'
+  | 'SEQ_MUST_BE_SND_NXT'
+  | 'SEQ_MUST_MATCH_RETRANSMITTED'
+  | 'SEQ_MUST_BE_SEG_ACK'
+  | 'SEQ_MUST_BE_ZERO'
+  | 'ACK_MUST_BE_IRS_PLUS_ONE'
+  | 'ACK_MUST_BE_RCV_NXT'
+  | 'ACK_MUST_ACK_OFFENDING_SEGMENT'
+  | 'LENGTH_NOT_ALLOWED'
+  | 'LENGTH_EXCEEDS_MSS'
+  | 'LENGTH_EXCEEDS_WINDOW'
+  | 'LENGTH_MUST_MATCH_RETRANSMITTED'
+  | 'URGENT_POINTER_INVALID'
+  | 'OPTIONS_ONLY_ON_SYN';
+
+export interface Violation {
+  field: ViolationField;
+  expected: number | string | null;
+  actual: number | string | null;
+  code: ViolationCode;
+  params: EventParams;
+}
+
+/** The segment that would have been right. */
+export interface ExpectedSegment {
+  flags: Flags;
+  seq: number;
+  ack: number;
+  length: number;
+}
+
+export type ManualSendResult = { ok: true } | { ok: false; violations: Violation[]; expected: ExpectedSegment | null };
+
+/** One thing a conforming TCP in this state could send now, and how to do it. */
+interface Move {
+  /** Flags it must carry, and flags it may carry besides. */
+  flags: Flags;
+  optional: Flags;
+  seq: number;
+  seqCode: ViolationCode;
+  ack: number | null;
+  ackCode: ViolationCode;
+  /** Exact payload length, or null for "1 up to the limits". */
+  length: number | null;
+  params: EventParams;
+  apply: (ctx: Context, side: Side, draft: ResolvedDraft) => void;
+}
+
+interface ResolvedDraft {
+  flags: Flags;
+  seq: number;
+  ack: number;
+  length: number;
+  payload: string | null;
+  urgent_pointer: number;
+  overrides: WireOverrides;
+}
+
+const DATA_FLAGS = PSH | URG;
+
+/** The ISS an endpoint will choose at its next OPEN, found without drawing it (the PRNG state is data). */
+function nextIss(ctx: Context, e: Endpoint): number {
+  if (e.incarnation === 0 && e.config.isn !== null) return e.config.isn;
+  return nextUint32(ctx.conn.rng).value;
+}
+
+function owedMove(o: OwedSegment, tcb: Tcb | null): Move {
+  const isSynAck = (o.flags & (SYN | ACK)) === (SYN | ACK);
+  return {
+    flags: o.flags & ~DATA_FLAGS,
+    optional: o.length > 0 ? DATA_FLAGS : 0,
+    seq: o.seq,
+    seqCode: o.flags & RST ? (o.seq === 0 ? 'SEQ_MUST_BE_ZERO' : 'SEQ_MUST_BE_SEG_ACK') : isSynAck ? 'SEQ_MUST_BE_ISS' : 'SEQ_MUST_BE_SND_NXT',
+    ack: o.flags & ACK ? o.ack : null,
+    ackCode: o.flags & RST ? 'ACK_MUST_ACK_OFFENDING_SEGMENT' : isSynAck ? 'ACK_MUST_BE_IRS_PLUS_ONE' : 'ACK_MUST_BE_RCV_NXT',
+    length: o.length,
+    params: { reason: o.reason, irs: tcb?.irs ?? null, iss: tcb?.iss ?? null },
+    apply: (ctx, side, d) => {
+      const e = ep(ctx, side);
+      e.owed = e.owed.filter((x) => x !== o);
+      const out: Outgoing = { seq: o.seq, ack: o.ack, flags: d.flags, length: o.length, payload: o.payload, urgent_pointer: o.urgent_pointer };
+      const retransmission = o.reason === 'RETRANSMISSION_TIMEOUT' || o.reason === 'SYN_RECEIVED_SYN_RETRANSMITTED';
+      transmit(ctx, buildSegment(ctx, side, out, d.overrides), retransmission);
+      armRetransmission(ctx, e, d.flags, o.length);
+    },
+  };
+}
+
+/** The moves a user call or the stack could make now in `e`'s state, owed answers first. */
+function possibleMoves(ctx: Context, e: Endpoint): Move[] {
+  const tcb = e.tcb;
+  const state = e.state;
+  // An owed answer other than a bare ACK (a SYN,ACK, an RST, a retransmission) must go out first.
+  const blocking = owedFirst(e);
+  if (blocking) return [owedMove(blocking, tcb)];
+
+  const moves: Move[] = [];
+  if (state === 'CLOSED') {
+    // OPEN, active: <SEQ=ISS><CTL=SYN> (§3.10.1).
+    moves.push({
+      flags: SYN,
+      optional: 0,
+      seq: nextIss(ctx, e),
+      seqCode: 'SEQ_MUST_BE_ISS',
+      ack: null,
+      ackCode: 'ACK_MUST_BE_RCV_NXT',
+      length: 0,
+      params: { iss: nextIss(ctx, e), configured: e.incarnation === 0 && e.config.isn !== null },
+      apply: (c, side) => {
+        userCall(c, side, 'connect', null);
+      },
+    });
+  }
+  if (!tcb) return moves;
+
+  // Retransmissions of what is sent and unacknowledged (§3.8.1).
+  for (const sent of tcb.retransmission_queue) {
+    moves.push({
+      flags: sent.flags & ~DATA_FLAGS,
+      optional: sent.length > 0 ? DATA_FLAGS : 0,
+      seq: sent.seq,
+      seqCode: 'SEQ_MUST_MATCH_RETRANSMITTED',
+      ack: sent.flags & ACK ? tcb.rcv_nxt : null,
+      ackCode: sent.flags & SYN ? 'ACK_MUST_BE_IRS_PLUS_ONE' : 'ACK_MUST_BE_RCV_NXT',
+      length: sent.length,
+      params: { retransmission: true },
+      apply: (c, side, d) => {
+        const out: Outgoing = { seq: sent.seq, ack: d.ack, flags: d.flags, length: sent.length, payload: sent.payload, urgent_pointer: sent.urgent_pointer };
+        transmit(c, buildSegment(c, side, out, d.overrides), true);
+        clearOwedAck(c, side);
+      },
+    });
+  }
+
+  const synchronized = isSynchronized(state);
+  const established = state === 'ESTABLISHED' || state === 'CLOSE_WAIT';
+  const queueEmpty = tcb.send_queue.length === 0;
+  const closeable = (established || state === 'SYN_RECEIVED') && queueEmpty && !tcb.fin_queued;
+  if (established && queueEmpty) {
+    // SEND (§3.10.2): data at SND.NXT, acknowledging RCV.NXT; Linux sets PSH on the last segment of a write.
+    moves.push({
+      flags: ACK,
+      optional: DATA_FLAGS,
+      seq: tcb.snd_nxt,
+      seqCode: 'SEQ_MUST_BE_SND_NXT',
+      ack: tcb.rcv_nxt,
+      ackCode: 'ACK_MUST_BE_RCV_NXT',
+      length: null,
+      params: {},
+      apply: (c, side, d) => {
+        userCall(c, side, 'send', { length: d.length, payload: d.payload, push: (d.flags & PSH) !== 0, urgent: (d.flags & URG) !== 0 });
+        clearOwedAck(c, side);
+      },
+    });
+  }
+  if (closeable) {
+    // CLOSE (§3.10.4): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=FIN,ACK>, with the last data if there is some.
+    moves.push({
+      flags: FIN | ACK,
+      optional: established ? DATA_FLAGS : 0,
+      seq: tcb.snd_nxt,
+      seqCode: 'SEQ_MUST_BE_SND_NXT',
+      ack: tcb.rcv_nxt,
+      ackCode: 'ACK_MUST_BE_RCV_NXT',
+      length: established ? null : 0,
+      params: {},
+      apply: (c, side, d) => {
+        if (d.length > 0) {
+          const t = ep(c, side).tcb!;
+          t.send_queue.push({ length: d.length, payload: d.payload, push: (d.flags & PSH) !== 0, urgent: (d.flags & URG) !== 0 });
+        }
+        userCall(c, side, 'close', null);
+        clearOwedAck(c, side);
+      },
+    });
+  }
+  if (synchronized && state !== 'SYN_RECEIVED') {
+    // A bare ACK at SND.NXT is always conforming once synchronized (it may repeat an earlier one).
+    const ack = ackSegment(tcb);
+    moves.push({
+      flags: ACK,
+      optional: 0,
+      seq: ack.seq,
+      seqCode: 'SEQ_MUST_BE_SND_NXT',
+      ack: ack.ack,
+      ackCode: 'ACK_MUST_BE_RCV_NXT',
+      length: 0,
+      params: {},
+      apply: (c, side, d) => {
+        transmit(c, buildSegment(c, side, { ...ackSegment(ep(c, side).tcb!) }, d.overrides));
+        clearOwedAck(c, side);
+      },
+    });
+  }
+  if (state === 'SYN_RECEIVED' || state === 'ESTABLISHED' || state === 'FIN_WAIT_1' || state === 'FIN_WAIT_2' || state === 'CLOSE_WAIT') {
+    // ABORT (§3.10.5): <SEQ=SND.NXT><CTL=RST>; Linux adds ACK = RCV.NXT. Either is conforming.
+    moves.push({
+      flags: RST,
+      optional: ACK,
+      seq: tcb.snd_nxt,
+      seqCode: 'SEQ_MUST_BE_SND_NXT',
+      ack: tcb.rcv_nxt,
+      ackCode: 'ACK_MUST_BE_RCV_NXT',
+      length: 0,
+      params: {},
+      apply: (c, side, d) => {
+        abort(c, side, (d.flags & ACK) !== 0);
+      },
+    });
+  }
+  return moves;
+}
+
+function owedFirst(e: Endpoint): OwedSegment | undefined {
+  return e.owed.find((o) => !(o.flags === ACK && o.length === 0));
+}
+
+function clearOwedAck(ctx: Context, side: Side): void {
+  const e = ep(ctx, side);
+  e.owed = e.owed.filter((o) => !(o.flags === ACK && o.length === 0));
+}
+
+/** The move the caller meant: flags match; an exact length beats "any length", and earlier moves (owed answers) win ties. */
+function matchMove(moves: Move[], flags: Flags, length: number): Move | null {
+  const matching = moves.filter((m) => (flags & ~m.optional) === m.flags);
+  return matching.find((m) => m.length === length) ?? matching.find((m) => m.length === null) ?? matching[0] ?? null;
+}
+
+function payloadLength(payload: string): number {
+  return Buffer.from(payload, 'base64').length;
+}
+
+export function manualSend(ctx: Context, side: Side, draft: SegmentDraft): ManualSendResult {
+  const e = ep(ctx, side);
+  const moves = possibleMoves(ctx, e);
+  const length = draft.length ?? (draft.payload ? payloadLength(draft.payload) : 0);
+  const move = matchMove(moves, draft.flags, length);
+  const violations: Violation[] = [];
+  const state = e.state;
+  if (!move) {
+    violations.push(flagsViolation(e, moves, draft.flags, state));
+    const best = moves[0];
+    return { ok: false, violations, expected: best ? expectedOf(best, length) : null };
+  }
+  const seq = draft.seq ?? move.seq;
+  const ack = draft.ack ?? move.ack ?? 0;
+  const tcb = e.tcb;
+  if (seq !== move.seq) {
+    violations.push({
+      field: 'seq',
+      expected: move.seq,
+      actual: seq,
+      code: move.seqCode,
+      params: { ...move.params, side, state, snd_nxt: tcb?.snd_nxt ?? null, iss: tcb?.iss ?? move.seq },
+    });
+  }
+  if (move.ack !== null && draft.flags & ACK && ack !== move.ack) {
+    violations.push({
+      field: 'ack',
+      expected: move.ack,
+      actual: ack,
+      code: move.ackCode,
+      params: { ...move.params, side, state, rcv_nxt: tcb?.rcv_nxt ?? null, irs: tcb?.irs ?? null },
+    });
+  }
+  violations.push(...lengthViolations(e, move, draft, length));
+  if (draft.options && !(draft.flags & SYN) && draft.options.some((o) => o.kind === 'mss' || o.kind === 'wscale' || o.kind === 'sackOK')) {
+    violations.push({ field: 'options', expected: null, actual: draft.options.map((o) => o.kind).join(','), code: 'OPTIONS_ONLY_ON_SYN', params: {} });
+  }
+  if (violations.length > 0) return { ok: false, violations, expected: expectedOf(move, length) };
+
+  const overrides: WireOverrides = {};
+  if (draft.window !== undefined && draft.window !== null) overrides.window = draft.window;
+  if (draft.options) overrides.options = draft.options;
+  move.apply(ctx, side, {
+    flags: draft.flags,
+    seq,
+    ack: draft.flags & ACK ? ack : 0,
+    length,
+    payload: draft.payload ?? null,
+    urgent_pointer: draft.urgent_pointer ?? (draft.flags & URG ? length : 0),
+    overrides,
+  });
+  return { ok: true };
+}
+
+function expectedOf(move: Move, length: number): ExpectedSegment {
+  return { flags: move.flags, seq: move.seq, ack: move.ack ?? 0, length: move.length ?? length };
+}
+
+function lengthViolations(e: Endpoint, move: Move, draft: SegmentDraft, length: number): Violation[] {
+  const tcb = e.tcb;
+  const out: Violation[] = [];
+  if (move.length !== null && length !== move.length) {
+    out.push({
+      field: 'length',
+      expected: move.length,
+      actual: length,
+      code: move.params['retransmission'] ? 'LENGTH_MUST_MATCH_RETRANSMITTED' : 'LENGTH_NOT_ALLOWED',
+      params: { flags: flagsLabel(move.flags), state: e.state },
+    });
+    return out;
+  }
+  if (move.length === null && tcb) {
+    if (length > tcb.snd_mss) {
+      out.push({ field: 'length', expected: tcb.snd_mss, actual: length, code: 'LENGTH_EXCEEDS_MSS', params: { snd_mss: tcb.snd_mss } });
+    } else if (length > usableWindow(tcb)) {
+      out.push({
+        field: 'length',
+        expected: usableWindow(tcb),
+        actual: length,
+        code: 'LENGTH_EXCEEDS_WINDOW',
+        params: { snd_una: tcb.snd_una, snd_wnd: tcb.snd_wnd, snd_nxt: tcb.snd_nxt },
+      });
+    } else if (length === 0 && !(move.flags & FIN)) {
+      out.push({ field: 'length', expected: 1, actual: 0, code: 'LENGTH_NOT_ALLOWED', params: { flags: flagsLabel(draft.flags), state: e.state } });
+    }
+  }
+  if (draft.flags & URG) {
+    const up = draft.urgent_pointer ?? length;
+    if (up < 1 || up > length) {
+      out.push({ field: 'urgent_pointer', expected: length, actual: up, code: 'URGENT_POINTER_INVALID', params: { length } });
+    }
+  }
+  return out;
+}
+
+/** Why these flags are not a move this endpoint can make now. */
+function flagsViolation(e: Endpoint, moves: Move[], flags: Flags, state: State): Violation {
+  const blocking = owedFirst(e);
+  const allowed = [...new Set(moves.map((m) => flagsLabel(m.flags)))].join(' | ') || 'nothing';
+  let code: ViolationCode = 'FLAGS_NOT_POSSIBLE_IN_STATE';
+  if (blocking) code = 'FLAGS_OWED_ANSWER_FIRST';
+  else if (!(flags & ACK) && !(flags & RST) && isSynchronized(state)) code = 'FLAGS_ACK_REQUIRED';
+  else if (flags & SYN && flags & ACK && state === 'CLOSED') code = 'FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN';
+  else if (e.tcb && queuedOctets(e.tcb) > 0 && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT')) code = 'FLAGS_DATA_QUEUED_FIRST';
+  return {
+    field: 'flags',
+    expected: blocking ? flagsLabel(blocking.flags) : moves[0] ? flagsLabel(moves[0].flags) : null,
+    actual: flagsLabel(flags),
+    code,
+    params: { state, allowed, owed: blocking ? flagsLabel(blocking.flags) : null, owed_reason: blocking?.reason ?? null },
+  };
+}
