@@ -9,12 +9,14 @@
  * rule applied. Where Linux does something the RFC leaves open, the comment
  * names the Linux function.
  */
+import type { EventCode } from './codes';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
 import { ackSegment, answer, pushQueued, sendAck, sendNew, slicePayload, type Outgoing } from './output';
 import { ACK, FIN, RST, SYN, URG, flagsLabel, has, segEnd, segLen, type Segment, type Side } from './segment';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
 import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
+import type { State } from './state';
 import { armTimer, cancelTimer, unreadOctets, type Endpoint, type Tcb } from './tcb';
 import { restartRetransmission, startTimeWait } from './timers';
 
@@ -428,25 +430,25 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   }
 
   // Seventh, process the segment text; eighth, check the FIN bit.
-  let ackNeeded = false;
+  let ackNeeded: EventCode | null = null;
   if (text.length > 0 || text.flags & FIN) {
     if (text.seq !== tcb.rcv_nxt) {
       // "Segments with higher beginning sequence numbers may be held for later processing" — with a duplicate ACK.
       if (receivesText(e)) {
         tcb.out_of_order.push({ seq: text.seq, flags: text.flags, length: text.length, payload: text.payload, urgent_pointer: 0 });
         record(ctx, side, 'receive', 'OUT_OF_ORDER_HELD', rfc9293('3.10.7.4'), { ...params, rcv_nxt: tcb.rcv_nxt }, at);
-        ackNeeded = true;
+        ackNeeded = 'OUT_OF_ORDER_HELD';
       }
     } else {
       ackNeeded = takeInOrder(ctx, side, text, seg.id);
       // Held segments that now begin at (or before) RCV.NXT are processed in turn.
       for (let held = nextHeld(tcb); held && ep(ctx, side).tcb === tcb; held = nextHeld(tcb)) {
         const piece = trimHeld(tcb, held);
-        if (piece.length > 0 || piece.flags & FIN) takeInOrder(ctx, side, piece, seg.id);
+        if (piece.length > 0 || piece.flags & FIN) ackNeeded = takeInOrder(ctx, side, piece, seg.id) ?? ackNeeded;
       }
     }
   }
-  if (ackNeeded && ep(ctx, side).tcb) sendAck(ctx, side, 'DATA_RECEIVED');
+  if (ackNeeded && ep(ctx, side).tcb) sendAck(ctx, side, ackNeeded);
   pushQueued(ctx, side, true);
 }
 
@@ -455,11 +457,11 @@ function receivesText(e: Endpoint): boolean {
   return e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2';
 }
 
-/** Steps seven and eight for a piece that begins exactly at RCV.NXT. Returns whether an ACK is due. */
-function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number): boolean {
+/** Steps seven and eight for a piece that begins exactly at RCV.NXT. Returns the rule that makes an ACK due, if any. */
+function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number): EventCode | null {
   const e = ep(ctx, side);
   const tcb = e.tcb!;
-  let ackNeeded = false;
+  let ackNeeded: EventCode | null = null;
   if (piece.length > 0) {
     if (receivesText(e)) {
       // "Once the TCP endpoint takes responsibility for the data, it advances RCV.NXT over the data accepted,
@@ -474,15 +476,12 @@ function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number
         rcv_nxt: tcb.rcv_nxt,
         rcv_wnd: tcb.rcv_wnd,
       }, { segment: segmentId });
-      ackNeeded = true;
+      ackNeeded = 'DATA_RECEIVED';
     } else {
       record(ctx, side, 'receive', 'TEXT_AFTER_FIN_IGNORED', rfc9293('3.10.7.4'), { length: piece.length }, { segment: segmentId });
     }
   }
-  if (piece.flags & FIN) {
-    finArrives(ctx, side, segmentId);
-    ackNeeded = true;
-  }
+  if (piece.flags & FIN) ackNeeded = finArrives(ctx, side, segmentId);
   return ackNeeded;
 }
 
@@ -490,40 +489,36 @@ function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number
  * Eighth, check the FIN bit: "signal the user 'connection closing' ...,
  * advance RCV.NXT over the FIN, and send an acknowledgment for the FIN."
  */
-function finArrives(ctx: Context, side: Side, segmentId: number): void {
+function finArrives(ctx: Context, side: Side, segmentId: number): EventCode {
   const e = ep(ctx, side);
   const tcb = e.tcb!;
   tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, 1);
-  const params = { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt, two_msl_ms: 2 * ctx.conn.config.msl_ms };
-  const rfc = rfc9293('3.10.7.4');
+  const { state, code } = afterFin(e, tcb);
+  transition(ctx, side, state, code, rfc9293('3.10.7.4'), { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt, two_msl_ms: 2 * ctx.conn.config.msl_ms }, segmentId);
+  if (state === 'TIME_WAIT') startTimeWait(ctx, e);
+  signal(ctx, side, 'SIGNAL_CONNECTION_CLOSING');
+  return code;
+}
+
+function afterFin(e: Endpoint, tcb: Tcb): { state: State; code: EventCode } {
   switch (e.state) {
     case 'SYN_RECEIVED':
     case 'ESTABLISHED':
-      transition(ctx, side, 'CLOSE_WAIT', 'FIN_TO_CLOSE_WAIT', rfc, params, segmentId);
-      break;
+      return { state: 'CLOSE_WAIT', code: 'FIN_TO_CLOSE_WAIT' };
     case 'FIN_WAIT_1':
       // "If our FIN has been ACKed (perhaps in this segment), then enter TIME-WAIT ...; otherwise, enter the CLOSING state."
-      if (ourFinAcked(e, tcb)) {
-        transition(ctx, side, 'TIME_WAIT', 'FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT', rfc, params, segmentId);
-        startTimeWait(ctx, e);
-      } else {
-        transition(ctx, side, 'CLOSING', 'FIN_WAIT_1_FIN_TO_CLOSING', rfc, params, segmentId);
-      }
-      break;
+      return ourFinAcked(e, tcb)
+        ? { state: 'TIME_WAIT', code: 'FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT' }
+        : { state: 'CLOSING', code: 'FIN_WAIT_1_FIN_TO_CLOSING' };
     case 'FIN_WAIT_2':
-      transition(ctx, side, 'TIME_WAIT', 'FIN_WAIT_2_FIN_TO_TIME_WAIT', rfc, params, segmentId);
-      startTimeWait(ctx, e);
-      break;
+      return { state: 'TIME_WAIT', code: 'FIN_WAIT_2_FIN_TO_TIME_WAIT' };
     case 'TIME_WAIT':
-      transition(ctx, side, 'TIME_WAIT', 'TIME_WAIT_FIN_ACKED_AGAIN', rfc, params, segmentId);
-      startTimeWait(ctx, e);
-      break;
+      // "Remain in the TIME-WAIT state. Restart the 2 MSL time-wait timeout."
+      return { state: 'TIME_WAIT', code: 'TIME_WAIT_FIN_ACKED_AGAIN' };
     default:
       // CLOSE-WAIT, CLOSING, LAST-ACK: "Remain in the ... state."
-      transition(ctx, side, e.state, 'FIN_REPEATED', rfc, params, segmentId);
-      break;
+      return { state: e.state, code: 'FIN_REPEATED' };
   }
-  signal(ctx, side, 'SIGNAL_CONNECTION_CLOSING');
 }
 
 function updateWindow(tcb: Tcb, seg: Segment, force: boolean): void {
