@@ -22,3 +22,5 @@ export type { SegmentDraft, Violation, ViolationCode, ViolationField, ExpectedSe
 export { isAcceptable } from './arrive';
 export { step, type Input, type StepResult, type StepError, type Outcome } from './step';
 export * from './render/tcpdump';
+export * from './render/messages';
+export * from './render/state-diagram';

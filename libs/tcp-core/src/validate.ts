@@ -377,6 +377,6 @@ function flagsViolation(e: Endpoint, moves: Move[], flags: Flags, state: State):
     expected: blocking ? flagsLabel(blocking.flags) : moves[0] ? flagsLabel(moves[0].flags) : null,
     actual: flagsLabel(flags),
     code,
-    params: { state, allowed, owed: blocking ? flagsLabel(blocking.flags) : null, owed_reason: blocking?.reason ?? null },
+    params: { side: e.side, state, allowed, owed: blocking ? flagsLabel(blocking.flags) : null, owed_reason: blocking?.reason ?? null },
   };
 }

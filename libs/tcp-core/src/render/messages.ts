@@ -1,0 +1,374 @@
+/**
+ * The message catalogue: every event code and violation code explained in
+ * English and in Simplified Chinese, rendered from the code and its
+ * parameters. Chinese uses the terms of ../shared/GLOSSARY.md (三次握手,
+ * 确认号, 报文段 …); state names keep their RFC spelling in both languages,
+ * as students see them in tools.
+ */
+import type { EventCode } from '../codes';
+import type { EventParams, TcpEvent } from '../events';
+import { flagsLabel, type Side } from '../segment';
+import type { OwedSegment } from '../tcb';
+import type { Violation, ViolationCode } from '../validate';
+
+export const LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Parameters a message can use: the event's own, plus who and which states. */
+type P = EventParams & { who: string; peer: string; from: string; to: string };
+type Template = (p: P) => string;
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+/** "SYN seq=100" / "ACK ack=5" / "ACK,PSH seq=1:22 ack=5" — how the explanations cite a segment. */
+const seg = (p: P): string => {
+  const parts = [str(p['flags'])];
+  const length = Number(p['length'] ?? 0);
+  const flags = str(p['flags']);
+  if (length > 0 || /SYN|FIN|RST/.test(flags)) parts.push(`seq=${str(p['seq'])}${length > 0 ? `:${Number(p['seq']) + length}` : ''}`);
+  if (p['with_ack']) parts.push(`ack=${str(p['ack'])}`);
+  return parts.join(' ');
+};
+
+const EN: Record<EventCode, Template> = {
+  SEGMENT_ARRIVED: (p) => `The ${p.who} receives ${seg(p)} in ${p.from}.`,
+  SEGMENT_SENT: (p) => `The ${p.who} sends ${seg(p)}, window ${str(p['window'])}.`,
+  SEGMENT_RETRANSMITTED: (p) => `The ${p.who} retransmits ${seg(p)}: the original was not acknowledged in time.`,
+  SEGMENT_DROPPED: (p) => `The network drops ${str(p['flags'])} seq=${str(p['seq'])}: it never arrives.`,
+  SEGMENT_LOST: (p) => `The network loses ${str(p['flags'])} seq=${str(p['seq'])} (random loss rate ${str(p['loss_rate'])}).`,
+  SEGMENT_HELD: (p) => `The network holds ${str(p['flags'])} seq=${str(p['seq'])} in flight; it arrives only when delivered.`,
+  SEGMENT_DUPLICATED: (p) => `The network duplicates ${str(p['flags'])} seq=${str(p['seq'])}: a copy arrives now, the original is still in flight.`,
+  SEGMENT_INJECTED: (p) => `A segment ${str(p['flags'])} seq=${str(p['seq'])} ack=${str(p['ack'])} is injected into the network towards the ${str(p['to'])}.`,
+  ANSWER_OWED: (p) => `The ${p.who}'s TCP would now send ${seg(p)}; in manual mode you must send it.`,
+  NETWORK_CONFIGURED: (p) =>
+    `Network: ${p['auto_deliver'] ? 'segments are delivered as soon as they are sent' : 'every segment waits in flight until delivered'}, loss rate ${str(p['loss_rate'])}.`,
+
+  CLOSED_RST_DISCARDED: (p) => `The ${p.who} is CLOSED and discards the RST: an RST is never answered (RFC 9293 §3.10.7.1).`,
+  CLOSED_ANSWERS_RST_ACK: (p) =>
+    `No connection exists at the ${p.who}, so it answers RST,ACK with seq=0 and ack=${str(p['rst_ack'])} (SEG.SEQ + SEG.LEN): the sender sees "connection refused".`,
+  CLOSED_ANSWERS_RST: (p) => `No connection exists at the ${p.who}; the segment carries ACK, so the reset takes its seq from it: RST seq=${str(p['ack'])}.`,
+  LISTEN_RST_IGNORED: (p) => `The ${p.who} is in LISTEN and ignores the RST: there is no connection it could reset.`,
+  LISTEN_ACK_ANSWERED_RST: (p) =>
+    `An ACK cannot be valid in LISTEN (nothing has been sent yet), so the ${p.who} answers RST seq=${str(p['ack'])}.`,
+  LISTEN_SEGMENT_DROPPED: (p) => `The ${p.who} is in LISTEN and only a SYN opens a connection; ${str(p['flags'])} is dropped.`,
+  LISTEN_SYN_FIN_DROPPED: (p) => `A SYN that also carries FIN is malformed; Linux drops it in LISTEN, and the ${p.who} stays in LISTEN.`,
+  LISTEN_SYN_TO_SYN_RECEIVED: (p) =>
+    `First handshake received: the ${p.who} records the ${p.peer}'s ISN ${str(p['irs'])} (IRS), so RCV.NXT = ${str(p['irs'])} + 1 = ${str(p['rcv_nxt'])} because a SYN consumes one sequence number. It chooses its own ISN ${str(p['iss'])}, answers SYN,ACK seq=${str(p['iss'])} ack=${str(p['rcv_nxt'])} (the second handshake) and enters SYN_RECEIVED.`,
+  SYN_SENT_BAD_ACK_RST_DROPPED: (p) =>
+    `The RST acknowledges ${str(p['ack'])}, which is not our SYN (acceptable: ISS < ack ≤ SND.NXT = ${str(p['snd_nxt'])}); it is dropped.`,
+  SYN_SENT_BAD_ACK_ANSWERED_RST: (p) =>
+    `The ${p.who} sent SYN seq=${str(p['iss'])}, so only ack=${str(p['snd_nxt'])} is acceptable; ack=${str(p['ack'])} belongs to some other (old) connection, so the ${p.who} answers RST seq=${str(p['ack'])}.`,
+  SYN_SENT_RST_TO_CLOSED: (p) => `The RST acknowledges the ${p.who}'s SYN: the ${p.peer} refuses the connection. The ${p.who} goes to CLOSED.`,
+  SYN_SENT_RST_WITHOUT_ACK_DROPPED: (p) => `In SYN_SENT an RST is believed only if it acknowledges our SYN; this one has no ACK, so the ${p.who} drops it.`,
+  SYN_SENT_SEGMENT_DROPPED: (p) => `In SYN_SENT the ${p.who} waits for a SYN; ${str(p['flags'])} without SYN is dropped.`,
+  SYN_SENT_SYN_ACK_TO_ESTABLISHED: (p) =>
+    `Second handshake received: the SYN,ACK acknowledges the ${p.who}'s SYN (ack = ISN ${str(p['iss'])} + 1 = ${str(p['ack'])}). The ${p.who} records the ${p.peer}'s ISN ${str(p['irs'])}, sends the third handshake ACK seq=${str(p['snd_nxt'])} ack=${str(p['rcv_nxt'])} and is ESTABLISHED.`,
+  SYN_SENT_SYN_TO_SYN_RECEIVED: (p) =>
+    `Simultaneous open: the ${p.who} receives a SYN while its own SYN is still unanswered. It records IRS ${str(p['irs'])}, answers SYN,ACK seq=${str(p['iss'])} ack=${str(p['rcv_nxt'])} and enters SYN_RECEIVED.`,
+  SYN_RECEIVED_SYN_RETRANSMITTED: (p) =>
+    `The ${p.peer} sent its SYN again (our SYN,ACK was probably lost): the ${p.who} sends the SYN,ACK seq=${str(p['iss'])} ack=${str(p['rcv_nxt'])} again, as Linux does.`,
+  SIMULTANEOUS_OPEN_TO_ESTABLISHED: (p) =>
+    `Simultaneous open: the ${p.peer}'s SYN,ACK acknowledges our SYN; the ${p.who} is ESTABLISHED and acknowledges it (RFC 9293 §3.5, Figure 8).`,
+  SEQ_UNACCEPTABLE_RST_DROPPED: (p) =>
+    `The RST's seq ${str(p['seq'])} is outside the receive window [${str(p['rcv_nxt'])}, RCV.NXT + ${str(p['rcv_wnd'])}): it is silently dropped (RFC 5961 §3.2).`,
+  SEQ_UNACCEPTABLE_ACKED: (p) =>
+    `Unacceptable: seq ${str(p['seq'])}–${str(p['end'])} is not in the receive window starting at RCV.NXT = ${str(p['rcv_nxt'])} (an old duplicate or a stray segment). The ${p.who} drops it and sends an ACK with ack=${str(p['rcv_nxt'])} to say what it really expects.`,
+  TIME_WAIT_FIN_ACKED_AGAIN: (p) =>
+    `In TIME_WAIT the ${p.who} receives the ${p.peer}'s FIN again: its last ACK was lost. It acknowledges the FIN again and restarts the 2MSL timer (${str(p['two_msl_ms'])} ms) — this is why TIME_WAIT exists.`,
+  TIME_WAIT_SEGMENT_ACKED_AGAIN: (p) =>
+    `In TIME_WAIT the ${p.who} answers the stray segment with an ACK and restarts the 2MSL timer (${str(p['two_msl_ms'])} ms), as Linux does.`,
+  RST_CHALLENGE_ACK: (p) =>
+    `The RST's seq ${str(p['seq'])} is in the window but not exactly RCV.NXT = ${str(p['rcv_nxt'])}: it may be forged. The ${p.who} sends a challenge ACK instead of resetting (RFC 5961 §3.2); a real peer will answer with an exact RST.`,
+  SYN_RECEIVED_SYN_TO_LISTEN: (p) =>
+    `A second SYN reaches the ${p.who} in SYN_RECEIVED, which it entered from LISTEN: it drops the half-open connection and returns to LISTEN (RFC 9293 §3.10.7.4).`,
+  SYN_CHALLENGE_ACK: (p) =>
+    `A SYN in a synchronized state: under RFC 9293 + RFC 5961 §4 (what Linux does) the ${p.who} does not reset but sends a challenge ACK seq=${str(p['snd_nxt'])} ack=${str(p['rcv_nxt'])} and drops the SYN.`,
+  SYN_IN_WINDOW_RESET: (p) =>
+    `A SYN inside the window of a synchronized connection: under RFC 793 this is an error, so the ${p.who} sends RST seq=${str(p['rst_seq'])} and closes the connection.`,
+  ACK_BIT_OFF_DROPPED: (p) => `Every segment of a synchronized connection must carry ACK; this one does not, so the ${p.who} drops it.`,
+  SYN_RECEIVED_BAD_ACK_RST: (p) =>
+    `The ACK ${str(p['ack'])} does not acknowledge the ${p.who}'s SYN (acceptable: ${str(p['snd_una'])} < ack ≤ ${str(p['snd_nxt'])}), so the ${p.who} answers RST seq=${str(p['ack'])}.`,
+  SYN_RECEIVED_ACK_TO_ESTABLISHED: (p) =>
+    `Third handshake received: ack=${str(p['ack'])} = the ${p.who}'s ISN ${str(p['iss'])} + 1 acknowledges its SYN. The ${p.who} is ESTABLISHED.`,
+  CLOSE_DEFERRED_TO_FIN_WAIT_1: (p) => `The CLOSE that waited for ESTABLISHED now takes effect: the ${p.who} sends its data, then FIN, and enters FIN_WAIT_1.`,
+  ACK_TOO_OLD_CHALLENGE_ACK: (p) =>
+    `The ack ${str(p['ack'])} is older than SND.UNA − MAX.SND.WND (${str(p['snd_una'])} − ${str(p['max_snd_wnd'])}): possibly injected. The ${p.who} sends a challenge ACK and drops it (RFC 5961 §5.2).`,
+  ACK_OF_UNSENT_DATA: (p) =>
+    `The ack ${str(p['ack'])} acknowledges data the ${p.who} has not sent yet (SND.NXT = ${str(p['snd_nxt'])}): it sends an ACK and drops the segment.`,
+  ACK_ADVANCES_SND_UNA: (p) =>
+    `The ack ${str(p['ack'])} acknowledges ${str(p['acked'])} more octet(s): SND.UNA moves from ${str(p['snd_una_before'])} to ${str(p['snd_una'])}.`,
+  ACK_DUPLICATE_IGNORED: (p) => `The ack ${str(p['ack'])} acknowledges nothing new (SND.UNA = ${str(p['snd_una'])}): a duplicate ACK, ignored.`,
+  FIN_WAIT_1_ACK_TO_FIN_WAIT_2: (p) =>
+    `The ACK acknowledges the ${p.who}'s FIN (ack = ${str(p['snd_nxt'])}): it enters FIN_WAIT_2 and waits for the ${p.peer}'s FIN (half-close: the ${p.peer} may still send).`,
+  CLOSING_ACK_TO_TIME_WAIT: (p) => `Both FINs are now acknowledged: the ${p.who} leaves CLOSING for TIME_WAIT and waits 2MSL (${str(p['two_msl_ms'])} ms).`,
+  LAST_ACK_ACK_TO_CLOSED: (p) => `The last ACK acknowledges the ${p.who}'s FIN: the connection is fully closed at the ${p.who} (CLOSED).`,
+  URGENT_DATA_SIGNALLED: (p) => `The segment carries URG: the ${p.who} tells its application that urgent data is coming (RCV.UP = ${str(p['rcv_up'])}).`,
+  OUT_OF_ORDER_HELD: (p) =>
+    `The segment starts at ${str(p['seq'])}, beyond RCV.NXT = ${str(p['rcv_nxt'])}: something before it is missing. The ${p.who} keeps it for later and sends a duplicate ACK ack=${str(p['rcv_nxt'])}.`,
+  DATA_RECEIVED: (p) =>
+    `The ${p.who} accepts ${str(p['length'])} octet(s) ${str(p['seq'])}:${str(p['end'])}; RCV.NXT becomes ${str(p['rcv_nxt'])}, and it acknowledges with ack=${str(p['rcv_nxt'])}.`,
+  TEXT_AFTER_FIN_IGNORED: (p) => `The ${p.peer} already sent FIN, so data after it cannot be valid; the ${p.who} ignores ${str(p['length'])} octet(s).`,
+  FIN_TO_CLOSE_WAIT: (p) =>
+    `First wave received: the ${p.peer} has no more data (FIN). The FIN consumes one sequence number, so the ${p.who} acknowledges with ack=${str(p['rcv_nxt'])} (second wave) and enters CLOSE_WAIT: it may still send until its application calls close.`,
+  FIN_WAIT_1_FIN_TO_CLOSING: (p) =>
+    `Simultaneous close: the ${p.peer}'s FIN arrives before the ACK of the ${p.who}'s own FIN. It acknowledges (ack=${str(p['rcv_nxt'])}) and enters CLOSING.`,
+  FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT: (p) =>
+    `The segment both acknowledges the ${p.who}'s FIN and carries the ${p.peer}'s FIN: the ${p.who} acknowledges with ack=${str(p['rcv_nxt'])} and goes straight to TIME_WAIT for 2MSL (${str(p['two_msl_ms'])} ms).`,
+  FIN_WAIT_2_FIN_TO_TIME_WAIT: (p) =>
+    `Third wave received: the ${p.peer}'s FIN. The ${p.who} sends the fourth wave ACK ack=${str(p['rcv_nxt'])} and enters TIME_WAIT for 2MSL (${str(p['two_msl_ms'])} ms), in case that ACK is lost and the FIN comes again.`,
+  FIN_REPEATED: (p) => `Another FIN arrives in ${p.from}; the ${p.who} acknowledges it (ack=${str(p['rcv_nxt'])}) and stays in ${p.to}.`,
+  RST_SYN_RECEIVED_TO_LISTEN: (p) =>
+    `The RST (seq ${str(p['seq'])} = RCV.NXT) ends the half-open connection. The ${p.who} entered SYN_RECEIVED from LISTEN, so it returns to LISTEN — this is how an old duplicate SYN is cleaned up.`,
+  RST_SYN_RECEIVED_TO_CLOSED: (p) => `The RST ends the connection the ${p.who} opened actively: connection refused, CLOSED.`,
+  RST_RESETS_CONNECTION: (p) =>
+    `The RST (seq ${str(p['seq'])}${p['rule'] === 'exact' ? ' = RCV.NXT, as RFC 5961 requires' : ', inside the window, as RFC 793 allows'}) resets the connection: queued data is discarded and the ${p.who} goes to CLOSED at once.`,
+  RST_CLOSES_CONNECTION: (p) => `The RST closes the connection, already closing at the ${p.who}: CLOSED.`,
+  SIGNAL_CONNECTION_RESET: (p) => `The ${p.who}'s application is told: "connection reset".`,
+  SIGNAL_CONNECTION_REFUSED: (p) => `The ${p.who}'s application is told: "connection refused".`,
+  SIGNAL_CONNECTION_CLOSING: (p) => `The ${p.who}'s application is told: "connection closing" — the ${p.peer} will send no more data (read returns 0).`,
+  SIGNAL_CONNECTION_TIMED_OUT: (p) => `The ${p.who}'s application is told: "connection timed out".`,
+  SIGNAL_USER_TIMEOUT: (p) => `The ${p.who}'s application is told: "connection aborted due to user timeout".`,
+  TIME_WAIT_EXPIRED: (p) => `2MSL (${str(p['two_msl_ms'])} ms) have passed without anything from the ${p.peer}: TIME_WAIT ends, the ${p.who} is CLOSED.`,
+  USER_TIMEOUT_EXPIRED: (p) => `Sent data stayed unacknowledged for the user timeout (${str(p['user_timeout_ms'])} ms): the ${p.who} aborts the connection.`,
+  RETRANSMISSION_LIMIT: (p) => `No acknowledgment after ${str(p['retries'])} retransmissions: the ${p.who} gives up on the connection.`,
+  RETRANSMISSION_TIMEOUT: (p) =>
+    `No ACK within the retransmission timeout (${str(p['rto_ms'])} ms): the ${p.who} retransmits ${str(p['flags'])} seq=${str(p['seq'])} (attempt ${str(p['attempt'])}) and doubles the timeout to ${str(p['next_rto_ms'])} ms.`,
+  OPEN_PASSIVE_TO_LISTEN: (p) => `The ${p.who} opens passively (listen) on port ${str(p['port'])} and waits in LISTEN for a SYN.`,
+  OPEN_ACTIVE_TO_SYN_SENT: (p) =>
+    `The ${p.who} opens actively (connect): it chooses its ISN ${str(p['iss'])}, sends SYN seq=${str(p['iss'])} (the first handshake) and enters SYN_SENT.`,
+  SEND_LISTEN_TO_SYN_SENT: (p) => `SEND in LISTEN turns the passive open into an active one: the ${p.who} sends SYN seq=${str(p['iss'])} and queues the data.`,
+  SEND_QUEUED_UNTIL_ESTABLISHED: (p) => `The connection is not established yet: the ${p.who} queues ${str(p['length'])} octet(s) until it is.`,
+  SEND_DATA: (p) => `The ${p.who}'s application sends ${str(p['length'])} octet(s).`,
+  RECEIVE_NOTHING_YET: (p) => `The ${p.who}'s application reads, but no data has arrived yet.`,
+  RECEIVE_DATA: (p) => `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.`,
+  CLOSE_LISTEN_TO_CLOSED: (p) => `The ${p.who} stops listening: CLOSED.`,
+  CLOSE_SYN_SENT_TO_CLOSED: (p) => `The ${p.who} gives up connecting before an answer came: CLOSED, without sending anything.`,
+  CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `The ${p.who} closes while data is still queued: the FIN will follow the data once the connection is established.`,
+  CLOSE_TO_FIN_WAIT_1: (p) =>
+    `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).`,
+  CLOSE_TO_LAST_ACK: (p) =>
+    `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.`,
+  ABORT_WITHOUT_RST: (p) => `The ${p.who} aborts; in ${p.from} there is no synchronized peer to tell, so it just goes to CLOSED.`,
+  ABORT_SENDS_RST: (p) =>
+    `The ${p.who} aborts the connection: it sends RST seq=${str(p['rst_seq'])} (Linux also sets ACK ack=${str(p['rst_ack'])}) and goes to CLOSED without waiting.`,
+  STATUS: (p) => `The ${p.who} reports its status: ${p.from}.`,
+  CALL_REFUSED_CONNECTION_ALREADY_EXISTS: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" (the ${p.who} must be CLOSED to open).`,
+  CALL_REFUSED_CONNECTION_DOES_NOT_EXIST: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}".`,
+  CALL_REFUSED_CONNECTION_CLOSING: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who} has already closed this direction.`,
+  DATA_QUEUED_SENT: () => `Queued data can go out now that the window allows it.`,
+  FIN_QUEUED_SENT: () => `The FIN of an earlier CLOSE can go out now that the queued data has been sent.`,
+  WINDOW_UPDATE: (p) => `The ${p.who}'s receive window has opened again; it tells the ${p.peer} with a window update.`,
+};
+
+const ZH_SIDE: Record<Side, string> = { client: '客户端', server: '服务器' };
+
+const ZH: Record<EventCode, Template> = {
+  SEGMENT_ARRIVED: (p) => `${p.who}在 ${p.from} 状态收到报文段 ${seg(p)}。`,
+  SEGMENT_SENT: (p) => `${p.who}发送报文段 ${seg(p)}，窗口 ${str(p['window'])}。`,
+  SEGMENT_RETRANSMITTED: (p) => `${p.who}重传报文段 ${seg(p)}：原报文段没有及时得到确认。`,
+  SEGMENT_DROPPED: (p) => `网络丢弃了 ${str(p['flags'])} seq=${str(p['seq'])}：它不会到达。`,
+  SEGMENT_LOST: (p) => `网络丢失了 ${str(p['flags'])} seq=${str(p['seq'])}（随机丢包率 ${str(p['loss_rate'])}）。`,
+  SEGMENT_HELD: (p) => `网络暂扣 ${str(p['flags'])} seq=${str(p['seq'])}：只有在投递时才会到达。`,
+  SEGMENT_DUPLICATED: (p) => `网络复制了 ${str(p['flags'])} seq=${str(p['seq'])}：副本现在到达，原报文段仍在途中。`,
+  SEGMENT_INJECTED: (p) => `向网络注入报文段 ${str(p['flags'])} seq=${str(p['seq'])} ack=${str(p['ack'])}，发往${ZH_SIDE[p['to'] as Side] ?? str(p['to'])}。`,
+  ANSWER_OWED: (p) => `${p.who}的 TCP 此时应发送 ${seg(p)}；在手动模式下需要由你发送。`,
+  NETWORK_CONFIGURED: (p) => `网络设置：${p['auto_deliver'] ? '报文段发送后立即投递' : '每个报文段都在途中等待投递'}，丢包率 ${str(p['loss_rate'])}。`,
+
+  CLOSED_RST_DISCARDED: (p) => `${p.who}处于 CLOSED，丢弃 RST：RST 永远不会被回应（RFC 9293 §3.10.7.1）。`,
+  CLOSED_ANSWERS_RST_ACK: (p) => `${p.who}没有这个连接，因此回复 RST,ACK，序列号为 0，确认号为 ${str(p['rst_ack'])}（SEG.SEQ + SEG.LEN）：发送方看到“连接被拒绝”。`,
+  CLOSED_ANSWERS_RST: (p) => `${p.who}没有这个连接；该报文段带有 ACK，因此复位报文段的序列号取自它的确认号：RST seq=${str(p['ack'])}。`,
+  LISTEN_RST_IGNORED: (p) => `${p.who}处于 LISTEN（监听），忽略 RST：没有可以复位的连接。`,
+  LISTEN_ACK_ANSWERED_RST: (p) => `在 LISTEN 状态收到的 ACK 不可能有效（尚未发送任何数据），因此${p.who}回复 RST seq=${str(p['ack'])}。`,
+  LISTEN_SEGMENT_DROPPED: (p) => `${p.who}处于 LISTEN，只有 SYN 才能建立连接；${str(p['flags'])} 被丢弃。`,
+  LISTEN_SYN_FIN_DROPPED: (p) => `同时带有 SYN 和 FIN 的报文段是畸形的；Linux 在 LISTEN 状态丢弃它，${p.who}仍处于 LISTEN。`,
+  LISTEN_SYN_TO_SYN_RECEIVED: (p) =>
+    `收到第一次握手：${p.who}记录${p.peer}的初始序列号 ${str(p['irs'])}（IRS），因为 SYN 消耗一个序列号，所以 RCV.NXT = ${str(p['irs'])} + 1 = ${str(p['rcv_nxt'])}。它选择自己的初始序列号 ${str(p['iss'])}，回复 SYN,ACK seq=${str(p['iss'])}，确认号为 ${str(p['rcv_nxt'])}（第二次握手），进入 SYN_RECEIVED（同步收到）。`,
+  SYN_SENT_BAD_ACK_RST_DROPPED: (p) => `该 RST 的确认号 ${str(p['ack'])} 并不确认我方的 SYN（可接受范围：ISS < ack ≤ SND.NXT = ${str(p['snd_nxt'])}），被丢弃。`,
+  SYN_SENT_BAD_ACK_ANSWERED_RST: (p) =>
+    `${p.who}发送的是 SYN seq=${str(p['iss'])}，只有确认号 ${str(p['snd_nxt'])} 可以接受；确认号 ${str(p['ack'])} 属于另一个（已失效的）连接，因此${p.who}回复 RST seq=${str(p['ack'])}。`,
+  SYN_SENT_RST_TO_CLOSED: (p) => `该 RST 确认了${p.who}的 SYN：${p.peer}拒绝连接，${p.who}进入 CLOSED。`,
+  SYN_SENT_RST_WITHOUT_ACK_DROPPED: (p) => `在 SYN_SENT 状态，只有确认了我方 SYN 的 RST 才可信；这个 RST 没有 ACK，${p.who}将其丢弃。`,
+  SYN_SENT_SEGMENT_DROPPED: (p) => `${p.who}在 SYN_SENT 状态等待 SYN；不带 SYN 的 ${str(p['flags'])} 被丢弃。`,
+  SYN_SENT_SYN_ACK_TO_ESTABLISHED: (p) =>
+    `收到第二次握手：SYN,ACK 确认了${p.who}的 SYN（确认号 = 初始序列号 ${str(p['iss'])} + 1 = ${str(p['ack'])}）。${p.who}记录${p.peer}的初始序列号 ${str(p['irs'])}，发送第三次握手 ACK seq=${str(p['snd_nxt'])}，确认号为 ${str(p['rcv_nxt'])}，进入 ESTABLISHED（已建立连接）。`,
+  SYN_SENT_SYN_TO_SYN_RECEIVED: (p) =>
+    `同时打开：${p.who}自己的 SYN 尚未得到回应时收到了对方的 SYN。它记录 IRS ${str(p['irs'])}，回复 SYN,ACK seq=${str(p['iss'])}，确认号为 ${str(p['rcv_nxt'])}，进入 SYN_RECEIVED。`,
+  SYN_RECEIVED_SYN_RETRANSMITTED: (p) => `${p.peer}再次发送了 SYN（我方的 SYN,ACK 可能丢失了）：${p.who}像 Linux 一样重发 SYN,ACK seq=${str(p['iss'])}，确认号为 ${str(p['rcv_nxt'])}。`,
+  SIMULTANEOUS_OPEN_TO_ESTABLISHED: (p) => `同时打开：${p.peer}的 SYN,ACK 确认了我方的 SYN；${p.who}进入 ESTABLISHED 并予以确认（RFC 9293 §3.5 图 8）。`,
+  SEQ_UNACCEPTABLE_RST_DROPPED: (p) => `该 RST 的序列号 ${str(p['seq'])} 不在接收窗口 [${str(p['rcv_nxt'])}, RCV.NXT + ${str(p['rcv_wnd'])}) 内：被静默丢弃（RFC 5961 §3.2）。`,
+  SEQ_UNACCEPTABLE_ACKED: (p) =>
+    `不可接受：序列号 ${str(p['seq'])}–${str(p['end'])} 不在从 RCV.NXT = ${str(p['rcv_nxt'])} 开始的接收窗口内（已失效的重复报文段或迷途报文段）。${p.who}丢弃它，并发送确认号为 ${str(p['rcv_nxt'])} 的 ACK，说明自己真正期待的序列号。`,
+  TIME_WAIT_FIN_ACKED_AGAIN: (p) =>
+    `${p.who}在 TIME_WAIT（时间等待）状态再次收到${p.peer}的 FIN：它发出的最后一个 ACK 丢失了。它再次确认该 FIN，并重新启动 2MSL 计时器（${str(p['two_msl_ms'])} 毫秒）——这正是 TIME_WAIT 存在的原因。`,
+  TIME_WAIT_SEGMENT_ACKED_AGAIN: (p) => `${p.who}在 TIME_WAIT 状态用 ACK 回应这个迷途报文段，并像 Linux 一样重新启动 2MSL 计时器（${str(p['two_msl_ms'])} 毫秒）。`,
+  RST_CHALLENGE_ACK: (p) =>
+    `该 RST 的序列号 ${str(p['seq'])} 在窗口内，但不正好等于 RCV.NXT = ${str(p['rcv_nxt'])}：可能是伪造的。${p.who}不复位连接，而是发送挑战 ACK（RFC 5961 §3.2）；真正的对端会用序列号正确的 RST 回应。`,
+  SYN_RECEIVED_SYN_TO_LISTEN: (p) => `${p.who}由 LISTEN 进入 SYN_RECEIVED 后又收到一个 SYN：它放弃这个半打开的连接，回到 LISTEN（RFC 9293 §3.10.7.4）。`,
+  SYN_CHALLENGE_ACK: (p) =>
+    `在已同步状态收到 SYN：按照 RFC 9293 + RFC 5961 §4（Linux 的做法），${p.who}不复位连接，而是发送挑战 ACK seq=${str(p['snd_nxt'])}，确认号为 ${str(p['rcv_nxt'])}，并丢弃该 SYN。`,
+  SYN_IN_WINDOW_RESET: (p) => `已同步的连接在窗口内收到 SYN：按照 RFC 793 这是错误，${p.who}发送 RST seq=${str(p['rst_seq'])} 并关闭连接。`,
+  ACK_BIT_OFF_DROPPED: (p) => `已同步连接的每个报文段都必须带 ACK；这个没有，${p.who}将其丢弃。`,
+  SYN_RECEIVED_BAD_ACK_RST: (p) => `确认号 ${str(p['ack'])} 并不确认${p.who}的 SYN（可接受范围：${str(p['snd_una'])} < ack ≤ ${str(p['snd_nxt'])}），因此${p.who}回复 RST seq=${str(p['ack'])}。`,
+  SYN_RECEIVED_ACK_TO_ESTABLISHED: (p) => `收到第三次握手：确认号 ${str(p['ack'])} = ${p.who}的初始序列号 ${str(p['iss'])} + 1，确认了它的 SYN。${p.who}进入 ESTABLISHED（已建立连接）。`,
+  CLOSE_DEFERRED_TO_FIN_WAIT_1: (p) => `之前等待连接建立的 CLOSE 现在生效：${p.who}先发送数据，再发送 FIN，进入 FIN_WAIT_1。`,
+  ACK_TOO_OLD_CHALLENGE_ACK: (p) =>
+    `确认号 ${str(p['ack'])} 比 SND.UNA − MAX.SND.WND（${str(p['snd_una'])} − ${str(p['max_snd_wnd'])}）还旧：可能是注入的。${p.who}发送挑战 ACK 并丢弃它（RFC 5961 §5.2）。`,
+  ACK_OF_UNSENT_DATA: (p) => `确认号 ${str(p['ack'])} 确认了${p.who}尚未发送的数据（SND.NXT = ${str(p['snd_nxt'])}）：它发送一个 ACK 并丢弃该报文段。`,
+  ACK_ADVANCES_SND_UNA: (p) => `确认号 ${str(p['ack'])} 新确认了 ${str(p['acked'])} 个字节：SND.UNA 从 ${str(p['snd_una_before'])} 前移到 ${str(p['snd_una'])}。`,
+  ACK_DUPLICATE_IGNORED: (p) => `确认号 ${str(p['ack'])} 没有确认任何新数据（SND.UNA = ${str(p['snd_una'])}）：重复 ACK，忽略。`,
+  FIN_WAIT_1_ACK_TO_FIN_WAIT_2: (p) =>
+    `该 ACK 确认了${p.who}的 FIN（确认号 = ${str(p['snd_nxt'])}）：进入 FIN_WAIT_2（终止等待2），等待${p.peer}的 FIN（半关闭：${p.peer}仍可发送数据）。`,
+  CLOSING_ACK_TO_TIME_WAIT: (p) => `双方的 FIN 都已被确认：${p.who}由 CLOSING 进入 TIME_WAIT，等待 2MSL（${str(p['two_msl_ms'])} 毫秒）。`,
+  LAST_ACK_ACK_TO_CLOSED: (p) => `最后一个 ACK 确认了${p.who}的 FIN：${p.who}一方的连接完全释放（CLOSED）。`,
+  URGENT_DATA_SIGNALLED: (p) => `该报文段带有 URG：${p.who}通知应用程序有紧急数据（RCV.UP = ${str(p['rcv_up'])}）。`,
+  OUT_OF_ORDER_HELD: (p) => `该报文段从 ${str(p['seq'])} 开始，超过了 RCV.NXT = ${str(p['rcv_nxt'])}：前面缺了数据。${p.who}先保存它，并发送重复 ACK，确认号为 ${str(p['rcv_nxt'])}。`,
+  DATA_RECEIVED: (p) => `${p.who}接收 ${str(p['length'])} 个字节 ${str(p['seq'])}:${str(p['end'])}；RCV.NXT 变为 ${str(p['rcv_nxt'])}，并以确认号 ${str(p['rcv_nxt'])} 进行确认。`,
+  TEXT_AFTER_FIN_IGNORED: (p) => `${p.peer}已经发送了 FIN，之后的数据不可能有效；${p.who}忽略这 ${str(p['length'])} 个字节。`,
+  FIN_TO_CLOSE_WAIT: (p) =>
+    `收到第一次挥手：${p.peer}已没有数据要发送（FIN）。FIN 消耗一个序列号，因此${p.who}以确认号 ${str(p['rcv_nxt'])} 确认（第二次挥手），进入 CLOSE_WAIT（关闭等待）：在应用程序调用 close 之前它仍可发送数据。`,
+  FIN_WAIT_1_FIN_TO_CLOSING: (p) => `同时关闭：${p.peer}的 FIN 先于对${p.who}自己 FIN 的确认到达。${p.who}予以确认（确认号 ${str(p['rcv_nxt'])}），进入 CLOSING。`,
+  FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT: (p) =>
+    `该报文段既确认了${p.who}的 FIN，又带有${p.peer}的 FIN：${p.who}以确认号 ${str(p['rcv_nxt'])} 确认，直接进入 TIME_WAIT，等待 2MSL（${str(p['two_msl_ms'])} 毫秒）。`,
+  FIN_WAIT_2_FIN_TO_TIME_WAIT: (p) =>
+    `收到第三次挥手：${p.peer}的 FIN。${p.who}发送第四次挥手 ACK，确认号为 ${str(p['rcv_nxt'])}，进入 TIME_WAIT 等待 2MSL（${str(p['two_msl_ms'])} 毫秒），以防这个 ACK 丢失而 FIN 被重传。`,
+  FIN_REPEATED: (p) => `在 ${p.from} 状态又收到一个 FIN；${p.who}予以确认（确认号 ${str(p['rcv_nxt'])}），仍处于 ${p.to}。`,
+  RST_SYN_RECEIVED_TO_LISTEN: (p) =>
+    `RST（序列号 ${str(p['seq'])} = RCV.NXT）结束了这个半打开的连接。${p.who}是由 LISTEN 进入 SYN_RECEIVED 的，因此回到 LISTEN——已失效的连接请求报文段就是这样被清除的。`,
+  RST_SYN_RECEIVED_TO_CLOSED: (p) => `RST 结束了${p.who}主动打开的连接：连接被拒绝，进入 CLOSED。`,
+  RST_RESETS_CONNECTION: (p) =>
+    `RST（序列号 ${str(p['seq'])}${p['rule'] === 'exact' ? ' = RCV.NXT，符合 RFC 5961 的要求' : '，在窗口内，RFC 793 允许'}）复位了连接：排队的数据被丢弃，${p.who}立即进入 CLOSED。`,
+  RST_CLOSES_CONNECTION: (p) => `RST 关闭了${p.who}这一方本已在关闭中的连接：CLOSED。`,
+  SIGNAL_CONNECTION_RESET: (p) => `${p.who}的应用程序收到通知：“连接被复位”。`,
+  SIGNAL_CONNECTION_REFUSED: (p) => `${p.who}的应用程序收到通知：“连接被拒绝”。`,
+  SIGNAL_CONNECTION_CLOSING: (p) => `${p.who}的应用程序收到通知：“连接正在关闭”——${p.peer}不会再发送数据（read 返回 0）。`,
+  SIGNAL_CONNECTION_TIMED_OUT: (p) => `${p.who}的应用程序收到通知：“连接超时”。`,
+  SIGNAL_USER_TIMEOUT: (p) => `${p.who}的应用程序收到通知：“用户超时，连接中止”。`,
+  TIME_WAIT_EXPIRED: (p) => `2MSL（${str(p['two_msl_ms'])} 毫秒）内没有再收到${p.peer}的任何报文段：TIME_WAIT 结束，${p.who}进入 CLOSED。`,
+  USER_TIMEOUT_EXPIRED: (p) => `已发送的数据在用户超时时间（${str(p['user_timeout_ms'])} 毫秒）内没有得到确认：${p.who}中止连接。`,
+  RETRANSMISSION_LIMIT: (p) => `重传 ${str(p['retries'])} 次后仍未得到确认：${p.who}放弃这个连接。`,
+  RETRANSMISSION_TIMEOUT: (p) =>
+    `重传超时（${str(p['rto_ms'])} 毫秒）内没有收到 ACK：${p.who}重传 ${str(p['flags'])} seq=${str(p['seq'])}（第 ${str(p['attempt'])} 次），并把超时时间加倍为 ${str(p['next_rto_ms'])} 毫秒。`,
+  OPEN_PASSIVE_TO_LISTEN: (p) => `${p.who}被动打开（listen）端口 ${str(p['port'])}，在 LISTEN（监听）状态等待 SYN。`,
+  OPEN_ACTIVE_TO_SYN_SENT: (p) =>
+    `${p.who}主动打开（connect）：选择初始序列号 ${str(p['iss'])}，发送 SYN seq=${str(p['iss'])}（第一次握手，连接请求报文段），进入 SYN_SENT（同步已发送）。`,
+  SEND_LISTEN_TO_SYN_SENT: (p) => `在 LISTEN 状态调用 SEND，把被动打开变为主动打开：${p.who}发送 SYN seq=${str(p['iss'])} 并把数据排队。`,
+  SEND_QUEUED_UNTIL_ESTABLISHED: (p) => `连接尚未建立：${p.who}把 ${str(p['length'])} 个字节排队，等连接建立后再发送。`,
+  SEND_DATA: (p) => `${p.who}的应用程序发送 ${str(p['length'])} 个字节。`,
+  RECEIVE_NOTHING_YET: (p) => `${p.who}的应用程序读取数据，但还没有数据到达。`,
+  RECEIVE_DATA: (p) => `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。`,
+  CLOSE_LISTEN_TO_CLOSED: (p) => `${p.who}停止监听：CLOSED。`,
+  CLOSE_SYN_SENT_TO_CLOSED: (p) => `${p.who}在收到回应之前放弃连接：进入 CLOSED，不发送任何报文段。`,
+  CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `${p.who}在仍有数据排队时关闭：连接建立后，FIN 将跟在数据之后发送。`,
+  CLOSE_TO_FIN_WAIT_1: (p) =>
+    `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。`,
+  CLOSE_TO_LAST_ACK: (p) => `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。`,
+  ABORT_WITHOUT_RST: (p) => `${p.who}中止连接；在 ${p.from} 状态没有已同步的对端需要通知，直接进入 CLOSED。`,
+  ABORT_SENDS_RST: (p) => `${p.who}中止连接：发送 RST seq=${str(p['rst_seq'])}（Linux 还会带上 ACK，确认号为 ${str(p['rst_ack'])}），不等待，直接进入 CLOSED。`,
+  STATUS: (p) => `${p.who}报告状态：${p.from}。`,
+  CALL_REFUSED_CONNECTION_ALREADY_EXISTS: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接已存在；只有 CLOSED 状态才能打开）。`,
+  CALL_REFUSED_CONNECTION_DOES_NOT_EXIST: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接不存在）。`,
+  CALL_REFUSED_CONNECTION_CLOSING: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}已经关闭了这个方向。`,
+  DATA_QUEUED_SENT: () => `窗口允许后，排队的数据现在可以发送。`,
+  FIN_QUEUED_SENT: () => `排队的数据发送完毕，之前 CLOSE 的 FIN 现在可以发送。`,
+  WINDOW_UPDATE: (p) => `${p.who}的接收窗口重新打开；它用窗口更新通知${p.peer}。`,
+};
+
+const CATALOGUE: Record<Language, { events: Record<EventCode, Template>; side: Record<Side, string> }> = {
+  en: { events: EN, side: { client: 'client', server: 'server' } },
+  'zh-CN': { events: ZH, side: ZH_SIDE },
+};
+
+/** The language to use for an Accept-Language-style tag: zh, zh-CN, zh-Hans… → zh-CN; anything else → en. */
+export function pickLanguage(tag: string | null | undefined): Language {
+  return tag && /^zh\b/i.test(tag.trim()) ? 'zh-CN' : 'en';
+}
+
+function context(side: Side | null, from: string | null, to: string | null, lang: Language, params: EventParams): P {
+  const names = CATALOGUE[lang].side;
+  return {
+    ...params,
+    who: side ? names[side] : '',
+    peer: side ? names[side === 'client' ? 'server' : 'client'] : '',
+    from: from ?? '',
+    to: to ?? '',
+  };
+}
+
+/** The explanation of one event, in the given language. */
+export function renderEvent(event: TcpEvent, lang: Language = 'en'): string {
+  return CATALOGUE[lang].events[event.code](context(event.endpoint, event.from_state, event.to_state, lang, event.params));
+}
+
+/** "the server must send SYN,ACK seq=… ack=…" for a manual-mode owed answer. */
+export function renderOwed(side: Side, owed: OwedSegment, lang: Language = 'en'): string {
+  const who = CATALOGUE[lang].side[side];
+  const cite = seg(context(side, null, null, lang, {
+    flags: flagsLabel(owed.flags),
+    seq: owed.seq,
+    ack: owed.ack,
+    length: owed.length,
+    with_ack: (owed.flags & 0x10) !== 0,
+  }));
+  return lang === 'en' ? `The ${who} must send ${cite} next.` : `${who}接下来必须发送 ${cite}。`;
+}
+
+type VP = EventParams & { expected: string; actual: string; field: string };
+type ViolationTemplate = (p: VP) => string;
+
+const VIOLATIONS_EN: Record<ViolationCode, ViolationTemplate> = {
+  FLAGS_NOT_POSSIBLE_IN_STATE: (p) => `In ${str(p['state'])} a conforming TCP cannot send ${p.actual} now; it could send: ${str(p['allowed'])}.`,
+  FLAGS_OWED_ANSWER_FIRST: (p) => `The ${str(p['side'])} must first send the ${str(p['owed'])} its TCP owes; ${p.actual} cannot come before it.`,
+  FLAGS_ACK_REQUIRED: (p) => `Once a connection is synchronized, every segment carries ACK (RFC 9293 §3.10.7.4); ${p.actual} lacks it. Possible now: ${str(p['allowed'])}.`,
+  FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN: () => `The first SYN cannot carry ACK: nothing has been received yet that it could acknowledge.`,
+  FLAGS_DATA_QUEUED_FIRST: (p) => `Data from an earlier SEND is still queued; it must go out before ${p.actual}.`,
+  SEQ_MUST_BE_ISS: (p) =>
+    `seq must be ${p.expected}, the ${str(p['side'])}'s ISN${p['configured'] ? ' set for this session' : ' for this connection'}: a SYN carries the initial sequence number.`,
+  SEQ_MUST_BE_SND_NXT: (p) => `seq must be ${p.expected} = SND.NXT, the next sequence number the ${str(p['side'])} has not used yet.`,
+  SEQ_MUST_MATCH_RETRANSMITTED: (p) => `A retransmission repeats the original segment: seq must be ${p.expected}.`,
+  SEQ_MUST_BE_SEG_ACK: (p) => `This reset answers a segment that carried ACK, so its seq is taken from that ack: ${p.expected} (RFC 9293 §3.10.7).`,
+  SEQ_MUST_BE_ZERO: () => `This reset answers a segment without ACK, so its seq is 0 and its ack acknowledges the segment (RFC 9293 §3.10.7.1).`,
+  ACK_MUST_BE_IRS_PLUS_ONE: (p) =>
+    `ack must be ${p.expected} = the ${str(p['side']) === 'server' ? 'client' : 'server'}'s ISN ${str(p['irs'])} + 1, because a SYN consumes one sequence number.`,
+  ACK_MUST_BE_RCV_NXT: (p) => `ack must be ${p.expected} = RCV.NXT, the next sequence number the ${str(p['side'])} expects (everything before it has arrived; SYN and FIN count one each).`,
+  ACK_MUST_ACK_OFFENDING_SEGMENT: (p) => `ack must be ${p.expected} = SEG.SEQ + SEG.LEN of the segment being refused.`,
+  LENGTH_NOT_ALLOWED: (p) => `${str(p['flags'])} in ${str(p['state'])} carries length ${p.expected}, not ${p.actual}.`,
+  LENGTH_EXCEEDS_MSS: (p) => `At most ${p.expected} octets fit in one segment (the peer's MSS less the options).`,
+  LENGTH_EXCEEDS_WINDOW: (p) => `The peer's window allows only ${p.expected} more octet(s) now (SND.UNA ${str(p['snd_una'])} + SND.WND ${str(p['snd_wnd'])} − SND.NXT ${str(p['snd_nxt'])}).`,
+  LENGTH_MUST_MATCH_RETRANSMITTED: (p) => `A retransmission repeats the original segment: length must be ${p.expected}.`,
+  URGENT_POINTER_INVALID: (p) => `With URG the urgent pointer must point into the data (1 to ${str(p['length'])}).`,
+  OPTIONS_ONLY_ON_SYN: () => `MSS, window scale and SACK-permitted may only appear in a SYN (RFC 9293 §3.7.1, RFC 7323 §2.2, RFC 2018 §2).`,
+};
+
+const VIOLATIONS_ZH: Record<ViolationCode, ViolationTemplate> = {
+  FLAGS_NOT_POSSIBLE_IN_STATE: (p) => `在 ${str(p['state'])} 状态，符合规范的 TCP 此时不能发送 ${p.actual}；可以发送的是：${str(p['allowed'])}。`,
+  FLAGS_OWED_ANSWER_FIRST: (p) => `必须先发送 TCP 应答的 ${str(p['owed'])}；${p.actual} 不能在它之前发送。`,
+  FLAGS_ACK_REQUIRED: (p) => `连接同步之后，每个报文段都必须带 ACK（RFC 9293 §3.10.7.4）；${p.actual} 缺少 ACK。此时可以发送：${str(p['allowed'])}。`,
+  FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN: () => `第一次握手的 SYN 不能带 ACK：此时还没有收到任何可以确认的内容。`,
+  FLAGS_DATA_QUEUED_FIRST: (p) => `之前 SEND 的数据仍在排队，必须先于 ${p.actual} 发送。`,
+  SEQ_MUST_BE_ISS: (p) => `序列号必须是 ${p.expected}，即${str(p['side']) === 'server' ? '服务器' : '客户端'}的初始序列号：SYN 携带的是初始序列号。`,
+  SEQ_MUST_BE_SND_NXT: (p) => `序列号必须是 ${p.expected} = SND.NXT，即${str(p['side']) === 'server' ? '服务器' : '客户端'}下一个尚未使用的序列号。`,
+  SEQ_MUST_MATCH_RETRANSMITTED: (p) => `重传的报文段与原报文段相同：序列号必须是 ${p.expected}。`,
+  SEQ_MUST_BE_SEG_ACK: (p) => `这个复位报文段回应的是带 ACK 的报文段，因此序列号取自其确认号：${p.expected}（RFC 9293 §3.10.7）。`,
+  SEQ_MUST_BE_ZERO: () => `这个复位报文段回应的是不带 ACK 的报文段，因此序列号为 0，确认号确认该报文段（RFC 9293 §3.10.7.1）。`,
+  ACK_MUST_BE_IRS_PLUS_ONE: (p) =>
+    `确认号必须是 ${p.expected} = ${str(p['side']) === 'server' ? '客户端' : '服务器'}的初始序列号 ${str(p['irs'])} + 1，因为 SYN 消耗一个序列号。`,
+  ACK_MUST_BE_RCV_NXT: (p) => `确认号必须是 ${p.expected} = RCV.NXT，即期望收到的下一个序列号（之前的数据都已到达；SYN 和 FIN 各占一个序列号）。`,
+  ACK_MUST_ACK_OFFENDING_SEGMENT: (p) => `确认号必须是 ${p.expected} = 被拒绝报文段的 SEG.SEQ + SEG.LEN。`,
+  LENGTH_NOT_ALLOWED: (p) => `${str(p['state'])} 状态下的 ${str(p['flags'])} 的数据长度应为 ${p.expected}，而不是 ${p.actual}。`,
+  LENGTH_EXCEEDS_MSS: (p) => `一个报文段最多容纳 ${p.expected} 个字节（对端的 MSS 减去选项长度）。`,
+  LENGTH_EXCEEDS_WINDOW: (p) => `对端的窗口此时只允许再发送 ${p.expected} 个字节（SND.UNA ${str(p['snd_una'])} + SND.WND ${str(p['snd_wnd'])} − SND.NXT ${str(p['snd_nxt'])}）。`,
+  LENGTH_MUST_MATCH_RETRANSMITTED: (p) => `重传的报文段与原报文段相同：长度必须是 ${p.expected}。`,
+  URGENT_POINTER_INVALID: (p) => `带 URG 时，紧急指针必须指向数据之内（1 到 ${str(p['length'])}）。`,
+  OPTIONS_ONLY_ON_SYN: () => `MSS、窗口扩大因子和 SACK 允许选项只能出现在 SYN 报文段中（RFC 9293 §3.7.1，RFC 7323 §2.2，RFC 2018 §2）。`,
+};
+
+const VIOLATION_CATALOGUE: Record<Language, Record<ViolationCode, ViolationTemplate>> = { en: VIOLATIONS_EN, 'zh-CN': VIOLATIONS_ZH };
+
+/** Why one field of a manual segment is wrong, in the given language. */
+export function renderViolation(violation: Violation, lang: Language = 'en'): string {
+  return VIOLATION_CATALOGUE[lang][violation.code]({
+    ...violation.params,
+    field: violation.field,
+    expected: str(violation.expected),
+    actual: str(violation.actual),
+  });
+}
