@@ -1,6 +1,6 @@
 import type { EventCode } from './codes';
 import { ep, peer, record, rfc9293, type Context } from './context';
-import { ACK, FIN, PSH, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
+import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
 import { seqAdd } from './sequence';
 import type { State } from './state';
 import { armTimer, isArmed, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
@@ -135,6 +135,12 @@ export function sendNow(ctx: Context, side: Side, out: Outgoing, overrides: Wire
 }
 
 /**
+ * A reset sent in answer to a segment goes out as Linux's tcp_v4_send_reset
+ * sends it: window 0, no options (an ABORT's RST is an ordinary segment).
+ */
+export const RESET_ANSWER: WireOverrides = { window: 0, options: [] };
+
+/**
  * Send what the stack itself answers (an ACK, a SYN,ACK, an RST). In manual
  * mode the caller plays the stack, so the answer is recorded as owed instead,
  * and the caller must send it, with the right numbers, next.
@@ -144,7 +150,7 @@ export function answer(ctx: Context, side: Side, out: Outgoing, reason: EventCod
     owe(ctx, side, out, reason);
     return;
   }
-  sendNow(ctx, side, out, {}, retransmission);
+  sendNow(ctx, side, out, out.flags & RST ? RESET_ANSWER : {}, retransmission);
 }
 
 function owe(ctx: Context, side: Side, out: Outgoing, reason: EventCode): void {

@@ -9,7 +9,7 @@
 import { abort, userCall } from './calls';
 import { ep, type Context } from './context';
 import type { EventParams } from './events';
-import { ackSegment, armRetransmission, buildSegment, transmit, usableWindow, type Outgoing, type WireOverrides } from './output';
+import { RESET_ANSWER, ackSegment, armRetransmission, buildSegment, transmit, usableWindow, type Outgoing, type WireOverrides } from './output';
 import { nextUint32 } from './prng';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, type Flags, type Side, type TcpOption } from './segment';
 import { isSynchronized, type State } from './state';
@@ -118,7 +118,7 @@ function owedMove(o: OwedSegment, tcb: Tcb | null): Move {
       e.owed = e.owed.filter((x) => x !== o);
       const out: Outgoing = { seq: o.seq, ack: o.ack, flags: d.flags, length: o.length, payload: o.payload, urgent_pointer: o.urgent_pointer };
       const retransmission = o.reason === 'RETRANSMISSION_TIMEOUT' || o.reason === 'SYN_RECEIVED_SYN_RETRANSMITTED';
-      transmit(ctx, buildSegment(ctx, side, out, d.overrides), retransmission);
+      transmit(ctx, buildSegment(ctx, side, out, o.flags & RST ? { ...RESET_ANSWER, ...d.overrides } : d.overrides), retransmission);
       armRetransmission(ctx, e, d.flags, o.length);
     },
   };
@@ -258,10 +258,18 @@ function clearOwedAck(ctx: Context, side: Side): void {
   e.owed = e.owed.filter((o) => !(o.flags === ACK && o.length === 0));
 }
 
-/** The move the caller meant: flags match; an exact length beats "any length", and earlier moves (owed answers) win ties. */
-function matchMove(moves: Move[], flags: Flags, length: number): Move | null {
-  const matching = moves.filter((m) => (flags & ~m.optional) === m.flags);
-  return matching.find((m) => m.length === length) ?? matching.find((m) => m.length === null) ?? matching[0] ?? null;
+/**
+ * The move the caller meant: its flags match; a given seq picks the move at
+ * that seq (new data or a retransmission of old); without one, new data wins
+ * over repeating old data. An exact length beats "any length", and earlier
+ * moves (owed answers) win ties.
+ */
+function matchMove(moves: Move[], draft: SegmentDraft, length: number): Move | null {
+  const matching = moves.filter((m) => (draft.flags & ~m.optional) === m.flags);
+  const seq = draft.seq ?? null;
+  const bySeq = seq === null ? matching.filter((m) => !m.params['retransmission']) : matching.filter((m) => m.seq === seq);
+  const pool = bySeq.length > 0 ? bySeq : matching;
+  return pool.find((m) => m.length === length) ?? pool.find((m) => m.length === null) ?? pool[0] ?? null;
 }
 
 function payloadLength(payload: string): number {
@@ -272,7 +280,7 @@ export function manualSend(ctx: Context, side: Side, draft: SegmentDraft): Manua
   const e = ep(ctx, side);
   const moves = possibleMoves(ctx, e);
   const length = draft.length ?? (draft.payload ? payloadLength(draft.payload) : 0);
-  const move = matchMove(moves, draft.flags, length);
+  const move = matchMove(moves, draft, length);
   const violations: Violation[] = [];
   const state = e.state;
   if (!move) {
