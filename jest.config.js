@@ -1,8 +1,35 @@
 /** @type {import('jest').Config} */
+const moduleNameMapper = { '^@tcplab/tcp-core(.*)$': '<rootDir>/libs/tcp-core/src$1' };
+
 module.exports = {
-  testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@tcplab/tcp-core(.*)$': '<rootDir>/libs/tcp-core/src$1' },
-  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+  projects: [
+    {
+      displayName: 'tcp-core',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/libs/**/*.spec.ts'],
+    },
+    {
+      displayName: 'api',
+      testEnvironment: 'node',
+      // The Swagger CLI plugin needs the type checker, so the API is compiled as a whole program here.
+      transform: {
+        '^.+\\.ts$': [
+          'ts-jest',
+          {
+            tsconfig: { ...require('./tsconfig.json').compilerOptions, isolatedModules: false },
+            astTransformers: {
+              before: ['<rootDir>/apps/api/test/swagger-transformer.js'],
+            },
+          },
+        ],
+      },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/apps/**/*.spec.ts'],
+      globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
+      testTimeout: 30000,
+    },
+  ],
 };

@@ -1,0 +1,42 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ProblemFilter } from './common/problem.filter';
+import { RouteTable } from './common/route-table';
+import { validationPipe } from './common/validation';
+import { configuration } from './config/configuration';
+
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('tcplab')
+    .setDescription(
+      'Teach TCP by simulating it: open simulated connections, send segments with flags and seq/ack numbers, drop or delay them, ' +
+        'advance a simulated clock, and get back the states of both endpoints, the segments on the wire and the RFC 9293 rule that applied. ' +
+        'Errors are RFC 9457 problem+json.',
+    )
+    .setVersion('1')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** The application as `npm start` and the tests run it: Fastify, /v1 routes, problem+json errors, docs at /docs. */
+export async function createApp(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const routes = new RouteTable();
+  const adapter = new FastifyAdapter({ bodyLimit: configuration().bodyLimit });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  // JSON only: any other body is a 415 (Fastify would otherwise parse text/plain).
+  fastify.removeContentTypeParser(['text/plain']);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, logger: options.logger === false ? false : undefined });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  // Nest routes Fastify's own errors (body parsing, content type) through the global filters too.
+  app.useGlobalFilters(new ProblemFilter(routes));
+  app.useGlobalPipes(validationPipe());
+  const document = openApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { configuration, type AppConfig } from './config/configuration';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { SessionsModule } from './sessions/sessions.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, load: [configuration], ignoreEnvFile: true }),
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => ({
+        pinoHttp: {
+          level: config.get('logLevel', { infer: true }),
+          // A request id per request (or the caller's X-Request-Id); bodies and headers are never logged.
+          genReqId: (request: { headers: Record<string, unknown> }) => String(request.headers['x-request-id'] ?? randomUUID()),
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+        },
+      }),
+    }),
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => ({
+        ...dataSourceOptions(config.get('databaseUrl', { infer: true }), config.get('databasePoolSize', { infer: true })),
+        migrationsRun: true,
+      }),
+    }),
+    SessionsModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,35 @@
+/**
+ * Typed errors of the service, with stable codes. The domain never names an
+ * HTTP status: problem.filter.ts maps each code to one, in a single
+ * exhaustive switch.
+ */
+export enum ApiErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  MalformedJson = 'MALFORMED_JSON',
+  SessionNotFound = 'SESSION_NOT_FOUND',
+  RouteNotFound = 'ROUTE_NOT_FOUND',
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
+  HistoryFull = 'HISTORY_FULL',
+  SegmentNotInFlight = 'SEGMENT_NOT_IN_FLIGHT',
+  VersionMismatch = 'VERSION_MISMATCH',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  CallRefused = 'CALL_REFUSED',
+  SegmentInvalid = 'SEGMENT_INVALID',
+  InputInvalid = 'INPUT_INVALID',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  Internal = 'INTERNAL',
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    readonly detail: string,
+    /** Extra members of the problem document (RFC 9457 §3.2), e.g. `violations`. */
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}

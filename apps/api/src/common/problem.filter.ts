@@ -1,0 +1,131 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { ApiError, ApiErrorCode } from './api-error';
+import { RouteTable } from './route-table';
+
+interface ProblemShape {
+  status: number;
+  title: string;
+}
+
+function assertUnreachable(code: never): never {
+  throw new Error(`unmapped error code ${String(code)}`);
+}
+
+/** The one place where an error code becomes an HTTP status and a title. */
+export function problemShape(code: ApiErrorCode): ProblemShape {
+  switch (code) {
+    case ApiErrorCode.ValidationFailed:
+      return { status: 400, title: 'The request is not valid' };
+    case ApiErrorCode.MalformedJson:
+      return { status: 400, title: 'The body is not valid JSON' };
+    case ApiErrorCode.SessionNotFound:
+      return { status: 404, title: 'No such session' };
+    case ApiErrorCode.RouteNotFound:
+      return { status: 404, title: 'No such resource' };
+    case ApiErrorCode.MethodNotAllowed:
+      return { status: 405, title: 'Method not allowed' };
+    case ApiErrorCode.HistoryFull:
+      return { status: 409, title: 'The session history is full' };
+    case ApiErrorCode.SegmentNotInFlight:
+      return { status: 409, title: 'The segment is not in flight' };
+    case ApiErrorCode.VersionMismatch:
+      return { status: 412, title: 'The session has changed' };
+    case ApiErrorCode.PayloadTooLarge:
+      return { status: 413, title: 'The body is too large' };
+    case ApiErrorCode.UnsupportedMediaType:
+      return { status: 415, title: 'Unsupported media type' };
+    case ApiErrorCode.CallRefused:
+      return { status: 422, title: 'The TCP refuses this call in its state' };
+    case ApiErrorCode.SegmentInvalid:
+      return { status: 422, title: 'A conforming TCP would not send this segment now' };
+    case ApiErrorCode.InputInvalid:
+      return { status: 422, title: 'The step cannot be applied' };
+    case ApiErrorCode.IdempotencyKeyReused:
+      return { status: 422, title: 'The Idempotency-Key was used for another request' };
+    case ApiErrorCode.DatabaseUnavailable:
+      return { status: 503, title: 'The database is unavailable' };
+    case ApiErrorCode.Internal:
+      return { status: 500, title: 'Internal error' };
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+/** Fastify's own errors (body parsing, content type) as our codes. */
+function fromFastifyError(error: { code?: string; statusCode?: number; message: string }): ApiError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(ApiErrorCode.PayloadTooLarge, 'The request body is larger than 64 KiB.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(ApiErrorCode.UnsupportedMediaType, 'Send the body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError(ApiErrorCode.MalformedJson, error.message);
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return new ApiError(ApiErrorCode.MalformedJson, 'The body is not valid JSON.');
+  }
+  return null;
+}
+
+const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/**
+ * Every error leaves the service as RFC 9457 problem+json: no stack trace,
+ * no SQL, ever. Unknown errors are logged and answered with a bare 500.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemFilter.name);
+
+  constructor(private readonly routes: RouteTable) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const error = this.toApiError(exception, request);
+    const { status, title } = problemShape(error.code);
+    const body = {
+      type: `https://tcplab.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
+      title,
+      status,
+      detail: error.detail,
+      instance: request.url,
+      code: error.code,
+      ...error.extensions,
+    };
+    void reply.status(status).headers({ ...error.headers, 'content-type': 'application/problem+json' }).send(body);
+  }
+
+  private toApiError(exception: unknown, request: FastifyRequest): ApiError {
+    if (exception instanceof ApiError) return exception;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404) {
+        const allowed = this.routes.methodsFor(request.url.split('?')[0] ?? '/');
+        if (allowed.length > 0) {
+          return new ApiError(ApiErrorCode.MethodNotAllowed, `${request.method} is not allowed here; use ${allowed.join(', ')}.`, {}, { allow: allowed.join(', ') });
+        }
+        return new ApiError(ApiErrorCode.RouteNotFound, `There is nothing at ${request.method} ${request.url.split('?')[0]}.`);
+      }
+      if (status === 413) return new ApiError(ApiErrorCode.PayloadTooLarge, 'The request body is larger than 64 KiB.');
+      if (status === 415) return new ApiError(ApiErrorCode.UnsupportedMediaType, 'Send the body as application/json.');
+      if (status === 400) return new ApiError(ApiErrorCode.MalformedJson, exception.message);
+    }
+    if (exception && typeof exception === 'object' && 'message' in exception) {
+      const fastify = fromFastifyError(exception as { code?: string; statusCode?: number; message: string });
+      if (fastify) return fastify;
+      const code = (exception as { code?: string }).code ?? (exception as { driverError?: { code?: string } }).driverError?.code;
+      if ((code && DATABASE_DOWN.has(code)) || (exception instanceof QueryFailedError && code?.startsWith('57'))) {
+        return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached; try again shortly.', {}, { 'retry-after': '5' });
+      }
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return new ApiError(ApiErrorCode.Internal, 'Something went wrong on our side.');
+  }
+}

@@ -1,0 +1,21 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
+import { SessionStepEntity } from '../sessions/session-step.entity';
+import { SessionEntity } from '../sessions/session.entity';
+import { CreateSessions1764230400000 } from '../../../../migrations/1764230400000-CreateSessions';
+
+/** Tables are made by migrations only (never `synchronize`); they run on start and by `npm run migration:run`. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [SessionEntity, SessionStepEntity, IdempotencyKeyEntity],
+    migrations: [CreateSessions1764230400000],
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: poolSize },
+  };
+}
+
+/** For the TypeORM CLI (`npm run migration:run`): DATABASE_URL must be set. */
+export default new DataSource(dataSourceOptions(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres'));

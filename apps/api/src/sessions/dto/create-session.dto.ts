@@ -1,0 +1,123 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsIP, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+
+/** One endpoint's socket and what its SYN offers. Every field is optional. */
+export class EndpointConfigDto {
+  /**
+   * IPv4 address.
+   * @example "192.168.1.63"
+   */
+  @IsOptional()
+  @IsIP(4)
+  ip?: string;
+
+  /**
+   * TCP port.
+   * @example 53198
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port?: number;
+
+  /**
+   * Initial sequence number of the first connection; drawn from the seed when omitted.
+   * @example 481914174
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(4294967295)
+  isn?: number;
+
+  /**
+   * Receive buffer in octets, the window offered in the SYN.
+   * @example 29200
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1073725440)
+  window?: number;
+
+  /**
+   * Maximum segment size announced in the SYN.
+   * @example 1460
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(64)
+  @Max(65495)
+  mss?: number;
+
+  /**
+   * Window scale shift offered in the SYN (RFC 7323).
+   * @example 7
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(14)
+  wscale?: number;
+}
+
+export class CreateSessionDto {
+  /** The active opener. Defaults: 10.0.0.1:49152, window 64240, MSS 1460, wscale 7. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EndpointConfigDto)
+  client?: EndpointConfigDto;
+
+  /** The passive opener. Defaults: 10.0.0.2:80, window 65160, MSS 1460, wscale 7. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EndpointConfigDto)
+  server?: EndpointConfigDto;
+
+  /**
+   * Seed of the session's PRNG (ISNs, timestamp offsets, random loss): same seed, same session.
+   * @example 42
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(4294967295)
+  seed?: number;
+
+  /**
+   * Maximum segment lifetime in ms; TIME_WAIT lasts 2 × MSL. Default 30000 (rfc9293) or 120000 (rfc793).
+   * @example 30000
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600000)
+  msl_ms?: number;
+
+  /**
+   * Initial retransmission timeout in ms (RFC 6298: 1 s).
+   * @example 1000
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120000)
+  rto_ms?: number;
+
+  /**
+   * Which rules apply where RFC 793 and RFC 9293 + RFC 5961 (Linux) differ.
+   * @example "rfc9293"
+   */
+  @IsOptional()
+  @IsIn(['rfc9293', 'rfc793'])
+  profile?: 'rfc9293' | 'rfc793';
+
+  /**
+   * auto: both endpoints answer by themselves; manual: the caller sends every segment, each one validated.
+   * @example "auto"
+   */
+  @IsOptional()
+  @IsIn(['auto', 'manual'])
+  mode?: 'auto' | 'manual';
+}

@@ -1,0 +1,46 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { Connection, ConnectionOptions, State } from '@tcplab/tcp-core';
+
+/** One simulated connection: its latest snapshot and how to rebuild it (options + the steps' inputs). */
+@Entity('sessions')
+@Index('sessions_created_at_id', ['created_at', 'id'])
+export class SessionEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  /** Bumped by every change; the ETag. */
+  @Column('integer')
+  version!: number;
+
+  @Column('text')
+  mode!: string;
+
+  /** Denormalised from the snapshot so that the list can filter by state. */
+  @Column('text')
+  client_state!: State;
+
+  @Column('text')
+  server_state!: State;
+
+  /** What the session was created with: createConnection(options) is where a replay starts. */
+  @Column('jsonb')
+  options!: ConnectionOptions;
+
+  @Column('jsonb')
+  snapshot!: Connection;
+
+  @Column('integer')
+  step_count!: number;
+
+  @Column('integer')
+  event_count!: number;
+
+  @Column('integer')
+  segment_count!: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at!: Date;
+}

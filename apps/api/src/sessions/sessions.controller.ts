@@ -1,0 +1,208 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Ctx, type RequestContext } from '../common/request-context';
+import { CreateSessionDto } from './dto/create-session.dto';
+import { ListSessionsQueryDto, PageQueryDto } from './dto/list-query.dto';
+import { EventPageDto, ProblemDto, SegmentPageDto, SessionDto, SessionPageDto, StepResultDto } from './dto/session.dto';
+import { AdvanceDto, CallDto, DeliverDto, InjectDto, NetworkDto, SendDto } from './dto/step-inputs.dto';
+import { callInput, injectInput, sendInput } from './session-inputs';
+import { SessionsService, type Reply } from './sessions.service';
+
+function send<T>(reply: FastifyReply, result: Reply<T>): T {
+  void reply.status(result.status).headers(result.headers);
+  return result.body;
+}
+
+const LANGUAGE = ApiHeader({ name: 'Accept-Language', required: false, description: 'en (default) or zh-CN: the language of every message.' });
+const IDEMPOTENCY = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retry with the same key and body returns the stored response and changes nothing; the same key with another body is a 422.',
+});
+const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: "The session's ETag: the step is applied only if the session is still at that version (412 otherwise)." });
+
+const BAD_REQUEST = ApiResponse({ status: 400, type: ProblemDto, description: 'Invalid body or query: every bad field is named in `errors`.' });
+const NOT_FOUND = ApiResponse({ status: 404, type: ProblemDto, description: 'No such session.' });
+const CONFLICT = ApiResponse({ status: 409, type: ProblemDto, description: 'The session history is full, or the segment is not in flight.' });
+const PRECONDITION = ApiResponse({ status: 412, type: ProblemDto, description: 'If-Match does not match the session ETag.' });
+const TOO_LARGE = ApiResponse({ status: 413, type: ProblemDto, description: 'Body over 64 KiB.' });
+const MEDIA = ApiResponse({ status: 415, type: ProblemDto, description: 'The body is not application/json.' });
+const UNPROCESSABLE = ApiResponse({
+  status: 422,
+  type: ProblemDto,
+  description: 'The TCP refuses the move (with `violations` and `expected` for a segment, the RFC error text for a call), or an Idempotency-Key was reused with another body.',
+});
+const STEP = ApiResponse({ status: 200, type: StepResultDto, description: 'The session after the step, its events and the segments it put on the wire.' });
+
+@ApiTags('sessions')
+@ApiExtraModels(ProblemDto)
+@Controller('v1/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a simulated connection (both endpoints CLOSED)' })
+  @ApiResponse({ status: 201, type: SessionDto, description: 'Created; Location and ETag headers are set.' })
+  @BAD_REQUEST
+  @TOO_LARGE
+  @MEDIA
+  @UNPROCESSABLE
+  @LANGUAGE
+  @IDEMPOTENCY
+  async create(@Body() dto: CreateSessionDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionDto> {
+    return send(reply, await this.sessions.create(dto, ctx));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List sessions, newest first (cursor-paginated)' })
+  @ApiResponse({ status: 200, type: SessionPageDto })
+  @BAD_REQUEST
+  @LANGUAGE
+  list(@Query() query: ListSessionsQueryDto, @Ctx() ctx: RequestContext): Promise<SessionPageDto> {
+    return this.sessions.list(query, ctx);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a session' })
+  @ApiResponse({ status: 200, type: SessionDto, description: 'The session; the ETag header carries its version.' })
+  @NOT_FOUND
+  @LANGUAGE
+  async get(@Param('id') id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionDto> {
+    return send(reply, await this.sessions.get(id, ctx));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a session and its history' })
+  @ApiResponse({ status: 204, description: 'Deleted.' })
+  @NOT_FOUND
+  delete(@Param('id') id: string): Promise<void> {
+    return this.sessions.delete(id);
+  }
+
+  @Post(':id/calls')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A user call at one endpoint: listen, connect, send, receive, close, abort (RFC 9293 §3.10.1–§3.10.5)' })
+  @STEP
+  @BAD_REQUEST
+  @NOT_FOUND
+  @CONFLICT
+  @PRECONDITION
+  @TOO_LARGE
+  @MEDIA
+  @UNPROCESSABLE
+  @LANGUAGE
+  @IDEMPOTENCY
+  @IF_MATCH
+  async call(@Param('id') id: string, @Body() dto: CallDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
+    return send(reply, await this.sessions.apply(id, callInput(dto), ctx));
+  }
+
+  @Post(':id/send')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send a segment from one endpoint, validated: could a conforming TCP in its state send exactly this now?' })
+  @STEP
+  @BAD_REQUEST
+  @NOT_FOUND
+  @CONFLICT
+  @PRECONDITION
+  @TOO_LARGE
+  @MEDIA
+  @UNPROCESSABLE
+  @LANGUAGE
+  @IDEMPOTENCY
+  @IF_MATCH
+  async send(@Param('id') id: string, @Body() dto: SendDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
+    return send(reply, await this.sessions.apply(id, sendInput(dto), ctx));
+  }
+
+  @Post(':id/inject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A segment arrives at an endpoint from the network, whatever the peer did (an old duplicate, a forged RST)' })
+  @STEP
+  @BAD_REQUEST
+  @NOT_FOUND
+  @CONFLICT
+  @PRECONDITION
+  @TOO_LARGE
+  @MEDIA
+  @UNPROCESSABLE
+  @LANGUAGE
+  @IDEMPOTENCY
+  @IF_MATCH
+  async inject(@Param('id') id: string, @Body() dto: InjectDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
+    return send(reply, await this.sessions.apply(id, injectInput(dto), ctx));
+  }
+
+  @Put(':id/network')
+  @ApiOperation({ summary: 'Configure the network: automatic delivery and random loss' })
+  @STEP
+  @BAD_REQUEST
+  @NOT_FOUND
+  @CONFLICT
+  @PRECONDITION
+  @TOO_LARGE
+  @MEDIA
+  @LANGUAGE
+  @IF_MATCH
+  async network(@Param('id') id: string, @Body() dto: NetworkDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
+    const input = { type: 'configure_network' as const, ...(dto.auto_deliver !== undefined ? { auto_deliver: dto.auto_deliver } : {}), ...(dto.loss_rate !== undefined ? { loss_rate: dto.loss_rate } : {}) };
+    return send(reply, await this.sessions.apply(id, input, ctx));
+  }
+
+  @Post(':id/deliver')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deliver, drop or duplicate a segment in flight' })
+  @STEP
+  @BAD_REQUEST
+  @NOT_FOUND
+  @CONFLICT
+  @PRECONDITION
+  @TOO_LARGE
+  @MEDIA
+  @UNPROCESSABLE
+  @LANGUAGE
+  @IDEMPOTENCY
+  @IF_MATCH
+  async deliver(@Param('id') id: string, @Body() dto: DeliverDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
+    return send(reply, await this.sessions.apply(id, { type: 'deliver', segment_id: dto.segment_id, action: dto.action }, ctx));
+  }
+
+  @Post(':id/advance')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Advance the simulated clock; timers fire in time order (retransmissions, TIME_WAIT expiry)' })
+  @STEP
+  @BAD_REQUEST
+  @NOT_FOUND
+  @CONFLICT
+  @PRECONDITION
+  @TOO_LARGE
+  @MEDIA
+  @UNPROCESSABLE
+  @LANGUAGE
+  @IDEMPOTENCY
+  @IF_MATCH
+  async advance(@Param('id') id: string, @Body() dto: AdvanceDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
+    return send(reply, await this.sessions.apply(id, { type: 'advance', ms: dto.ms }, ctx));
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "The session's event history, oldest first (cursor-paginated)" })
+  @ApiResponse({ status: 200, type: EventPageDto })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @LANGUAGE
+  events(@Param('id') id: string, @Query() query: PageQueryDto, @Ctx() ctx: RequestContext): Promise<EventPageDto> {
+    return this.sessions.events(id, query, ctx);
+  }
+
+  @Get(':id/segments')
+  @ApiOperation({ summary: 'Every segment that went on the wire, oldest first (cursor-paginated)' })
+  @ApiResponse({ status: 200, type: SegmentPageDto })
+  @BAD_REQUEST
+  @NOT_FOUND
+  segments(@Param('id') id: string, @Query() query: PageQueryDto): Promise<SegmentPageDto> {
+    return this.sessions.segments(id, query);
+  }
+}

@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createConnection, flagNames, step, type ConnectionOptions, type Input, type StepResult } from '@tcplab/tcp-core';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import type { RequestContext } from '../common/request-context';
+import type { AppConfig } from '../config/configuration';
+import type { CreateSessionDto } from './dto/create-session.dto';
+import type { ListSessionsQueryDto, PageQueryDto } from './dto/list-query.dto';
+import type { EventPageDto, SegmentPageDto, SessionDto, SessionPageDto, StepResultDto } from './dto/session.dto';
+import { presentEvent, presentExpected, presentSegment, presentSession, presentViolation } from './session.presenter';
+import type { SessionEntity } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
+
+/** A response as the client gets it, and as it is stored for an idempotent retry. */
+export interface Reply<T> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/** If-Match holds "*" or a list of ETags, weak or strong. */
+function etagMatches(ifMatch: string, version: number): boolean {
+  return ifMatch.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag(version);
+  });
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError(ApiErrorCode.SessionNotFound, `There is no session ${id}.`);
+}
+
+@Injectable()
+export class SessionsService {
+  private readonly maxSegments: number;
+
+  constructor(
+    private readonly sessions: SessionsRepository,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.maxSegments = config.get('maxSegmentsPerSession', { infer: true });
+  }
+
+  create(dto: CreateSessionDto, ctx: RequestContext): Promise<Reply<SessionDto>> {
+    const options: ConnectionOptions = {
+      ...(dto.client ? { client: { ...dto.client } } : {}),
+      ...(dto.server ? { server: { ...dto.server } } : {}),
+      ...(dto.seed !== undefined ? { seed: dto.seed } : {}),
+      ...(dto.msl_ms !== undefined ? { msl_ms: dto.msl_ms } : {}),
+      ...(dto.rto_ms !== undefined ? { rto_ms: dto.rto_ms } : {}),
+      ...(dto.profile ? { profile: dto.profile } : {}),
+      ...(dto.mode ? { mode: dto.mode } : {}),
+    };
+    return this.idempotent(ctx, async (manager) => {
+      const snapshot = createConnection(options);
+      const row = await this.sessions.insert(manager, { id: randomUUID(), mode: snapshot.config.mode, options, snapshot });
+      return {
+        status: 201,
+        headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
+        body: presentSession(row, ctx.lang),
+      };
+    });
+  }
+
+  async get(id: string, ctx: RequestContext): Promise<Reply<SessionDto>> {
+    const row = await this.find(id);
+    return { status: 200, headers: { etag: etag(row.version) }, body: presentSession(row, ctx.lang) };
+  }
+
+  async list(query: ListSessionsQueryDto, ctx: RequestContext): Promise<SessionPageDto> {
+    const limit = query.limit ?? 20;
+    const rows = await this.sessions.list(limit + 1, decodeSessionCursor(query.cursor), query.state ?? null);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((row) => presentSession(row, ctx.lang)),
+      next_cursor: rows.length > limit && last ? encodeCursor(`${last.created_at.toISOString()}|${last.id}`) : null,
+    };
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!UUID.test(id) || !(await this.sessions.delete(id))) throw notFound(id);
+  }
+
+  /** Apply one tcp-core input to a session: one transaction — lock, step, append history, save snapshot. */
+  apply(id: string, input: Input, ctx: RequestContext): Promise<Reply<StepResultDto>> {
+    if (!UUID.test(id)) return Promise.reject(notFound(id));
+    return this.idempotent(ctx, async (manager) => {
+      const row = await this.sessions.lock(manager, id);
+      if (!row) throw notFound(id);
+      if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) {
+        throw new ApiError(ApiErrorCode.VersionMismatch, `The session is at version ${row.version} (ETag ${etag(row.version)}), not ${ctx.ifMatch}.`);
+      }
+      const result = step(row.snapshot, input);
+      if (!result.outcome.ok) throw stepError(result, row, ctx);
+      if (row.segment_count + result.segments.length > this.maxSegments) {
+        throw new ApiError(
+          ApiErrorCode.HistoryFull,
+          `A session keeps at most ${this.maxSegments} segments; this one has ${row.segment_count}. Create a new session to go on.`,
+        );
+      }
+      const saved = await this.sessions.appendStep(manager, row, {
+        input,
+        events: result.events,
+        segments: result.segments,
+        snapshot: result.connection,
+      });
+      const received = result.outcome.received;
+      return {
+        status: 200,
+        headers: { etag: etag(saved.version) },
+        body: {
+          session: presentSession(saved, ctx.lang),
+          events: result.events.map((e) => presentEvent(e, ctx.lang)),
+          segments: result.segments.map(presentSegment),
+          ...(received
+            ? { received: { length: received.length, data: received.payload === null ? null : Buffer.from(received.payload, 'base64').toString('utf8') } }
+            : {}),
+        },
+      };
+    });
+  }
+
+  async events(id: string, query: PageQueryDto, ctx: RequestContext): Promise<EventPageDto> {
+    const row = await this.find(id);
+    const from = decodeIndexCursor(query.cursor);
+    const limit = query.limit ?? 100;
+    const steps = await this.sessions.stepsWithEventsFrom(id, from, limit);
+    const events = steps.flatMap((s) => s.events.map((event, i) => ({ index: s.first_event + i, event }))).filter((e) => e.index >= from);
+    const page = events.slice(0, limit);
+    const next = from + page.length;
+    return {
+      items: page.map((e) => presentEvent(e.event, ctx.lang)),
+      next_cursor: next < row.event_count ? encodeCursor(String(next)) : null,
+    };
+  }
+
+  async segments(id: string, query: PageQueryDto): Promise<SegmentPageDto> {
+    const row = await this.find(id);
+    const after = decodeIndexCursor(query.cursor);
+    const limit = query.limit ?? 100;
+    const steps = await this.sessions.stepsWithSegmentsAfter(id, after, limit);
+    const page = steps.flatMap((s) => s.segments).filter((s) => s.id > after).slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(presentSegment),
+      next_cursor: last && last.id < row.segment_count ? encodeCursor(String(last.id)) : null,
+    };
+  }
+
+  /** Rebuild a session from its options and inputs; equal to the stored snapshot unless something is broken. */
+  async replay(id: string): Promise<{ stored: unknown; replayed: unknown }> {
+    const row = await this.find(id);
+    let connection = createConnection(row.options);
+    for (const { input } of await this.sessions.inputs(id)) connection = step(connection, input).connection;
+    return { stored: row.snapshot, replayed: connection };
+  }
+
+  private async find(id: string): Promise<SessionEntity> {
+    const row = UUID.test(id) ? await this.sessions.find(id) : null;
+    if (!row) throw notFound(id);
+    return row;
+  }
+
+  /** Runs `work` in a transaction; with an Idempotency-Key, a retry gets the stored reply and changes nothing. */
+  private idempotent<T>(ctx: RequestContext, work: (manager: EntityManager) => Promise<Reply<T>>): Promise<Reply<T>> {
+    return this.sessions.transaction(async (manager) => {
+      const key = ctx.idempotencyKey;
+      if (key !== null) {
+        const stored = await this.sessions.lockIdempotencyKey(manager, key);
+        if (stored) {
+          if (stored.fingerprint !== ctx.fingerprint) {
+            throw new ApiError(ApiErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different request; use a new key.');
+          }
+          return { status: stored.status, headers: stored.headers, body: stored.body as T };
+        }
+      }
+      const reply = await work(manager);
+      if (key !== null) await this.sessions.storeIdempotentResponse(manager, key, { fingerprint: ctx.fingerprint, ...reply });
+      return reply;
+    });
+  }
+}
+
+function stepError(result: StepResult, row: SessionEntity, ctx: RequestContext): ApiError {
+  if (result.outcome.ok) throw new Error('stepError called on a successful step');
+  const error = result.outcome.error;
+  const events = result.events.map((e) => presentEvent(e, ctx.lang));
+  switch (error.code) {
+    case 'CALL_REFUSED':
+      return new ApiError(ApiErrorCode.CallRefused, events[events.length - 1]?.message ?? error.text, { error: error.error, rfc_text: error.text, events });
+    case 'SEGMENT_INVALID': {
+      const violations = error.violations.map((v) => presentViolation(v, ctx.lang));
+      return new ApiError(ApiErrorCode.SegmentInvalid, violations.map((v) => v.reason).join(' '), {
+        violations,
+        expected: error.expected ? presentExpected(error.expected) : null,
+      });
+    }
+    case 'SEGMENT_NOT_IN_FLIGHT':
+      return new ApiError(
+        ApiErrorCode.SegmentNotInFlight,
+        `Segment ${error.segment_id} is not in flight (in flight: ${row.snapshot.network.in_flight.map((s) => `${s.id} ${flagNames(s.flags).join(',')}`).join('; ') || 'none'}).`,
+      );
+    case 'INPUT_INVALID':
+      return new ApiError(ApiErrorCode.ValidationFailed, error.reason, { errors: [{ field: error.field, message: error.reason }] });
+  }
+}
+
+function encodeCursor(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+function invalidCursor(): ApiError {
+  return new ApiError(ApiErrorCode.ValidationFailed, 'The cursor is not one this API handed out.', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
+}
+
+function decodeSessionCursor(cursor: string | undefined): { created_at: string; id: string } | null {
+  if (!cursor) return null;
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || !UUID.test(id) || Number.isNaN(Date.parse(createdAt))) throw invalidCursor();
+  return { created_at: createdAt, id };
+}
+
+function decodeIndexCursor(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isInteger(n) || n < 0) throw invalidCursor();
+  return n;
+}

@@ -1,0 +1,15 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { Client } = require('pg');
+
+export default async function globalTeardown() {
+  if (globalThis.__TCPLAB_EMBEDDED__) {
+    await globalThis.__TCPLAB_EMBEDDED__.stop();
+    return;
+  }
+  const admin = new Client({ connectionString: globalThis.__TCPLAB_ADMIN_URL__ });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${globalThis.__TCPLAB_TEST_DATABASE__} WITH (FORCE)`);
+  await admin.end();
+}
