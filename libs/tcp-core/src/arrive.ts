@@ -203,6 +203,17 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
   return acked;
 }
 
+/**
+ * SYN-RECEIVED → ESTABLISHED; a CLOSE issued in SYN-RECEIVED while data was
+ * queued waited for this moment and now moves on to FIN-WAIT-1 (§3.10.4).
+ */
+function enterEstablished(ctx: Context, side: Side, code: EventCode, rfc: string, params: EventParams, segmentId: number): void {
+  transition(ctx, side, 'ESTABLISHED', code, rfc, params, segmentId);
+  if (ep(ctx, side).tcb!.fin_queued) {
+    transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_DEFERRED_TO_FIN_WAIT_1', rfc9293('3.10.4'), {}, segmentId);
+  }
+}
+
 /** Our FIN has been sent and everything up to it acknowledged. */
 function ourFinAcked(e: Endpoint, tcb: Tcb): boolean {
   return (
@@ -234,6 +245,8 @@ interface Trimmed {
   flags: number;
   length: number;
   payload: string | null;
+  /** Octets cut off because they lie beyond the receive window. */
+  beyondWindow?: number;
 }
 
 function trimToWindow(tcb: Tcb, seg: Segment): Trimmed {
@@ -254,8 +267,8 @@ function trimToWindow(tcb: Tcb, seg: Segment): Trimmed {
     // Text beyond the window is cut, and a FIN behind it with it.
     const keep = Math.max(0, length - over);
     payload = payload === null ? null : slicePayload(payload, 0, keep);
-    length = keep;
-    flags &= ~FIN;
+    const beyondWindow = length - keep;
+    return { seq, flags: flags & ~FIN, length: keep, payload, beyondWindow };
   }
   return { seq, flags, length, payload };
 }
@@ -285,7 +298,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   ) {
     acknowledge(ctx, e, tcb, seg.ack);
     updateWindow(tcb, seg, true);
-    transition(ctx, side, 'ESTABLISHED', 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', rfc9293('3.5'), { ...params, rcv_nxt: tcb.rcv_nxt }, seg.id);
+    enterEstablished(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', rfc9293('3.5'), { ...params, rcv_nxt: tcb.rcv_nxt }, seg.id);
     sendAck(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED');
     pushQueued(ctx, side, true);
     return;
@@ -368,11 +381,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     }
     acknowledge(ctx, e, tcb, seg.ack);
     updateWindow(tcb, seg, true);
-    transition(ctx, side, 'ESTABLISHED', 'SYN_RECEIVED_ACK_TO_ESTABLISHED', rfc9293('3.10.7.4'), { ...params, iss: tcb.iss }, seg.id);
-    if (tcb.fin_queued) {
-      // A CLOSE issued in SYN-RECEIVED with data queued waits for ESTABLISHED (§3.10.4).
-      transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_DEFERRED_TO_FIN_WAIT_1', rfc9293('3.10.4'), {}, seg.id);
-    }
+    enterEstablished(ctx, side, 'SYN_RECEIVED_ACK_TO_ESTABLISHED', rfc9293('3.10.7.4'), { ...params, iss: tcb.iss }, seg.id);
   } else {
     if (profile === 'rfc9293' && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {
       // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a possible blind injection: challenge ACK, drop.
@@ -431,6 +440,17 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // Seventh, process the segment text; eighth, check the FIN bit.
   let ackNeeded: EventCode | null = null;
+  if (text.beyondWindow) {
+    // Text the window has no room for is not acceptable: acknowledge what is expected, so that a
+    // zero-window probe learns the window (§3.8.6.1; Linux tcp_data_queue sends an immediate ACK).
+    record(ctx, side, 'receive', 'TEXT_BEYOND_WINDOW_ACKED', rfc9293('3.10.7.4'), {
+      ...params,
+      dropped: text.beyondWindow,
+      rcv_nxt: tcb.rcv_nxt,
+      rcv_wnd: tcb.rcv_wnd,
+    }, at);
+    ackNeeded = 'TEXT_BEYOND_WINDOW_ACKED';
+  }
   if (text.length > 0 || text.flags & FIN) {
     if (text.seq !== tcb.rcv_nxt) {
       // "Segments with higher beginning sequence numbers may be held for later processing" — with a duplicate ACK.

@@ -169,7 +169,10 @@ function receive(ctx: Context, side: Side): CallResult {
   record(ctx, side, 'call', 'RECEIVE_DATA', rfc9293('3.10.3'), { length: unread, rcv_wnd: tcb.rcv_wnd });
   // RFC 9293 §3.8.6.2.2: tell the peer when the window has opened by at least min(buffer/2, MSS).
   const grown = (windowField(tcb, false) - windowBefore) * 2 ** tcb.rcv_wscale;
-  if (grown >= Math.min(e.config.window / 2, e.config.mss)) sendAck(ctx, side, 'WINDOW_UPDATE');
+  if (grown >= Math.min(e.config.window / 2, e.config.mss)) {
+    record(ctx, side, 'send', 'WINDOW_UPDATE', rfc9293('3.8.6.2.2'), { rcv_wnd: tcb.rcv_wnd });
+    sendAck(ctx, side, 'WINDOW_UPDATE');
+  }
   return { ok: true, received: { length: unread, payload } };
 }
 

@@ -27,8 +27,10 @@ export interface ConnectionConfig {
   rto_ms: number;
   /** Ceiling of the doubled RTO (RFC 6298 §2.5; Linux TCP_RTO_MAX is 120 s). */
   max_rto_ms: number;
-  /** Retransmissions of a SYN or SYN,ACK before giving up (Linux tcp_syn_retries: 6). */
+  /** Retransmissions of an active opener's SYN before giving up (Linux tcp_syn_retries: 6). */
   syn_retries: number;
+  /** Retransmissions of a passive opener's SYN,ACK before the half-open connection is dropped (Linux tcp_synack_retries: 5). */
+  synack_retries: number;
   /** Retransmissions of anything else before giving up (RFC 9293 §3.8.3 R2; Linux tcp_retries2: 15). */
   retries: number;
   /** RFC 9293 §3.8.3 user timeout: how long sent data may stay unacknowledged; null = off (Linux default). */
@@ -79,6 +81,7 @@ export interface ConnectionOptions {
   rto_ms?: number;
   max_rto_ms?: number;
   syn_retries?: number;
+  synack_retries?: number;
   retries?: number;
   user_timeout_ms?: number | null;
   auto_deliver?: boolean;
@@ -130,6 +133,7 @@ export function createConnection(options: ConnectionOptions = {}): Connection {
       rto_ms: options.rto_ms ?? 1_000,
       max_rto_ms: options.max_rto_ms ?? 120_000,
       syn_retries: options.syn_retries ?? 6,
+      synack_retries: options.synack_retries ?? 5,
       retries: options.retries ?? 15,
       user_timeout_ms: options.user_timeout_ms ?? null,
     },

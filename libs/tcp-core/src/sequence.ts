@@ -13,9 +13,14 @@ export function seqAdd(a: number, n: number): number {
   return (((a + n) % SEQ_MODULUS) + SEQ_MODULUS) % SEQ_MODULUS;
 }
 
-/** The signed distance from `b` to `a`, in (-2^31, 2^31]. */
+/**
+ * The signed distance from `b` to `a`, in (-2^31, 2^31]. Two numbers exactly
+ * 2^31 apart are each "after" the other, so no acceptability test (which
+ * needs a "<" or "≤") ever passes across half the sequence space.
+ */
 export function seqDiff(a: number, b: number): number {
-  return ((a - b) | 0);
+  const d = (a - b) | 0;
+  return d === -0x8000_0000 ? 0x8000_0000 : d;
 }
 
 /** a < b in sequence space (RFC 9293 §3.4: "<" means "less than", modulo 2^32). */

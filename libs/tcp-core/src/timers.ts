@@ -84,9 +84,9 @@ function retransmissionTimeout(ctx: Context, side: Side): void {
   const head = tcb?.retransmission_queue[0];
   if (!tcb || !head) return;
   const config = ctx.conn.config;
-  const limit = head.flags & SYN ? config.syn_retries : config.retries;
+  const passive = e.state === 'SYN_RECEIVED' && e.opened === 'passive';
+  const limit = head.flags & SYN ? (passive ? config.synack_retries : config.syn_retries) : config.retries;
   if (tcb.retries >= limit) {
-    const passive = e.state === 'SYN_RECEIVED' && e.opened === 'passive';
     deleteTcb(ctx, side);
     // A passive SYN_RECEIVED whose SYN,ACK was never answered goes back to listening (Linux drops the request).
     transition(ctx, side, passive ? 'LISTEN' : 'CLOSED', 'RETRANSMISSION_LIMIT', rfc9293('3.8.3'), { retries: limit });

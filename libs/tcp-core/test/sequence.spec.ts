@@ -49,3 +49,15 @@ describe('sequence arithmetic modulo 2^32 (RFC 9293 §3.4)', () => {
     expect(isSeq('1')).toBe(false);
   });
 });
+
+describe('half the sequence space apart', () => {
+  it('neither of two numbers 2^31 apart is before the other, so SND.UNA < SEG.ACK ≤ SND.NXT cannot pass there', () => {
+    const a = 1001;
+    const b = seqAdd(a, 0x8000_0000);
+    expect(seqLt(a, b)).toBe(false);
+    expect(seqLt(b, a)).toBe(false);
+    expect(seqLe(b, a)).toBe(false);
+    expect(seqGt(a, b)).toBe(true);
+    expect(seqGt(b, a)).toBe(true);
+  });
+});

@@ -106,6 +106,8 @@ const EN: Record<EventCode, Template> = {
     `The segment starts at ${str(p['seq'])}, beyond RCV.NXT = ${str(p['rcv_nxt'])}: something before it is missing. The ${p.who} keeps it for later and sends a duplicate ACK ack=${str(p['rcv_nxt'])}.`,
   DATA_RECEIVED: (p) =>
     `The ${p.who} accepts ${str(p['length'])} octet(s) ${str(p['seq'])}:${str(p['end'])}; RCV.NXT becomes ${str(p['rcv_nxt'])}, and it acknowledges with ack=${str(p['rcv_nxt'])}.`,
+  TEXT_BEYOND_WINDOW_ACKED: (p) =>
+    `${str(p['dropped'])} octet(s) lie beyond the receive window (RCV.NXT ${str(p['rcv_nxt'])}, RCV.WND ${str(p['rcv_wnd'])}): the ${p.who} drops them and acknowledges with ack=${str(p['rcv_nxt'])}, telling the ${p.peer} its window.`,
   TEXT_AFTER_FIN_IGNORED: (p) => `The ${p.peer} already sent FIN, so data after it cannot be valid; the ${p.who} ignores ${str(p['length'])} octet(s).`,
   FIN_TO_CLOSE_WAIT: (p) =>
     `First wave received: the ${p.peer} has no more data (FIN). The FIN consumes one sequence number, so the ${p.who} acknowledges with ack=${str(p['rcv_nxt'])} (second wave) and enters CLOSE_WAIT: it may still send until its application calls close.`,
@@ -222,6 +224,8 @@ const ZH: Record<EventCode, Template> = {
   URGENT_DATA_SIGNALLED: (p) => `该报文段带有 URG：${p.who}通知应用程序有紧急数据（RCV.UP = ${str(p['rcv_up'])}）。`,
   OUT_OF_ORDER_HELD: (p) => `该报文段从 ${str(p['seq'])} 开始，超过了 RCV.NXT = ${str(p['rcv_nxt'])}：前面缺了数据。${p.who}先保存它，并发送重复 ACK，确认号为 ${str(p['rcv_nxt'])}。`,
   DATA_RECEIVED: (p) => `${p.who}接收 ${str(p['length'])} 个字节 ${str(p['seq'])}:${str(p['end'])}；RCV.NXT 变为 ${str(p['rcv_nxt'])}，并以确认号 ${str(p['rcv_nxt'])} 进行确认。`,
+  TEXT_BEYOND_WINDOW_ACKED: (p) =>
+    `有 ${str(p['dropped'])} 个字节超出了接收窗口（RCV.NXT ${str(p['rcv_nxt'])}，RCV.WND ${str(p['rcv_wnd'])}）：${p.who}丢弃它们，并以确认号 ${str(p['rcv_nxt'])} 确认，告知${p.peer}自己的窗口。`,
   TEXT_AFTER_FIN_IGNORED: (p) => `${p.peer}已经发送了 FIN，之后的数据不可能有效；${p.who}忽略这 ${str(p['length'])} 个字节。`,
   FIN_TO_CLOSE_WAIT: (p) =>
     `收到第一次挥手：${p.peer}已没有数据要发送（FIN）。FIN 消耗一个序列号，因此${p.who}以确认号 ${str(p['rcv_nxt'])} 确认（第二次挥手），进入 CLOSE_WAIT（关闭等待）：在应用程序调用 close 之前它仍可发送数据。`,
