@@ -169,6 +169,27 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_SENT_SYN_TO_SYN_RECEIVED');
 }
 
+/** Linux's net.ipv4.tcp_invalid_ratelimit: at most one such ACK per endpoint every 500 ms. */
+const OUT_OF_WINDOW_ACK_INTERVAL_MS = 500;
+
+/**
+ * The ACK sent for a segment that is dropped (out of window, acknowledging
+ * unsent data) and the challenge ACKs of RFC 5961, rate-limited as RFC 5961
+ * §7 advises and Linux does (tcp_oow_rate_limited): without it, two stacks
+ * that disagree about the sequence space — after an injected segment, say —
+ * would ACK each other for ever.
+ */
+function sendOutOfWindowAck(ctx: Context, side: Side, reason: EventCode): void {
+  const e = ep(ctx, side);
+  const last = e.oow_ack_at_ms;
+  if (last !== null && ctx.conn.clock_ms - last < OUT_OF_WINDOW_ACK_INTERVAL_MS) {
+    record(ctx, side, 'drop', 'OUT_OF_WINDOW_ACK_RATE_LIMITED', 'RFC 5961 §7', { last_ack_ms: last, interval_ms: OUT_OF_WINDOW_ACK_INTERVAL_MS });
+    return;
+  }
+  e.oow_ack_at_ms = ctx.conn.clock_ms;
+  sendAck(ctx, side, reason);
+}
+
 /**
  * Take in an acceptable acknowledgment: SND.UNA ← SEG.ACK, drop what it covers
  * from the retransmission queue, and restart or stop the retransmission timer
@@ -320,11 +341,11 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
         ...detail,
         two_msl_ms: 2 * ctx.conn.config.msl_ms,
       }, at);
-      sendAck(ctx, side, 'TIME_WAIT_FIN_ACKED_AGAIN');
+      sendOutOfWindowAck(ctx, side, 'TIME_WAIT_FIN_ACKED_AGAIN');
       return;
     }
     record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_ACKED', rfc9293('3.10.7.4'), detail, at);
-    sendAck(ctx, side, 'SEQ_UNACCEPTABLE_ACKED');
+    sendOutOfWindowAck(ctx, side, 'SEQ_UNACCEPTABLE_ACKED');
     return;
   }
   const text = trimToWindow(tcb, seg);
@@ -334,7 +355,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     if (profile === 'rfc9293' && seg.seq !== tcb.rcv_nxt) {
       // RFC 5961 §3.2 (3): in the window but not exactly RCV.NXT: a challenge ACK, and drop.
       record(ctx, side, 'receive', 'RST_CHALLENGE_ACK', 'RFC 5961 §3.2', { ...params, rcv_nxt: tcb.rcv_nxt }, at);
-      sendAck(ctx, side, 'RST_CHALLENGE_ACK');
+      sendOutOfWindowAck(ctx, side, 'RST_CHALLENGE_ACK');
       return;
     }
     resetByPeer(ctx, side, seg, profile === 'rfc9293' ? 'exact' : 'in_window');
@@ -354,7 +375,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     if (profile === 'rfc9293') {
       // RFC 5961 §4.2: "irrespective of the exact sequence number, TCP endpoints MUST send a 'challenge ACK'".
       record(ctx, side, 'receive', 'SYN_CHALLENGE_ACK', 'RFC 5961 §4.2', { ...params, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }, at);
-      sendAck(ctx, side, 'SYN_CHALLENGE_ACK');
+      sendOutOfWindowAck(ctx, side, 'SYN_CHALLENGE_ACK');
       return;
     }
     // RFC 793: "If the SYN is in the window it is an error, send a reset ... enter the CLOSED state".
@@ -386,13 +407,13 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     if (profile === 'rfc9293' && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {
       // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a possible blind injection: challenge ACK, drop.
       record(ctx, side, 'receive', 'ACK_TOO_OLD_CHALLENGE_ACK', 'RFC 5961 §5.2', { ...params, snd_una: tcb.snd_una, max_snd_wnd: tcb.max_snd_wnd }, at);
-      sendAck(ctx, side, 'ACK_TOO_OLD_CHALLENGE_ACK');
+      sendOutOfWindowAck(ctx, side, 'ACK_TOO_OLD_CHALLENGE_ACK');
       return;
     }
     if (seqGt(seg.ack, tcb.snd_nxt)) {
       // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the segment, and return."
       record(ctx, side, 'receive', 'ACK_OF_UNSENT_DATA', rfc9293('3.10.7.4'), { ...params, snd_nxt: tcb.snd_nxt }, at);
-      sendAck(ctx, side, 'ACK_OF_UNSENT_DATA');
+      sendOutOfWindowAck(ctx, side, 'ACK_OF_UNSENT_DATA');
       return;
     }
     if (seqLt(tcb.snd_una, seg.ack)) {

@@ -108,7 +108,7 @@ export function defaultMsl(profile: Profile): number {
 }
 
 function newEndpoint(side: Side, config: EndpointConfig, tsOffset: number): Endpoint {
-  return { side, config, state: 'CLOSED', opened: null, tcb: null, timers: [], owed: [], ts_offset: tsOffset, incarnation: 0 };
+  return { side, config, state: 'CLOSED', opened: null, tcb: null, timers: [], owed: [], ts_offset: tsOffset, incarnation: 0, oow_ack_at_ms: null };
 }
 
 function withoutUndefined<T extends object>(options: T | undefined): Partial<T> {

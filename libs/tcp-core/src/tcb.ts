@@ -117,6 +117,8 @@ export interface Endpoint {
   ts_offset: number;
   /** Connections this endpoint has opened so far; the first one uses the configured ISN. */
   incarnation: number;
+  /** When this endpoint last sent an out-of-window or challenge ACK (for the rate limit in arrive.ts). */
+  oow_ack_at_ms: number | null;
 }
 
 /** The options an endpoint puts in its SYN or SYN,ACK, laid out in Linux's wire order. */

@@ -104,6 +104,8 @@ const EN: Record<EventCode, Template> = {
   URGENT_DATA_SIGNALLED: (p) => `The segment carries URG: the ${p.who} tells its application that urgent data is coming (RCV.UP = ${str(p['rcv_up'])}).`,
   OUT_OF_ORDER_HELD: (p) =>
     `The segment starts at ${str(p['seq'])}, beyond RCV.NXT = ${str(p['rcv_nxt'])}: something before it is missing. The ${p.who} keeps it for later and sends a duplicate ACK ack=${str(p['rcv_nxt'])}.`,
+  OUT_OF_WINDOW_ACK_RATE_LIMITED: (p) =>
+    `The ${p.who} answered an unacceptable segment less than ${str(p['interval_ms'])} ms ago (at ${str(p['last_ack_ms'])} ms), so it drops this one without an ACK — the rate limit of RFC 5961 §7 (Linux: tcp_invalid_ratelimit) that stops two confused stacks from ACKing each other for ever.`,
   DATA_RECEIVED: (p) =>
     `The ${p.who} accepts ${str(p['length'])} octet(s) ${str(p['seq'])}:${str(p['end'])}; RCV.NXT becomes ${str(p['rcv_nxt'])}, and it acknowledges with ack=${str(p['rcv_nxt'])}.`,
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
@@ -223,6 +225,8 @@ const ZH: Record<EventCode, Template> = {
   LAST_ACK_ACK_TO_CLOSED: (p) => `最后一个 ACK 确认了${p.who}的 FIN：${p.who}一方的连接完全释放（CLOSED）。`,
   URGENT_DATA_SIGNALLED: (p) => `该报文段带有 URG：${p.who}通知应用程序有紧急数据（RCV.UP = ${str(p['rcv_up'])}）。`,
   OUT_OF_ORDER_HELD: (p) => `该报文段从 ${str(p['seq'])} 开始，超过了 RCV.NXT = ${str(p['rcv_nxt'])}：前面缺了数据。${p.who}先保存它，并发送重复 ACK，确认号为 ${str(p['rcv_nxt'])}。`,
+  OUT_OF_WINDOW_ACK_RATE_LIMITED: (p) =>
+    `${p.who}在不到 ${str(p['interval_ms'])} 毫秒之前（${str(p['last_ack_ms'])} 毫秒时）已经回应过一个不可接受的报文段，因此丢弃这个报文段而不发送 ACK——这是 RFC 5961 §7 的速率限制（Linux：tcp_invalid_ratelimit），防止两个状态不一致的 TCP 无休止地互相发送 ACK。`,
   DATA_RECEIVED: (p) => `${p.who}接收 ${str(p['length'])} 个字节 ${str(p['seq'])}:${str(p['end'])}；RCV.NXT 变为 ${str(p['rcv_nxt'])}，并以确认号 ${str(p['rcv_nxt'])} 进行确认。`,
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
     `有 ${str(p['dropped'])} 个字节超出了接收窗口（RCV.NXT ${str(p['rcv_nxt'])}，RCV.WND ${str(p['rcv_wnd'])}）：${p.who}丢弃它们，并以确认号 ${str(p['rcv_nxt'])} 确认，告知${p.peer}自己的窗口。`,
