@@ -27,9 +27,14 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   const adapter = new FastifyAdapter({ bodyLimit: configuration().bodyLimit });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  // JSON only: any other body is a 415 (Fastify would otherwise parse text/plain).
+  // JSON only: any other body is a 415. Fastify's own JSON parser stays; its text/plain one goes,
+  // and Nest's extra parsers (urlencoded) are never registered (bodyParser: false below).
   fastify.removeContentTypeParser(['text/plain']);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true, logger: options.logger === false ? false : undefined });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bodyParser: false,
+    bufferLogs: true,
+    logger: options.logger === false ? false : undefined,
+  });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   // Nest routes Fastify's own errors (body parsing, content type) through the global filters too.
   app.useGlobalFilters(new ProblemFilter(routes));

@@ -36,6 +36,7 @@ export type ViolationCode =
   | 'FLAGS_ACK_REQUIRED'
   | 'FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN'
   | 'FLAGS_DATA_QUEUED_FIRST'
+  | 'FLAGS_RETRANSMISSION_NOT_DUE'
   | 'SEQ_MUST_BE_ISS'
   | 'SEQ_MUST_BE_SND_NXT'
   | 'SEQ_MUST_MATCH_RETRANSMITTED'
@@ -104,20 +105,28 @@ function nextIss(ctx: Context, e: Endpoint): number {
 
 function owedMove(o: OwedSegment, tcb: Tcb | null): Move {
   const isSynAck = (o.flags & (SYN | ACK)) === (SYN | ACK);
+  const retransmission = o.reason === 'RETRANSMISSION_TIMEOUT' || o.reason === 'SYN_RECEIVED_SYN_RETRANSMITTED';
   return {
     flags: o.flags & ~DATA_FLAGS,
     optional: o.length > 0 ? DATA_FLAGS : 0,
     seq: o.seq,
-    seqCode: o.flags & RST ? (o.seq === 0 ? 'SEQ_MUST_BE_ZERO' : 'SEQ_MUST_BE_SEG_ACK') : isSynAck ? 'SEQ_MUST_BE_ISS' : 'SEQ_MUST_BE_SND_NXT',
+    seqCode: o.flags & RST
+      ? o.seq === 0
+        ? 'SEQ_MUST_BE_ZERO'
+        : 'SEQ_MUST_BE_SEG_ACK'
+      : retransmission
+        ? 'SEQ_MUST_MATCH_RETRANSMITTED'
+        : isSynAck
+          ? 'SEQ_MUST_BE_ISS'
+          : 'SEQ_MUST_BE_SND_NXT',
     ack: o.flags & ACK ? o.ack : null,
     ackCode: o.flags & RST ? 'ACK_MUST_ACK_OFFENDING_SEGMENT' : isSynAck ? 'ACK_MUST_BE_IRS_PLUS_ONE' : 'ACK_MUST_BE_RCV_NXT',
     length: o.length,
-    params: { reason: o.reason, irs: tcb?.irs ?? null, iss: tcb?.iss ?? null },
+    params: { reason: o.reason, irs: tcb?.irs ?? null, iss: tcb?.iss ?? null, retransmission },
     apply: (ctx, side, d) => {
       const e = ep(ctx, side);
       e.owed = e.owed.filter((x) => x !== o);
       const out: Outgoing = { seq: o.seq, ack: o.ack, flags: d.flags, length: o.length, payload: o.payload, urgent_pointer: o.urgent_pointer };
-      const retransmission = o.reason === 'RETRANSMISSION_TIMEOUT' || o.reason === 'SYN_RECEIVED_SYN_RETRANSMITTED';
       transmit(ctx, buildSegment(ctx, side, out, o.flags & RST ? { ...RESET_ANSWER, ...d.overrides } : d.overrides), retransmission);
       armRetransmission(ctx, e, d.flags, o.length);
     },
@@ -150,25 +159,6 @@ function possibleMoves(ctx: Context, e: Endpoint): Move[] {
     });
   }
   if (!tcb) return moves;
-
-  // Retransmissions of what is sent and unacknowledged (§3.8.1).
-  for (const sent of tcb.retransmission_queue) {
-    moves.push({
-      flags: sent.flags & ~DATA_FLAGS,
-      optional: sent.length > 0 ? DATA_FLAGS : 0,
-      seq: sent.seq,
-      seqCode: 'SEQ_MUST_MATCH_RETRANSMITTED',
-      ack: sent.flags & ACK ? tcb.rcv_nxt : null,
-      ackCode: sent.flags & SYN ? 'ACK_MUST_BE_IRS_PLUS_ONE' : 'ACK_MUST_BE_RCV_NXT',
-      length: sent.length,
-      params: { retransmission: true },
-      apply: (c, side, d) => {
-        const out: Outgoing = { seq: sent.seq, ack: d.ack, flags: d.flags, length: sent.length, payload: sent.payload, urgent_pointer: sent.urgent_pointer };
-        transmit(c, buildSegment(c, side, out, d.overrides), true);
-        clearOwedAck(c, side);
-      },
-    });
-  }
 
   const synchronized = isSynchronized(state);
   const established = state === 'ESTABLISHED' || state === 'CLOSE_WAIT';
@@ -259,15 +249,13 @@ function clearOwedAck(ctx: Context, side: Side): void {
 }
 
 /**
- * The move the caller meant: its flags match; a given seq picks the move at
- * that seq (new data or a retransmission of old); without one, new data wins
- * over repeating old data. An exact length beats "any length", and earlier
- * moves (owed answers) win ties.
+ * The move the caller meant: its flags match; a given seq prefers the move at
+ * that seq. An exact length beats "any length", and earlier moves (owed
+ * answers) win ties.
  */
 function matchMove(moves: Move[], draft: SegmentDraft, length: number): Move | null {
   const matching = moves.filter((m) => (draft.flags & ~m.optional) === m.flags);
-  const seq = draft.seq ?? null;
-  const bySeq = seq === null ? matching.filter((m) => !m.params['retransmission']) : matching.filter((m) => m.seq === seq);
+  const bySeq = draft.seq === undefined || draft.seq === null ? [] : matching.filter((m) => m.seq === draft.seq);
   const pool = bySeq.length > 0 ? bySeq : matching;
   return pool.find((m) => m.length === length) ?? pool.find((m) => m.length === null) ?? pool[0] ?? null;
 }
@@ -374,9 +362,12 @@ function lengthViolations(e: Endpoint, move: Move, draft: SegmentDraft, length: 
 /** Why these flags are not a move this endpoint can make now. */
 function flagsViolation(e: Endpoint, moves: Move[], flags: Flags, state: State): Violation {
   const blocking = owedFirst(e);
-  const allowed = [...new Set(moves.map((m) => flagsLabel(m.flags)))].join(' | ') || 'nothing';
+  const allowed = [...new Set(moves.map((m) => flagsLabel(m.flags)))].join(' | ');
   let code: ViolationCode = 'FLAGS_NOT_POSSIBLE_IN_STATE';
+  const unacknowledged = e.tcb?.retransmission_queue.some((sent) => (sent.flags & ~DATA_FLAGS) === (flags & ~DATA_FLAGS)) ?? false;
   if (blocking) code = 'FLAGS_OWED_ANSWER_FIRST';
+  // A TCP repeats a segment only when its retransmission timer expires (RFC 6298 §5.4): advance the clock.
+  else if (unacknowledged) code = 'FLAGS_RETRANSMISSION_NOT_DUE';
   else if (!(flags & ACK) && !(flags & RST) && isSynchronized(state)) code = 'FLAGS_ACK_REQUIRED';
   else if (flags & SYN && flags & ACK && state === 'CLOSED') code = 'FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN';
   else if (e.tcb && queuedOctets(e.tcb) > 0 && (state === 'ESTABLISHED' || state === 'CLOSE_WAIT')) code = 'FLAGS_DATA_QUEUED_FIRST';

@@ -213,16 +213,22 @@ describe('refused segments leave the connection unchanged', () => {
     expect(error.code === 'SEGMENT_INVALID' && error.violations.map((v) => v.code)).toEqual(['FLAGS_OWED_ANSWER_FIRST']);
   });
 
-  it('data in SYN_SENT → FLAGS_NOT_POSSIBLE_IN_STATE (SEND queues until ESTABLISHED, §3.10.2); only the SYN may go again', () => {
+  it('data in SYN_SENT → FLAGS_NOT_POSSIBLE_IN_STATE (SEND queues until ESTABLISHED, §3.10.2); nothing may go until the SYN is answered or its timer expires', () => {
     const s = synReceived();
     const error = refused(s.connection, 'client', { flags: F('PSH', 'ACK'), payload: b64(SSH_BANNER) });
     expect(error).toEqual({
       code: 'SEGMENT_INVALID',
       violations: [
-        { field: 'flags', expected: 'SYN', actual: 'PSH,ACK', code: 'FLAGS_NOT_POSSIBLE_IN_STATE', params: expect.objectContaining({ state: 'SYN_SENT' }) },
+        { field: 'flags', expected: null, actual: 'PSH,ACK', code: 'FLAGS_NOT_POSSIBLE_IN_STATE', params: expect.objectContaining({ state: 'SYN_SENT', allowed: '' }) },
       ],
-      expected: { flags: F('SYN'), seq: C_ISS, ack: 0, length: 0 },
+      expected: null,
     });
+  });
+
+  it('the SYN again in SYN_SENT before its timer expires → FLAGS_RETRANSMISSION_NOT_DUE', () => {
+    const s = synReceived();
+    const error = refused(s.connection, 'client', { flags: F('SYN') });
+    expect(error.code === 'SEGMENT_INVALID' && error.violations.map((v) => [v.field, v.actual, v.code])).toEqual([['flags', 'SYN', 'FLAGS_RETRANSMISSION_NOT_DUE']]);
   });
 
   it('data on the first SYN → LENGTH_NOT_ALLOWED (no TCP Fast Open)', () => {
@@ -319,8 +325,14 @@ describe('new data versus retransmission', () => {
     return s;
   }
 
-  it('a retransmission of unacknowledged data at its original seq is accepted and takes no new sequence space', () => {
+  it('repeating unacknowledged data before the retransmission timer expires is refused; after the RTO it is owed and accepted at its original seq', () => {
     const s = hundredUnacked();
+    const early = refused(s.connection, 'client', { flags: F('ACK'), seq: 481914175, length: 100 });
+    expect(early.code === 'SEGMENT_INVALID' && early.violations.map((v) => [v.field, v.expected, v.actual, v.code])).toEqual([
+      ['seq', 481914275, 481914175, 'SEQ_MUST_BE_SND_NXT'],
+    ]);
+    s.step({ type: 'advance', ms: 1000 }, ['ESTABLISHED', 'ESTABLISHED'], []);
+    expect(s.connection.client.owed).toEqual([expect.objectContaining({ seq: 481914175, length: 100, reason: 'RETRANSMISSION_TIMEOUT' })]);
     const again = s.step(send('client', { flags: F('ACK'), seq: 481914175, length: 100 }), ['ESTABLISHED', 'ESTABLISHED'], [
       'client>server . seq=481914175 ack=2737267461 len=100',
     ]);

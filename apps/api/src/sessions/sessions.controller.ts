@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { CreateSessionDto } from './dto/create-session.dto';
@@ -22,17 +22,21 @@ const IDEMPOTENCY = ApiHeader({
 });
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: "The session's ETag: the step is applied only if the session is still at that version (412 otherwise)." });
 
-const BAD_REQUEST = ApiResponse({ status: 400, type: ProblemDto, description: 'Invalid body or query: every bad field is named in `errors`.' });
-const NOT_FOUND = ApiResponse({ status: 404, type: ProblemDto, description: 'No such session.' });
-const CONFLICT = ApiResponse({ status: 409, type: ProblemDto, description: 'The session history is full, or the segment is not in flight.' });
-const PRECONDITION = ApiResponse({ status: 412, type: ProblemDto, description: 'If-Match does not match the session ETag.' });
-const TOO_LARGE = ApiResponse({ status: 413, type: ProblemDto, description: 'Body over 64 KiB.' });
-const MEDIA = ApiResponse({ status: 415, type: ProblemDto, description: 'The body is not application/json.' });
-const UNPROCESSABLE = ApiResponse({
-  status: 422,
-  type: ProblemDto,
-  description: 'The TCP refuses the move (with `violations` and `expected` for a segment, the RFC error text for a call), or an Idempotency-Key was reused with another body.',
-});
+/** An error answer, documented with the media type it is sent with (RFC 9457). */
+function problem(status: number, description: string): MethodDecorator & ClassDecorator {
+  return ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } } });
+}
+
+const BAD_REQUEST = problem(400, 'Invalid body or query: every bad field is named in `errors`.');
+const NOT_FOUND = problem(404, 'No such session.');
+const CONFLICT = problem(409, 'The session history is full, or the segment is not in flight.');
+const PRECONDITION = problem(412, 'If-Match does not match the session ETag.');
+const TOO_LARGE = problem(413, 'Body over 64 KiB.');
+const MEDIA = problem(415, 'The body is not application/json.');
+const UNPROCESSABLE = problem(
+  422,
+  'The TCP refuses the move (with `violations` and `expected` for a segment, the RFC error text for a call), or an Idempotency-Key was reused with another body.',
+);
 const STEP = ApiResponse({ status: 200, type: StepResultDto, description: 'The session after the step, its events and the segments it put on the wire.' });
 
 @ApiTags('sessions')

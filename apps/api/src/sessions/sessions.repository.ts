@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Connection, Input, Segment, State, TcpEvent } from '@tcplab/tcp-core';
-import { DataSource, type EntityManager } from 'typeorm';
-import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
-import { SessionStepEntity } from './session-step.entity';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { SessionStepEntity } from './session-step.entity';
 import { SessionEntity } from './session.entity';
 
 export interface StoredResponse {
@@ -20,64 +21,144 @@ export interface NewStep {
   snapshot: Connection;
 }
 
-/** The only code that touches the database. Hot paths are plain SQL: a change is lock, insert, update. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One transaction on one pooled connection. A change to a session costs three
+ * round trips: BEGIN with the row lock, the history insert with the snapshot
+ * update (one statement), COMMIT — prepared statements, so PostgreSQL plans
+ * each once per connection.
+ */
+export class Transaction {
+  private begun = false;
+
+  constructor(private readonly client: PoolClient) {}
+
+  private async begin(): Promise<void> {
+    if (!this.begun) {
+      await this.client.query('BEGIN');
+      this.begun = true;
+    }
+  }
+
+  /** SELECT … FOR UPDATE: concurrent changes to one session wait for each other (no lost update, no duplicate n). */
+  async lockSession(id: string): Promise<SessionEntity | null> {
+    if (!UUID.test(id)) return null;
+    if (!this.begun) {
+      // BEGIN and the lock in one round trip; the id is a checked UUID, safe as a literal.
+      const results = (await this.client.query(`BEGIN; SELECT * FROM sessions WHERE id = '${id}' FOR UPDATE`)) as unknown as Array<{ rows: SessionEntity[] }>;
+      this.begun = true;
+      return results[1]!.rows[0] ?? null;
+    }
+    const { rows } = await this.client.query<SessionEntity>({ name: 'lock-session', text: 'SELECT * FROM sessions WHERE id = $1 FOR UPDATE', values: [id] });
+    return rows[0] ?? null;
+  }
+
+  /** Serialises requests with the same key: a retry waits for the first to finish, then sees its answer. */
+  async lockIdempotencyKey(key: string): Promise<StoredResponse | null> {
+    await this.begin();
+    await this.client.query({ name: 'lock-idempotency-key', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [key] });
+    const { rows } = await this.client.query<StoredResponse>({
+      name: 'find-idempotency-key',
+      text: 'SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE key = $1',
+      values: [key],
+    });
+    return rows[0] ?? null;
+  }
+
+  async storeIdempotentResponse(key: string, response: StoredResponse): Promise<void> {
+    await this.begin();
+    await this.client.query({
+      name: 'store-idempotency-key',
+      text: 'INSERT INTO idempotency_keys (key, fingerprint, status, headers, body) VALUES ($1, $2, $3, $4, $5)',
+      values: [key, response.fingerprint, response.status, response.headers, JSON.stringify(response.body)],
+    });
+  }
+
+  async insertSession(row: Pick<SessionEntity, 'id' | 'mode' | 'options' | 'snapshot'>): Promise<SessionEntity> {
+    await this.begin();
+    const { rows } = await this.client.query<SessionEntity>({
+      name: 'insert-session',
+      text: `INSERT INTO sessions (id, version, mode, client_state, server_state, options, snapshot)
+             VALUES ($1, 1, $2, $3, $4, $5, $6) RETURNING *`,
+      values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot],
+    });
+    return rows[0]!;
+  }
+
+  /** Append the step to the history and move the snapshot on, in one statement. */
+  async appendStep(session: SessionEntity, step: NewStep): Promise<SessionEntity> {
+    await this.begin();
+    const n = session.step_count + 1;
+    const { rows } = await this.client.query<Pick<SessionEntity, 'version' | 'updated_at'>>({
+      name: 'append-step',
+      text: `WITH step AS (
+               INSERT INTO session_steps (session_id, n, input, events, segments, first_event) VALUES ($1, $2, $3, $4, $5, $6)
+             )
+             UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $7,
+               segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, updated_at = now()
+             WHERE id = $1 RETURNING version, updated_at`,
+      values: [
+        session.id,
+        n,
+        step.input,
+        JSON.stringify(step.events),
+        JSON.stringify(step.segments),
+        session.event_count,
+        step.events.length,
+        step.segments.length,
+        step.snapshot,
+        step.snapshot.client.state,
+        step.snapshot.server.state,
+      ],
+    });
+    return {
+      ...session,
+      ...rows[0]!,
+      step_count: n,
+      event_count: session.event_count + step.events.length,
+      segment_count: session.segment_count + step.segments.length,
+      snapshot: step.snapshot,
+      client_state: step.snapshot.client.state,
+      server_state: step.snapshot.server.state,
+    };
+  }
+
+  async finish(commit: boolean): Promise<void> {
+    if (this.begun) await this.client.query(commit ? 'COMMIT' : 'ROLLBACK');
+  }
+}
+
+/** The only code that touches the database. */
 @Injectable()
 export class SessionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+  private get pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
-  /** Serialises requests with the same key: a retry waits for the first to finish, then sees its answer. */
-  async lockIdempotencyKey(manager: EntityManager, key: string): Promise<StoredResponse | null> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-    return manager.findOne(IdempotencyKeyEntity, { where: { key } });
-  }
-
-  async storeIdempotentResponse(manager: EntityManager, key: string, response: StoredResponse): Promise<void> {
-    await manager.query(`INSERT INTO idempotency_keys (key, fingerprint, status, headers, body) VALUES ($1, $2, $3, $4, $5)`, [
-      key,
-      response.fingerprint,
-      response.status,
-      response.headers,
-      JSON.stringify(response.body),
-    ]);
-  }
-
-  async insert(manager: EntityManager, row: Pick<SessionEntity, 'id' | 'mode' | 'options' | 'snapshot'>): Promise<SessionEntity> {
-    const rows: SessionEntity[] = await manager.query(
-      `INSERT INTO sessions (id, version, mode, client_state, server_state, options, snapshot)
-       VALUES ($1, 1, $2, $3, $4, $5, $6) RETURNING *`,
-      [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot],
-    );
-    return rows[0]!;
+  /** Runs `work` in one transaction, committed if it returns and rolled back if it throws. */
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx = new Transaction(client);
+    let broken = false;
+    try {
+      const result = await work(tx);
+      await tx.finish(true);
+      return result;
+    } catch (error) {
+      await tx.finish(false).catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   find(id: string): Promise<SessionEntity | null> {
     return this.dataSource.manager.findOne(SessionEntity, { where: { id } });
-  }
-
-  /** SELECT … FOR UPDATE: concurrent changes to one session wait for each other (no lost update). */
-  async lock(manager: EntityManager, id: string): Promise<SessionEntity | null> {
-    const rows: SessionEntity[] = await manager.query('SELECT * FROM sessions WHERE id = $1 FOR UPDATE', [id]);
-    return rows[0] ?? null;
-  }
-
-  /** Append the step to the history and move the snapshot on, in the caller's transaction. */
-  async appendStep(manager: EntityManager, session: SessionEntity, step: NewStep): Promise<SessionEntity> {
-    const n = session.step_count + 1;
-    await manager.query(
-      `INSERT INTO session_steps (session_id, n, input, events, segments, first_event) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [session.id, n, step.input, JSON.stringify(step.events), JSON.stringify(step.segments), session.event_count],
-    );
-    const [rows] = (await manager.query(
-      `UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $3,
-         segment_count = segment_count + $4, snapshot = $5, client_state = $6, server_state = $7, updated_at = now()
-       WHERE id = $1 RETURNING *`,
-      [session.id, n, step.events.length, step.segments.length, step.snapshot, step.snapshot.client.state, step.snapshot.server.state],
-    )) as [SessionEntity[], number];
-    return rows[0]!;
   }
 
   async delete(id: string): Promise<boolean> {
@@ -86,7 +167,7 @@ export class SessionsRepository {
   }
 
   /** Newest first, keyed by (created_at, id) so that a page is O(limit) however many sessions exist. */
-  async list(limit: number, after: { created_at: string; id: string } | null, state: State | null): Promise<SessionEntity[]> {
+  async list(limit: number, after: { created_at: string; id: string } | null, state: State | null): Promise<Array<SessionEntity & { created_at_exact: string }>> {
     const params: unknown[] = [limit];
     const where: string[] = [];
     if (after) {
@@ -98,7 +179,7 @@ export class SessionsRepository {
       where.push(`(client_state = $${params.length} OR server_state = $${params.length})`);
     }
     return this.dataSource.manager.query(
-      `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      `SELECT *, created_at::text AS created_at_exact FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
       params,
     );
   }
@@ -124,9 +205,5 @@ export class SessionsRepository {
   /** The whole input history of a session, for replay. */
   inputs(id: string): Promise<Array<Pick<SessionStepEntity, 'input'>>> {
     return this.dataSource.manager.query(`SELECT input FROM session_steps WHERE session_id = $1 ORDER BY n`, [id]);
-  }
-
-  async ping(): Promise<void> {
-    await this.dataSource.query('SELECT 1');
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createConnection, flagNames, step, type ConnectionOptions, type Input, type StepResult } from '@tcplab/tcp-core';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { RequestContext } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
@@ -11,7 +10,7 @@ import type { ListSessionsQueryDto, PageQueryDto } from './dto/list-query.dto';
 import type { EventPageDto, SegmentPageDto, SessionDto, SessionPageDto, StepResultDto } from './dto/session.dto';
 import { presentEvent, presentExpected, presentSegment, presentSession, presentViolation } from './session.presenter';
 import type { SessionEntity } from './session.entity';
-import { SessionsRepository } from './sessions.repository';
+import { SessionsRepository, type Transaction } from './sessions.repository';
 
 /** A response as the client gets it, and as it is stored for an idempotent retry. */
 export interface Reply<T> {
@@ -26,11 +25,11 @@ export function etag(version: number): string {
   return `"${version}"`;
 }
 
-/** If-Match holds "*" or a list of ETags, weak or strong. */
+/** If-Match holds "*" or a list of ETags, compared strongly: a weak tag never matches (RFC 9110 §13.1.1). */
 function etagMatches(ifMatch: string, version: number): boolean {
   return ifMatch.split(',').some((tag) => {
     const t = tag.trim();
-    return t === '*' || t.replace(/^W\//, '') === etag(version);
+    return t === '*' || t === etag(version);
   });
 }
 
@@ -59,9 +58,9 @@ export class SessionsService {
       ...(dto.profile ? { profile: dto.profile } : {}),
       ...(dto.mode ? { mode: dto.mode } : {}),
     };
-    return this.idempotent(ctx, async (manager) => {
+    return this.idempotent(ctx, async (tx) => {
       const snapshot = createConnection(options);
-      const row = await this.sessions.insert(manager, { id: randomUUID(), mode: snapshot.config.mode, options, snapshot });
+      const row = await tx.insertSession({ id: randomUUID(), mode: snapshot.config.mode, options, snapshot });
       return {
         status: 201,
         headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
@@ -82,7 +81,8 @@ export class SessionsService {
     const last = page[page.length - 1];
     return {
       items: page.map((row) => presentSession(row, ctx.lang)),
-      next_cursor: rows.length > limit && last ? encodeCursor(`${last.created_at.toISOString()}|${last.id}`) : null,
+      // created_at_exact keeps PostgreSQL's microseconds: a JavaScript Date would round them away.
+      next_cursor: rows.length > limit && last ? encodeCursor('sessions', `${last.created_at_exact}|${last.id}`) : null,
     };
   }
 
@@ -93,8 +93,8 @@ export class SessionsService {
   /** Apply one tcp-core input to a session: one transaction — lock, step, append history, save snapshot. */
   apply(id: string, input: Input, ctx: RequestContext): Promise<Reply<StepResultDto>> {
     if (!UUID.test(id)) return Promise.reject(notFound(id));
-    return this.idempotent(ctx, async (manager) => {
-      const row = await this.sessions.lock(manager, id);
+    return this.idempotent(ctx, async (tx) => {
+      const row = await tx.lockSession(id);
       if (!row) throw notFound(id);
       if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) {
         throw new ApiError(ApiErrorCode.VersionMismatch, `The session is at version ${row.version} (ETag ${etag(row.version)}), not ${ctx.ifMatch}.`);
@@ -107,7 +107,7 @@ export class SessionsService {
           `A session keeps at most ${this.maxSegments} segments; this one has ${row.segment_count}. Create a new session to go on.`,
         );
       }
-      const saved = await this.sessions.appendStep(manager, row, {
+      const saved = await tx.appendStep(row, {
         input,
         events: result.events,
         segments: result.segments,
@@ -131,7 +131,7 @@ export class SessionsService {
 
   async events(id: string, query: PageQueryDto, ctx: RequestContext): Promise<EventPageDto> {
     const row = await this.find(id);
-    const from = decodeIndexCursor(query.cursor);
+    const from = decodeIndexCursor('events', query.cursor);
     const limit = query.limit ?? 100;
     const steps = await this.sessions.stepsWithEventsFrom(id, from, limit);
     const events = steps.flatMap((s) => s.events.map((event, i) => ({ index: s.first_event + i, event }))).filter((e) => e.index >= from);
@@ -139,20 +139,20 @@ export class SessionsService {
     const next = from + page.length;
     return {
       items: page.map((e) => presentEvent(e.event, ctx.lang)),
-      next_cursor: next < row.event_count ? encodeCursor(String(next)) : null,
+      next_cursor: next < row.event_count ? encodeCursor('events', String(next)) : null,
     };
   }
 
   async segments(id: string, query: PageQueryDto): Promise<SegmentPageDto> {
     const row = await this.find(id);
-    const after = decodeIndexCursor(query.cursor);
+    const after = decodeIndexCursor('segments', query.cursor);
     const limit = query.limit ?? 100;
     const steps = await this.sessions.stepsWithSegmentsAfter(id, after, limit);
     const page = steps.flatMap((s) => s.segments).filter((s) => s.id > after).slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(presentSegment),
-      next_cursor: last && last.id < row.segment_count ? encodeCursor(String(last.id)) : null,
+      next_cursor: last && last.id < row.segment_count ? encodeCursor('segments', String(last.id)) : null,
     };
   }
 
@@ -171,11 +171,11 @@ export class SessionsService {
   }
 
   /** Runs `work` in a transaction; with an Idempotency-Key, a retry gets the stored reply and changes nothing. */
-  private idempotent<T>(ctx: RequestContext, work: (manager: EntityManager) => Promise<Reply<T>>): Promise<Reply<T>> {
-    return this.sessions.transaction(async (manager) => {
+  private idempotent<T>(ctx: RequestContext, work: (tx: Transaction) => Promise<Reply<T>>): Promise<Reply<T>> {
+    return this.sessions.transaction(async (tx) => {
       const key = ctx.idempotencyKey;
       if (key !== null) {
-        const stored = await this.sessions.lockIdempotencyKey(manager, key);
+        const stored = await tx.lockIdempotencyKey(key);
         if (stored) {
           if (stored.fingerprint !== ctx.fingerprint) {
             throw new ApiError(ApiErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different request; use a new key.');
@@ -183,8 +183,8 @@ export class SessionsService {
           return { status: stored.status, headers: stored.headers, body: stored.body as T };
         }
       }
-      const reply = await work(manager);
-      if (key !== null) await this.sessions.storeIdempotentResponse(manager, key, { fingerprint: ctx.fingerprint, ...reply });
+      const reply = await work(tx);
+      if (key !== null) await tx.storeIdempotentResponse(key, { fingerprint: ctx.fingerprint, ...reply });
       return reply;
     });
   }
@@ -210,12 +210,23 @@ function stepError(result: StepResult, row: SessionEntity, ctx: RequestContext):
         `Segment ${error.segment_id} is not in flight (in flight: ${row.snapshot.network.in_flight.map((s) => `${s.id} ${flagNames(s.flags).join(',')}`).join('; ') || 'none'}).`,
       );
     case 'INPUT_INVALID':
-      return new ApiError(ApiErrorCode.ValidationFailed, error.reason, { errors: [{ field: error.field, message: error.reason }] });
+      return new ApiError(ApiErrorCode.ValidationFailed, error.reason, {
+        errors: [{ field: error.field.replace(/^(segment|data)\./, ''), message: error.reason }],
+      });
   }
 }
 
-function encodeCursor(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
+/** Cursors are opaque to clients; the kind tag makes a cursor of one list useless for another. */
+type CursorKind = 'sessions' | 'events' | 'segments';
+
+function encodeCursor(kind: CursorKind, text: string): string {
+  return Buffer.from(`${kind}:${text}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(kind: CursorKind, cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor) || !text.startsWith(`${kind}:`)) throw invalidCursor();
+  return text.slice(kind.length + 1);
 }
 
 function invalidCursor(): ApiError {
@@ -224,14 +235,15 @@ function invalidCursor(): ApiError {
 
 function decodeSessionCursor(cursor: string | undefined): { created_at: string; id: string } | null {
   if (!cursor) return null;
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [createdAt, id] = decodeCursor('sessions', cursor).split('|');
   if (!createdAt || !id || !UUID.test(id) || Number.isNaN(Date.parse(createdAt))) throw invalidCursor();
   return { created_at: createdAt, id };
 }
 
-function decodeIndexCursor(cursor: string | undefined): number {
+function decodeIndexCursor(kind: CursorKind, cursor: string | undefined): number {
   if (!cursor) return 0;
-  const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!Number.isInteger(n) || n < 0) throw invalidCursor();
+  const text = decodeCursor(kind, cursor);
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw invalidCursor();
   return n;
 }

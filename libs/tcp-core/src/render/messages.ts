@@ -285,9 +285,26 @@ const CATALOGUE: Record<Language, { events: Record<EventCode, Template>; side: R
   'zh-CN': { events: ZH, side: ZH_SIDE },
 };
 
-/** The language to use for an Accept-Language-style tag: zh, zh-CN, zh-Hans… → zh-CN; anything else → en. */
-export function pickLanguage(tag: string | null | undefined): Language {
-  return tag && /^zh\b/i.test(tag.trim()) ? 'zh-CN' : 'en';
+/**
+ * The language for an Accept-Language header (RFC 9110 §12.5.4): the
+ * highest-q range we have — zh, zh-CN, zh-Hans… → zh-CN; en… → en — and
+ * English when none matches.
+ */
+export function pickLanguage(header: string | null | undefined): Language {
+  const ranges = (header ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [range = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/i.exec(p)).find(Boolean);
+      return { range: range.trim().toLowerCase(), q: q ? Number(q[1]) : 1, index };
+    })
+    .filter((r) => r.range !== '' && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { range } of ranges) {
+    if (range === 'zh' || range.startsWith('zh-')) return 'zh-CN';
+    if (range === 'en' || range.startsWith('en-')) return 'en';
+  }
+  return 'en';
 }
 
 function context(side: Side | null, from: string | null, to: string | null, lang: Language, params: EventParams): P {
@@ -323,11 +340,13 @@ type VP = EventParams & { expected: string; actual: string; field: string };
 type ViolationTemplate = (p: VP) => string;
 
 const VIOLATIONS_EN: Record<ViolationCode, ViolationTemplate> = {
-  FLAGS_NOT_POSSIBLE_IN_STATE: (p) => `In ${str(p['state'])} a conforming TCP cannot send ${p.actual} now; it could send: ${str(p['allowed'])}.`,
+  FLAGS_NOT_POSSIBLE_IN_STATE: (p) => `In ${str(p['state'])} a conforming TCP cannot send ${p.actual} now; it could send: ${str(p['allowed']) || 'nothing'}.`,
   FLAGS_OWED_ANSWER_FIRST: (p) => `The ${str(p['side'])} must first send the ${str(p['owed'])} its TCP owes; ${p.actual} cannot come before it.`,
-  FLAGS_ACK_REQUIRED: (p) => `Once a connection is synchronized, every segment carries ACK (RFC 9293 §3.10.7.4); ${p.actual} lacks it. Possible now: ${str(p['allowed'])}.`,
+  FLAGS_ACK_REQUIRED: (p) => `Once a connection is synchronized, every segment carries ACK (RFC 9293 §3.10.7.4); ${p.actual} lacks it. Possible now: ${str(p['allowed']) || 'nothing'}.`,
   FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN: () => `The first SYN cannot carry ACK: nothing has been received yet that it could acknowledge.`,
   FLAGS_DATA_QUEUED_FIRST: (p) => `Data from an earlier SEND is still queued; it must go out before ${p.actual}.`,
+  FLAGS_RETRANSMISSION_NOT_DUE: (p) =>
+    `${p.actual} was sent already and is not yet acknowledged; a TCP sends it again only when its retransmission timer expires (RFC 6298 §5.4) — advance the clock to see that happen.`,
   SEQ_MUST_BE_ISS: (p) =>
     `seq must be ${p.expected}, the ${str(p['side'])}'s ISN${p['configured'] ? ' set for this session' : ' for this connection'}: a SYN carries the initial sequence number.`,
   SEQ_MUST_BE_SND_NXT: (p) => `seq must be ${p.expected} = SND.NXT, the next sequence number the ${str(p['side'])} has not used yet.`,
@@ -347,11 +366,12 @@ const VIOLATIONS_EN: Record<ViolationCode, ViolationTemplate> = {
 };
 
 const VIOLATIONS_ZH: Record<ViolationCode, ViolationTemplate> = {
-  FLAGS_NOT_POSSIBLE_IN_STATE: (p) => `在 ${str(p['state'])} 状态，符合规范的 TCP 此时不能发送 ${p.actual}；可以发送的是：${str(p['allowed'])}。`,
+  FLAGS_NOT_POSSIBLE_IN_STATE: (p) => `在 ${str(p['state'])} 状态，符合规范的 TCP 此时不能发送 ${p.actual}；可以发送的是：${str(p['allowed']) || '无'}。`,
   FLAGS_OWED_ANSWER_FIRST: (p) => `必须先发送 TCP 应答的 ${str(p['owed'])}；${p.actual} 不能在它之前发送。`,
-  FLAGS_ACK_REQUIRED: (p) => `连接同步之后，每个报文段都必须带 ACK（RFC 9293 §3.10.7.4）；${p.actual} 缺少 ACK。此时可以发送：${str(p['allowed'])}。`,
+  FLAGS_ACK_REQUIRED: (p) => `连接同步之后，每个报文段都必须带 ACK（RFC 9293 §3.10.7.4）；${p.actual} 缺少 ACK。此时可以发送：${str(p['allowed']) || '无'}。`,
   FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN: () => `第一次握手的 SYN 不能带 ACK：此时还没有收到任何可以确认的内容。`,
   FLAGS_DATA_QUEUED_FIRST: (p) => `之前 SEND 的数据仍在排队，必须先于 ${p.actual} 发送。`,
+  FLAGS_RETRANSMISSION_NOT_DUE: (p) => `${p.actual} 已经发送过且尚未得到确认；只有当重传计时器超时后 TCP 才会重传（RFC 6298 §5.4）——推进时钟即可看到重传。`,
   SEQ_MUST_BE_ISS: (p) => `序列号必须是 ${p.expected}，即${str(p['side']) === 'server' ? '服务器' : '客户端'}的初始序列号：SYN 携带的是初始序列号。`,
   SEQ_MUST_BE_SND_NXT: (p) => `序列号必须是 ${p.expected} = SND.NXT，即${str(p['side']) === 'server' ? '服务器' : '客户端'}下一个尚未使用的序列号。`,
   SEQ_MUST_MATCH_RETRANSMITTED: (p) => `重传的报文段与原报文段相同：序列号必须是 ${p.expected}。`,
