@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '../common/request-context';
@@ -37,7 +37,24 @@ const UNPROCESSABLE = problem(
   422,
   'The TCP refuses the move (with `violations` and `expected` for a segment, the RFC error text for a call), or an Idempotency-Key was reused with another body.',
 );
-const STEP = ApiResponse({ status: 200, type: StepResultDto, description: 'The session after the step, its events and the segments it put on the wire.' });
+/** A route that applies one step to a session: one transaction, the same answers and headers for all of them. */
+function StepRoute(summary: string): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiResponse({ status: 200, type: StepResultDto, description: 'The session after the step, its events and the segments it put on the wire.' }),
+    BAD_REQUEST,
+    NOT_FOUND,
+    CONFLICT,
+    PRECONDITION,
+    TOO_LARGE,
+    MEDIA,
+    UNPROCESSABLE,
+    LANGUAGE,
+    IDEMPOTENCY,
+    IF_MATCH,
+  );
+}
 
 @ApiTags('sessions')
 @ApiExtraModels(ProblemDto)
@@ -86,107 +103,38 @@ export class SessionsController {
   }
 
   @Post(':id/calls')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'A user call at one endpoint: listen, connect, send, receive, close, abort (RFC 9293 §3.10.1–§3.10.5)' })
-  @STEP
-  @BAD_REQUEST
-  @NOT_FOUND
-  @CONFLICT
-  @PRECONDITION
-  @TOO_LARGE
-  @MEDIA
-  @UNPROCESSABLE
-  @LANGUAGE
-  @IDEMPOTENCY
-  @IF_MATCH
+  @StepRoute('A user call at one endpoint: listen, connect, send, receive, close, abort (RFC 9293 §3.10.1–§3.10.5)')
   async call(@Param('id') id: string, @Body() dto: CallDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return send(reply, await this.sessions.apply(id, callInput(dto), ctx));
   }
 
   @Post(':id/send')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Send a segment from one endpoint, validated: could a conforming TCP in its state send exactly this now?' })
-  @STEP
-  @BAD_REQUEST
-  @NOT_FOUND
-  @CONFLICT
-  @PRECONDITION
-  @TOO_LARGE
-  @MEDIA
-  @UNPROCESSABLE
-  @LANGUAGE
-  @IDEMPOTENCY
-  @IF_MATCH
+  @StepRoute('Send a segment from one endpoint, validated: could a conforming TCP in its state send exactly this now?')
   async send(@Param('id') id: string, @Body() dto: SendDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return send(reply, await this.sessions.apply(id, sendInput(dto), ctx));
   }
 
   @Post(':id/inject')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'A segment arrives at an endpoint from the network, whatever the peer did (an old duplicate, a forged RST)' })
-  @STEP
-  @BAD_REQUEST
-  @NOT_FOUND
-  @CONFLICT
-  @PRECONDITION
-  @TOO_LARGE
-  @MEDIA
-  @UNPROCESSABLE
-  @LANGUAGE
-  @IDEMPOTENCY
-  @IF_MATCH
+  @StepRoute('A segment arrives at an endpoint from the network, whatever the peer did (an old duplicate, a forged RST)')
   async inject(@Param('id') id: string, @Body() dto: InjectDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return send(reply, await this.sessions.apply(id, injectInput(dto), ctx));
   }
 
   @Put(':id/network')
-  @ApiOperation({ summary: 'Configure the network: automatic delivery and random loss' })
-  @STEP
-  @BAD_REQUEST
-  @NOT_FOUND
-  @CONFLICT
-  @PRECONDITION
-  @TOO_LARGE
-  @MEDIA
-  @LANGUAGE
-  @IF_MATCH
+  @StepRoute('Configure the network: automatic delivery and random loss')
   async network(@Param('id') id: string, @Body() dto: NetworkDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     const input = { type: 'configure_network' as const, ...(dto.auto_deliver !== undefined ? { auto_deliver: dto.auto_deliver } : {}), ...(dto.loss_rate !== undefined ? { loss_rate: dto.loss_rate } : {}) };
     return send(reply, await this.sessions.apply(id, input, ctx));
   }
 
   @Post(':id/deliver')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Deliver, drop or duplicate a segment in flight' })
-  @STEP
-  @BAD_REQUEST
-  @NOT_FOUND
-  @CONFLICT
-  @PRECONDITION
-  @TOO_LARGE
-  @MEDIA
-  @UNPROCESSABLE
-  @LANGUAGE
-  @IDEMPOTENCY
-  @IF_MATCH
+  @StepRoute('Deliver, drop or duplicate a segment in flight')
   async deliver(@Param('id') id: string, @Body() dto: DeliverDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return send(reply, await this.sessions.apply(id, { type: 'deliver', segment_id: dto.segment_id, action: dto.action }, ctx));
   }
 
   @Post(':id/advance')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Advance the simulated clock; timers fire in time order (retransmissions, TIME_WAIT expiry)' })
-  @STEP
-  @BAD_REQUEST
-  @NOT_FOUND
-  @CONFLICT
-  @PRECONDITION
-  @TOO_LARGE
-  @MEDIA
-  @UNPROCESSABLE
-  @LANGUAGE
-  @IDEMPOTENCY
-  @IF_MATCH
+  @StepRoute('Advance the simulated clock; timers fire in time order (retransmissions, TIME_WAIT expiry)')
   async advance(@Param('id') id: string, @Body() dto: AdvanceDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return send(reply, await this.sessions.apply(id, { type: 'advance', ms: dto.ms }, ctx));
   }
