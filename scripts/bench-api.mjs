@@ -18,7 +18,7 @@ const { Client, Pool } = require('pg');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 2);
 const CONNECTIONS = 64;
-const POOL_PER_WORKER = 10;
+const POOL_PER_WORKER = Number(process.env.DATABASE_POOL_SIZE ?? 10);
 const PORT = 3900 + (process.pid % 90);
 
 async function database() {
