@@ -12,7 +12,8 @@
 import type { EventCode } from './codes';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
-import { ackSegment, answer, pushQueued, sendAck, sendNew, slicePayload, type Outgoing } from './output';
+import { ackSegment, answer, pushQueued, sendAck, sendNew, type Outgoing } from './output';
+import { slicePayload } from './payload';
 import { ACK, FIN, RST, SYN, URG, flagsLabel, has, segEnd, segLen, type Segment, type Side } from './segment';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
 import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
@@ -22,8 +23,14 @@ import { restartRetransmission, startTimeWait } from './timers';
 
 const NO_DATA = { length: 0, payload: null, push: false, urgent: false };
 
-function segmentParams(seg: Segment): EventParams {
-  return { flags: flagsLabel(seg.flags), seq: seg.seq, ack: seg.ack, length: seg.length, with_ack: has(seg, ACK) };
+/**
+ * The event params every arriving segment carries, with `extra` after them.
+ * Object.assign rather than `{ ...params, extra }`: V8 takes a slow path for
+ * spreads with extra fields, and this runs for every segment.
+ */
+function segmentParams(seg: Segment, extra?: EventParams): EventParams {
+  const params: EventParams = { flags: flagsLabel(seg.flags), seq: seg.seq, ack: seg.ack, length: seg.length, with_ack: has(seg, ACK) };
+  return extra ? Object.assign(params, extra) : params;
 }
 
 function rst(seq: number): Outgoing {
@@ -54,7 +61,7 @@ function closed(ctx: Context, side: Side, seg: Segment): void {
   if (!has(seg, ACK)) {
     // "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>": what a client sees as "connection refused".
     const ack = segEnd(seg);
-    record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST_ACK', rfc9293('3.10.7.1'), { ...params, rst_ack: ack }, { segment: seg.id });
+    record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST_ACK', rfc9293('3.10.7.1'), segmentParams(seg, { rst_ack: ack }), { segment: seg.id });
     answer(ctx, side, { seq: 0, ack, flags: RST | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'CLOSED_ANSWERS_RST_ACK');
     return;
   }
@@ -98,7 +105,7 @@ function listen(ctx: Context, side: Side, seg: Segment): void {
     'LISTEN_SYN_TO_SYN_RECEIVED',
     rfc9293('3.10.7.2'),
     // Linux without TCP Fast Open acknowledges only the SYN of a SYN carrying data.
-    { ...params, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, iss, data_ignored: seg.length },
+    segmentParams(seg, { irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, iss, data_ignored: seg.length }),
     seg.id,
   );
   sendNew(ctx, side, SYN | ACK, NO_DATA, true, 'LISTEN_SYN_TO_SYN_RECEIVED');
@@ -111,7 +118,7 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   const params = segmentParams(seg);
   // First, check the ACK bit: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set ...)".
   if (has(seg, ACK) && (seqLe(seg.ack, tcb.iss) || seqGt(seg.ack, tcb.snd_nxt))) {
-    const detail = { ...params, iss: tcb.iss, snd_nxt: tcb.snd_nxt };
+    const detail = segmentParams(seg, { iss: tcb.iss, snd_nxt: tcb.snd_nxt });
     if (has(seg, RST)) {
       record(ctx, side, 'receive', 'SYN_SENT_BAD_ACK_RST_DROPPED', rfc9293('3.10.7.3'), detail, { segment: seg.id });
       return;
@@ -146,7 +153,7 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
       'ESTABLISHED',
       'SYN_SENT_SYN_ACK_TO_ESTABLISHED',
       rfc9293('3.10.7.3'),
-      { ...params, iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt },
+      segmentParams(seg, { iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }),
       seg.id,
     );
     answer(ctx, side, ackSegment(tcb), 'SYN_SENT_SYN_ACK_TO_ESTABLISHED');
@@ -163,7 +170,7 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
     'SYN_RECEIVED',
     'SYN_SENT_SYN_TO_SYN_RECEIVED',
     rfc9293('3.10.7.3'),
-    { ...params, iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt },
+    segmentParams(seg, { iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt }),
     seg.id,
   );
   answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_SENT_SYN_TO_SYN_RECEIVED');
@@ -299,12 +306,11 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   const e = ep(ctx, side);
   const tcb = e.tcb!;
   const profile = ctx.conn.config.profile;
-  const params = segmentParams(seg);
   const at = { segment: seg.id };
 
   // Linux (tcp_check_req): a retransmission of the SYN that opened a passive SYN-RECEIVED gets the SYN,ACK again.
   if (e.state === 'SYN_RECEIVED' && e.opened === 'passive' && (seg.flags & (SYN | ACK | RST)) === SYN && seg.seq === tcb.irs) {
-    record(ctx, side, 'receive', 'SYN_RECEIVED_SYN_RETRANSMITTED', rfc9293('3.8.1'), { ...params, iss: tcb.iss, rcv_nxt: tcb.rcv_nxt }, at);
+    record(ctx, side, 'receive', 'SYN_RECEIVED_SYN_RETRANSMITTED', rfc9293('3.8.1'), segmentParams(seg, { iss: tcb.iss, rcv_nxt: tcb.rcv_nxt }), at);
     answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_RECEIVED_SYN_RETRANSMITTED', true);
     return;
   }
@@ -319,7 +325,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   ) {
     acknowledge(ctx, e, tcb, seg.ack);
     updateWindow(tcb, seg, true);
-    enterEstablished(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', rfc9293('3.5'), { ...params, rcv_nxt: tcb.rcv_nxt }, seg.id);
+    enterEstablished(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', rfc9293('3.5'), segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), seg.id);
     sendAck(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED');
     pushQueued(ctx, side, true);
     return;
@@ -327,7 +333,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // First, check the sequence number.
   if (!isAcceptable(tcb, seg)) {
-    const detail = { ...params, rcv_nxt: tcb.rcv_nxt, rcv_wnd: tcb.rcv_wnd, end: segEnd(seg) };
+    const detail = segmentParams(seg, { rcv_nxt: tcb.rcv_nxt, rcv_wnd: tcb.rcv_wnd, end: segEnd(seg) });
     if (has(seg, RST)) {
       // RFC 5961 §3.2 (1): "If the RST bit is set and the sequence number is outside the current receive window, silently drop".
       record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_RST_DROPPED', rfc9293('3.10.7.4'), detail, at);
@@ -337,10 +343,12 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // "The only thing that can arrive in this state is a retransmission of the remote FIN.
       // Acknowledge it, and restart the 2 MSL timeout." (Linux: tcp_timewait_state_process.)
       startTimeWait(ctx, e);
-      record(ctx, side, 'receive', has(seg, FIN) ? 'TIME_WAIT_FIN_ACKED_AGAIN' : 'TIME_WAIT_SEGMENT_ACKED_AGAIN', rfc9293('3.10.7.4'), {
-        ...detail,
+      record(ctx, side, 'receive', has(seg, FIN) ? 'TIME_WAIT_FIN_ACKED_AGAIN' : 'TIME_WAIT_SEGMENT_ACKED_AGAIN', rfc9293('3.10.7.4'), segmentParams(seg, {
+        rcv_nxt: tcb.rcv_nxt,
+        rcv_wnd: tcb.rcv_wnd,
+        end: segEnd(seg),
         two_msl_ms: 2 * ctx.conn.config.msl_ms,
-      }, at);
+      }), at);
       sendOutOfWindowAck(ctx, side, 'TIME_WAIT_FIN_ACKED_AGAIN');
       return;
     }
@@ -354,7 +362,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   if (has(seg, RST)) {
     if (profile === 'rfc9293' && seg.seq !== tcb.rcv_nxt) {
       // RFC 5961 §3.2 (3): in the window but not exactly RCV.NXT: a challenge ACK, and drop.
-      record(ctx, side, 'receive', 'RST_CHALLENGE_ACK', 'RFC 5961 §3.2', { ...params, rcv_nxt: tcb.rcv_nxt }, at);
+      record(ctx, side, 'receive', 'RST_CHALLENGE_ACK', 'RFC 5961 §3.2', segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), at);
       sendOutOfWindowAck(ctx, side, 'RST_CHALLENGE_ACK');
       return;
     }
@@ -369,19 +377,19 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     if (e.state === 'SYN_RECEIVED' && e.opened === 'passive') {
       // "If the connection was initiated with a passive OPEN, then return this connection to the LISTEN state and return."
       deleteTcb(ctx, side);
-      transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_TO_LISTEN', rfc9293('3.10.7.4'), params, seg.id);
+      transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_TO_LISTEN', rfc9293('3.10.7.4'), segmentParams(seg), seg.id);
       return;
     }
     if (profile === 'rfc9293') {
       // RFC 5961 §4.2: "irrespective of the exact sequence number, TCP endpoints MUST send a 'challenge ACK'".
-      record(ctx, side, 'receive', 'SYN_CHALLENGE_ACK', 'RFC 5961 §4.2', { ...params, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }, at);
+      record(ctx, side, 'receive', 'SYN_CHALLENGE_ACK', 'RFC 5961 §4.2', segmentParams(seg, { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }), at);
       sendOutOfWindowAck(ctx, side, 'SYN_CHALLENGE_ACK');
       return;
     }
     // RFC 793: "If the SYN is in the window it is an error, send a reset ... enter the CLOSED state".
     const reset = rst(tcb.snd_nxt);
     deleteTcb(ctx, side);
-    transition(ctx, side, 'CLOSED', 'SYN_IN_WINDOW_RESET', 'RFC 793 §3.9', { ...params, rst_seq: reset.seq }, seg.id);
+    transition(ctx, side, 'CLOSED', 'SYN_IN_WINDOW_RESET', 'RFC 793 §3.9', segmentParams(seg, { rst_seq: reset.seq }), seg.id);
     answer(ctx, side, reset, 'SYN_IN_WINDOW_RESET');
     signal(ctx, side, 'SIGNAL_CONNECTION_RESET');
     return;
@@ -389,39 +397,39 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // Fifth, check the ACK field.
   if (!has(seg, ACK)) {
-    record(ctx, side, 'receive', 'ACK_BIT_OFF_DROPPED', rfc9293('3.10.7.4'), params, at);
+    record(ctx, side, 'receive', 'ACK_BIT_OFF_DROPPED', rfc9293('3.10.7.4'), segmentParams(seg), at);
     return;
   }
   const finNow = (text.flags & FIN) !== 0 && text.seq === tcb.rcv_nxt;
   if (e.state === 'SYN_RECEIVED') {
     if (!(seqLt(tcb.snd_una, seg.ack) && seqLe(seg.ack, tcb.snd_nxt))) {
       // "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
-      record(ctx, side, 'receive', 'SYN_RECEIVED_BAD_ACK_RST', rfc9293('3.10.7.4'), { ...params, snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt }, at);
+      record(ctx, side, 'receive', 'SYN_RECEIVED_BAD_ACK_RST', rfc9293('3.10.7.4'), segmentParams(seg, { snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt }), at);
       answer(ctx, side, rst(seg.ack), 'SYN_RECEIVED_BAD_ACK_RST');
       return;
     }
     acknowledge(ctx, e, tcb, seg.ack);
     updateWindow(tcb, seg, true);
-    enterEstablished(ctx, side, 'SYN_RECEIVED_ACK_TO_ESTABLISHED', rfc9293('3.10.7.4'), { ...params, iss: tcb.iss }, seg.id);
+    enterEstablished(ctx, side, 'SYN_RECEIVED_ACK_TO_ESTABLISHED', rfc9293('3.10.7.4'), segmentParams(seg, { iss: tcb.iss }), seg.id);
   } else {
     if (profile === 'rfc9293' && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {
       // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a possible blind injection: challenge ACK, drop.
-      record(ctx, side, 'receive', 'ACK_TOO_OLD_CHALLENGE_ACK', 'RFC 5961 §5.2', { ...params, snd_una: tcb.snd_una, max_snd_wnd: tcb.max_snd_wnd }, at);
+      record(ctx, side, 'receive', 'ACK_TOO_OLD_CHALLENGE_ACK', 'RFC 5961 §5.2', segmentParams(seg, { snd_una: tcb.snd_una, max_snd_wnd: tcb.max_snd_wnd }), at);
       sendOutOfWindowAck(ctx, side, 'ACK_TOO_OLD_CHALLENGE_ACK');
       return;
     }
     if (seqGt(seg.ack, tcb.snd_nxt)) {
       // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the segment, and return."
-      record(ctx, side, 'receive', 'ACK_OF_UNSENT_DATA', rfc9293('3.10.7.4'), { ...params, snd_nxt: tcb.snd_nxt }, at);
+      record(ctx, side, 'receive', 'ACK_OF_UNSENT_DATA', rfc9293('3.10.7.4'), segmentParams(seg, { snd_nxt: tcb.snd_nxt }), at);
       sendOutOfWindowAck(ctx, side, 'ACK_OF_UNSENT_DATA');
       return;
     }
     if (seqLt(tcb.snd_una, seg.ack)) {
       const before = tcb.snd_una;
       const acked = acknowledge(ctx, e, tcb, seg.ack);
-      record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', rfc9293('3.10.7.4'), { ...params, acked, snd_una_before: before, snd_una: tcb.snd_una }, at);
+      record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', rfc9293('3.10.7.4'), segmentParams(seg, { acked, snd_una_before: before, snd_una: tcb.snd_una }), at);
     } else if (segLen(seg) === 0 && seg.ack === tcb.snd_una) {
-      record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', rfc9293('3.10.7.4'), { ...params, snd_una: tcb.snd_una }, at);
+      record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', rfc9293('3.10.7.4'), segmentParams(seg, { snd_una: tcb.snd_una }), at);
     }
     if (seqLe(tcb.snd_una, seg.ack)) updateWindow(tcb, seg, false);
   }
@@ -431,13 +439,13 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" — unless this very segment
       // carries the peer's FIN, in which case step eight goes straight to TIME-WAIT.
       if (ourFinAcked(e, tcb) && !finNow) {
-        transition(ctx, side, 'FIN_WAIT_2', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2', rfc9293('3.10.7.4'), { ...params, snd_nxt: tcb.snd_nxt }, seg.id);
+        transition(ctx, side, 'FIN_WAIT_2', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2', rfc9293('3.10.7.4'), segmentParams(seg, { snd_nxt: tcb.snd_nxt }), seg.id);
       }
       break;
     case 'CLOSING':
       // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
       if (ourFinAcked(e, tcb)) {
-        transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', rfc9293('3.10.7.4'), { ...params, two_msl_ms: 2 * ctx.conn.config.msl_ms }, seg.id);
+        transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', rfc9293('3.10.7.4'), segmentParams(seg, { two_msl_ms: 2 * ctx.conn.config.msl_ms }), seg.id);
         startTimeWait(ctx, e);
       }
       return;
@@ -445,7 +453,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return."
       if (ourFinAcked(e, tcb)) {
         deleteTcb(ctx, side);
-        transition(ctx, side, 'CLOSED', 'LAST_ACK_ACK_TO_CLOSED', rfc9293('3.10.7.4'), params, seg.id);
+        transition(ctx, side, 'CLOSED', 'LAST_ACK_ACK_TO_CLOSED', rfc9293('3.10.7.4'), segmentParams(seg), seg.id);
       }
       return;
     default:
@@ -456,7 +464,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   if (seg.flags & URG && (e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2')) {
     const up = seqAdd(seg.seq, seg.urgent_pointer);
     if (seqGt(up, tcb.rcv_up)) tcb.rcv_up = up;
-    record(ctx, side, 'receive', 'URGENT_DATA_SIGNALLED', rfc9293('3.10.7.4'), { ...params, rcv_up: tcb.rcv_up }, at);
+    record(ctx, side, 'receive', 'URGENT_DATA_SIGNALLED', rfc9293('3.10.7.4'), segmentParams(seg, { rcv_up: tcb.rcv_up }), at);
   }
 
   // Seventh, process the segment text; eighth, check the FIN bit.
@@ -464,12 +472,11 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   if (text.beyondWindow) {
     // Text the window has no room for is not acceptable: acknowledge what is expected, so that a
     // zero-window probe learns the window (§3.8.6.1; Linux tcp_data_queue sends an immediate ACK).
-    record(ctx, side, 'receive', 'TEXT_BEYOND_WINDOW_ACKED', rfc9293('3.10.7.4'), {
-      ...params,
+    record(ctx, side, 'receive', 'TEXT_BEYOND_WINDOW_ACKED', rfc9293('3.10.7.4'), segmentParams(seg, {
       dropped: text.beyondWindow,
       rcv_nxt: tcb.rcv_nxt,
       rcv_wnd: tcb.rcv_wnd,
-    }, at);
+    }), at);
     ackNeeded = 'TEXT_BEYOND_WINDOW_ACKED';
   }
   if (text.length > 0 || text.flags & FIN) {
@@ -477,7 +484,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // "Segments with higher beginning sequence numbers may be held for later processing" — with a duplicate ACK.
       if (receivesText(e)) {
         tcb.out_of_order.push({ seq: text.seq, flags: text.flags, length: text.length, payload: text.payload, urgent_pointer: 0 });
-        record(ctx, side, 'receive', 'OUT_OF_ORDER_HELD', rfc9293('3.10.7.4'), { ...params, rcv_nxt: tcb.rcv_nxt }, at);
+        record(ctx, side, 'receive', 'OUT_OF_ORDER_HELD', rfc9293('3.10.7.4'), segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), at);
         ackNeeded = 'OUT_OF_ORDER_HELD';
       }
     } else {
@@ -566,7 +573,8 @@ function updateWindow(tcb: Tcb, seg: Segment, force: boolean): void {
   // "If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND ..."
   if (force || seqLt(tcb.snd_wl1, seg.seq) || (tcb.snd_wl1 === seg.seq && seqLe(tcb.snd_wl2, seg.ack))) {
     // RFC 7323 §2.3: the window field of a segment without SYN is shifted by the peer's scale.
-    const scaled = has(seg, SYN) ? seg.window : seg.window * 2 ** tcb.snd_wscale;
+    // 1 << snd_wscale is 2^snd_wscale (at most 2^14, RFC 7323 §2.3); the product is a plain number, so it cannot overflow.
+    const scaled = has(seg, SYN) ? seg.window : seg.window * (1 << tcb.snd_wscale);
     tcb.snd_wnd = scaled;
     tcb.snd_wl1 = seg.seq;
     tcb.snd_wl2 = seg.ack;
@@ -597,7 +605,7 @@ function trimHeld(tcb: Tcb, held: Trimmed): Trimmed {
 /** §3.10.7.4, second step: what an accepted RST does in each state. */
 function resetByPeer(ctx: Context, side: Side, seg: Segment, rule: 'exact' | 'in_window'): void {
   const e = ep(ctx, side);
-  const params = { ...segmentParams(seg), rule, rcv_nxt: e.tcb!.rcv_nxt };
+  const params = segmentParams(seg, { rule, rcv_nxt: e.tcb!.rcv_nxt });
   const rfc = rule === 'exact' ? 'RFC 5961 §3.2' : 'RFC 793 §3.9';
   if (e.state === 'SYN_RECEIVED') {
     const passive = e.opened === 'passive';

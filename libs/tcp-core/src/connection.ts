@@ -1,6 +1,6 @@
 import { nextUint32, seedState } from './prng';
 import type { Segment, Side } from './segment';
-import type { Endpoint, EndpointConfig } from './tcb';
+import type { DataChunk, Endpoint, EndpointConfig, OwedSegment, SentSegment, Tcb, Timer } from './tcb';
 
 /**
  * A connection is two endpoints, the network between them and a simulated
@@ -156,11 +156,13 @@ export function endpoint(connection: Connection, side: Side): Endpoint {
 
 /**
  * A deep copy, written out by hand because it is on the hot path of every
- * step (structuredClone is several times slower for data this small).
+ * step (structuredClone is several times slower for data this small, and
+ * object spreads take V8's slow generic path). The configs are shared, not
+ * copied: nothing writes them after createConnection.
  */
 export function cloneConnection(c: Connection): Connection {
   return {
-    config: { ...c.config },
+    config: c.config,
     clock_ms: c.clock_ms,
     rng: c.rng,
     network: {
@@ -175,22 +177,82 @@ export function cloneConnection(c: Connection): Connection {
 }
 
 export function cloneSegment(s: Segment): Segment {
-  return { ...s, src: { ...s.src }, dst: { ...s.dst }, options: s.options.map((o) => ({ ...o })) };
+  return {
+    id: s.id,
+    from: s.from,
+    to: s.to,
+    src: { ip: s.src.ip, port: s.src.port },
+    dst: { ip: s.dst.ip, port: s.dst.port },
+    seq: s.seq,
+    ack: s.ack,
+    flags: s.flags,
+    window: s.window,
+    urgent_pointer: s.urgent_pointer,
+    length: s.length,
+    payload: s.payload,
+    options: s.options.map((o) => ({ ...o })),
+    sent_at_ms: s.sent_at_ms,
+  };
 }
 
 function cloneEndpoint(e: Endpoint): Endpoint {
-  const t = e.tcb;
   return {
-    ...e,
-    config: { ...e.config },
-    timers: e.timers.map((timer) => ({ ...timer })),
-    owed: e.owed.map((o) => ({ ...o })),
-    tcb: t && {
-      ...t,
-      send_queue: t.send_queue.map((x) => ({ ...x })),
-      retransmission_queue: t.retransmission_queue.map((x) => ({ ...x })),
-      receive_queue: t.receive_queue.map((x) => ({ ...x })),
-      out_of_order: t.out_of_order.map((x) => ({ ...x })),
-    },
+    side: e.side,
+    config: e.config,
+    state: e.state,
+    opened: e.opened,
+    tcb: e.tcb && cloneTcb(e.tcb),
+    timers: e.timers.map(cloneTimer),
+    owed: e.owed.map(cloneOwed),
+    ts_offset: e.ts_offset,
+    incarnation: e.incarnation,
+    oow_ack_at_ms: e.oow_ack_at_ms,
   };
+}
+
+function cloneTcb(t: Tcb): Tcb {
+  return {
+    iss: t.iss,
+    irs: t.irs,
+    snd_una: t.snd_una,
+    snd_nxt: t.snd_nxt,
+    snd_wnd: t.snd_wnd,
+    snd_up: t.snd_up,
+    snd_wl1: t.snd_wl1,
+    snd_wl2: t.snd_wl2,
+    rcv_nxt: t.rcv_nxt,
+    rcv_wnd: t.rcv_wnd,
+    rcv_up: t.rcv_up,
+    max_snd_wnd: t.max_snd_wnd,
+    snd_wscale: t.snd_wscale,
+    rcv_wscale: t.rcv_wscale,
+    snd_mss: t.snd_mss,
+    sack_permitted: t.sack_permitted,
+    ts_enabled: t.ts_enabled,
+    ts_recent: t.ts_recent,
+    send_queue: t.send_queue.map(cloneChunk),
+    retransmission_queue: t.retransmission_queue.map(cloneSent),
+    receive_queue: t.receive_queue.map(cloneChunk),
+    out_of_order: t.out_of_order.map(cloneSent),
+    fin_queued: t.fin_queued,
+    rto_ms: t.rto_ms,
+    retries: t.retries,
+  };
+}
+
+function cloneChunk(c: DataChunk): DataChunk {
+  return { length: c.length, payload: c.payload, push: c.push, urgent: c.urgent };
+}
+
+/** SentSegment and HeldSegment have the same fields. */
+function cloneSent(s: SentSegment): SentSegment {
+  return { seq: s.seq, flags: s.flags, length: s.length, payload: s.payload, urgent_pointer: s.urgent_pointer };
+}
+
+function cloneTimer(t: Timer): Timer {
+  return { kind: t.kind, due_ms: t.due_ms };
+}
+
+function cloneOwed(o: OwedSegment): OwedSegment {
+  return { seq: o.seq, ack: o.ack, flags: o.flags, length: o.length, payload: o.payload, urgent_pointer: o.urgent_pointer, reason: o.reason };
 }

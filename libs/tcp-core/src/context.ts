@@ -98,9 +98,17 @@ export function drawUnit(ctx: Context): number {
   return value;
 }
 
+/** Citations built so far, one per section: every event carries one, so they are not rebuilt each time. */
+const RFC9293_CITATIONS = new Map<string, string>();
+
 /** RFC 9293 §3.5 cites the RFC for every rule; this keeps the spelling in one place. */
 export function rfc9293(section: string): string {
-  return `RFC 9293 §${section}`;
+  let citation = RFC9293_CITATIONS.get(section);
+  if (citation === undefined) {
+    citation = `RFC 9293 §${section}`;
+    RFC9293_CITATIONS.set(section, citation);
+  }
+  return citation;
 }
 
 /** The RFC's "signal the user ...": an error-kind event the application would see (ECONNRESET and friends). */

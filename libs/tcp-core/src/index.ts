@@ -24,3 +24,4 @@ export { step, type Input, type StepResult, type StepError, type Outcome } from 
 export * from './render/tcpdump';
 export * from './render/messages';
 export * from './render/state-diagram';
+export * from './payload';

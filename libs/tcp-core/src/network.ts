@@ -16,9 +16,11 @@ export type DeliveryAction = 'deliver' | 'drop' | 'duplicate';
 
 function takeFromFlight(ctx: Context, id: number): Segment | null {
   const flight = ctx.conn.network.in_flight;
-  const i = flight.findIndex((s) => s.id === id);
-  if (i < 0) return null;
-  return flight.splice(i, 1)[0]!;
+  // A plain loop rather than findIndex with a closure: this runs for every segment delivered.
+  for (let i = 0; i < flight.length; i++) {
+    if (flight[i]!.id === id) return flight.splice(i, 1)[0]!;
+  }
+  return null;
 }
 
 /** Deliver everything the step has queued for delivery, and whatever the answers put on the wire. */
@@ -57,8 +59,9 @@ export function actOnSegment(ctx: Context, id: number, action: DeliveryAction): 
       break;
     case 'duplicate': {
       // The network delivers a copy now; the original stays in flight and may arrive later too.
-      const copy = { ...cloneSegment(original), id: ctx.conn.network.next_segment_id++ };
-      record(ctx, null, 'network', 'SEGMENT_DUPLICATED', rfc9293('3.4'), { ...params, copy_id: copy.id, original_id: id }, {
+      const copy = cloneSegment(original);
+      copy.id = ctx.conn.network.next_segment_id++;
+      record(ctx, null, 'network', 'SEGMENT_DUPLICATED', rfc9293('3.4'), { flags: params.flags, seq: params.seq, copy_id: copy.id, original_id: id }, {
         segment: copy.id,
       });
       ctx.segments.push(copy);

@@ -2,6 +2,7 @@ import type { EventCode } from './codes';
 import { ep, peer, record, rfc9293, type Context } from './context';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
 import { seqAdd } from './sequence';
+import { slicePayload } from './payload';
 import type { State } from './state';
 import { armTimer, isArmed, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
@@ -38,7 +39,7 @@ function options(ctx: Context, e: Endpoint, out: Outgoing): TcpOption[] {
     const answering = (out.flags & ACK) !== 0;
     const config = answering
       ? {
-          ...e.config,
+          mss: e.config.mss,
           sack_permitted: tcb.sack_permitted,
           wscale: tcb.rcv_wscale > 0 || tcb.snd_wscale > 0 ? e.config.wscale : null,
         }
@@ -53,7 +54,10 @@ function options(ctx: Context, e: Endpoint, out: Outgoing): TcpOption[] {
 }
 
 /** Build a segment from `side` with the sender's addresses, window and options. */
-export function buildSegment(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = {}): Segment {
+/** The default of every `overrides` parameter: shared rather than allocated per segment, as nothing writes it. */
+const NO_OVERRIDES: WireOverrides = {};
+
+export function buildSegment(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = NO_OVERRIDES): Segment {
   const e = ep(ctx, side);
   const p = peer(ctx, side);
   return {
@@ -128,7 +132,7 @@ export function armRetransmission(ctx: Context, e: Endpoint, flags: number, leng
 }
 
 /** Send a segment as the user's own act (a call, or a validated manual send). */
-export function sendNow(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = {}, retransmission = false): Segment {
+export function sendNow(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = NO_OVERRIDES, retransmission = false): Segment {
   const segment = transmit(ctx, buildSegment(ctx, side, out, overrides), retransmission);
   armRetransmission(ctx, ep(ctx, side), out.flags, out.length);
   return segment;
@@ -150,12 +154,20 @@ export function answer(ctx: Context, side: Side, out: Outgoing, reason: EventCod
     owe(ctx, side, out, reason);
     return;
   }
-  sendNow(ctx, side, out, out.flags & RST ? RESET_ANSWER : {}, retransmission);
+  sendNow(ctx, side, out, out.flags & RST ? RESET_ANSWER : NO_OVERRIDES, retransmission);
 }
 
 function owe(ctx: Context, side: Side, out: Outgoing, reason: EventCode): void {
   const e = ep(ctx, side);
-  const item: OwedSegment = { ...out, reason };
+  const item: OwedSegment = {
+    seq: out.seq,
+    ack: out.ack,
+    flags: out.flags,
+    length: out.length,
+    payload: out.payload,
+    urgent_pointer: out.urgent_pointer,
+    reason,
+  };
   const isPureAck = out.flags === ACK && out.length === 0;
   // A newer ACK supersedes an older one: only the latest acknowledgment is owed.
   const existing = e.owed.findIndex(
@@ -258,9 +270,4 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
     tcb.fin_queued = false;
     sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false, urgent: false }, auto, 'FIN_QUEUED_SENT');
   }
-}
-
-/** Octets `from`..`to` of a base64 payload, as base64. */
-export function slicePayload(payload: string, from: number, to: number): string {
-  return Buffer.from(payload, 'base64').subarray(from, to).toString('base64');
 }

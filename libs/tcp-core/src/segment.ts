@@ -31,10 +31,15 @@ export function flagNames(flags: Flags): FlagName[] {
   return FLAG_NAMES.filter((name) => (flags & FLAG_BITS[name]) !== 0);
 }
 
-/** "SYN,ACK", as the RFC writes control bits. */
-export function flagsLabel(flags: Flags): string {
+/** Every label, built once: flagsLabel runs for nearly every event. */
+const FLAG_LABELS: readonly string[] = Array.from({ length: 0x40 }, (_, flags) => {
   const names = flagNames(flags);
   return names.length === 0 ? 'none' : names.join(',');
+});
+
+/** "SYN,ACK", as the RFC writes control bits. */
+export function flagsLabel(flags: Flags): string {
+  return FLAG_LABELS[flags & 0x3f]!;
 }
 
 export function isFlagName(value: unknown): value is FlagName {

@@ -8,9 +8,9 @@
 export const SEQ_MODULUS = 0x1_0000_0000;
 export const MAX_SEQ = 0xffff_ffff;
 
-/** a + n (mod 2^32). `n` may be negative. */
+/** a + n (mod 2^32), for integers. `n` may be negative: `>>> 0` reduces any integer modulo 2^32. */
 export function seqAdd(a: number, n: number): number {
-  return (((a + n) % SEQ_MODULUS) + SEQ_MODULUS) % SEQ_MODULUS;
+  return (a + n) >>> 0;
 }
 
 /**

@@ -16,6 +16,7 @@ import { windowField } from './tcb';
 import { fireTimer, nextDueTimer } from './timers';
 import { manualSend, type ExpectedSegment, type SegmentDraft, type Violation } from './validate';
 import { buildSegment } from './output';
+import { payloadLength } from './payload';
 
 export type Input =
   | { type: 'call'; endpoint: Side; call: CallName; data?: Partial<SendData> | null; network?: NetworkAction }
@@ -63,7 +64,7 @@ function checkInput(input: Input): { field: string; reason: string } | null {
       return { field: `${prefix}.urgent_pointer`, reason: 'urgent_pointer must be an integer from 0 to 65535' };
     }
     if (d.length !== undefined && d.length !== null && !isUint(d.length, 0xffff)) return { field: `${prefix}.length`, reason: 'length must be an integer from 0 to 65535' };
-    if (d.payload && d.length !== undefined && d.length !== null && Buffer.from(d.payload, 'base64').length !== d.length) {
+    if (d.payload && d.length !== undefined && d.length !== null && payloadLength(d.payload) !== d.length) {
       return { field: `${prefix}.length`, reason: 'length must equal the number of payload octets' };
     }
     return null;
@@ -72,7 +73,7 @@ function checkInput(input: Input): { field: string; reason: string } | null {
     case 'call': {
       const data = input.data;
       if (data?.length !== undefined && !isUint(data.length, 1 << 30)) return { field: 'data.length', reason: 'length must be a non-negative integer' };
-      if (data?.payload && data.length !== undefined && Buffer.from(data.payload, 'base64').length !== data.length) {
+      if (data?.payload && data.length !== undefined && payloadLength(data.payload) !== data.length) {
         return { field: 'data.length', reason: 'length must equal the number of payload octets' };
       }
       return null;
@@ -92,7 +93,7 @@ function checkInput(input: Input): { field: string; reason: string } | null {
 
 function sendData(data: Partial<SendData> | null | undefined): SendData {
   const payload = data?.payload ?? null;
-  const length = data?.length ?? (payload ? Buffer.from(payload, 'base64').length : 0);
+  const length = data?.length ?? (payload ? payloadLength(payload) : 0);
   return { length, payload, push: data?.push ?? true, urgent: data?.urgent ?? false };
 }
 
@@ -164,7 +165,7 @@ function inject(ctx: Context, to: Side, draft: SegmentDraft): void {
       seq: draft.seq ?? sender?.snd_nxt ?? 0,
       ack: draft.ack ?? sender?.rcv_nxt ?? 0,
       flags: draft.flags,
-      length: draft.length ?? (draft.payload ? Buffer.from(draft.payload, 'base64').length : 0),
+      length: draft.length ?? (draft.payload ? payloadLength(draft.payload) : 0),
       payload: draft.payload ?? null,
       urgent_pointer: draft.urgent_pointer ?? 0,
     },

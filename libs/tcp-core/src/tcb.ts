@@ -122,7 +122,7 @@ export interface Endpoint {
 }
 
 /** The options an endpoint puts in its SYN or SYN,ACK, laid out in Linux's wire order. */
-export function synOptions(config: EndpointConfig, ts: { val: number; ecr: number } | null): TcpOption[] {
+export function synOptions(config: Pick<EndpointConfig, 'mss' | 'sack_permitted' | 'wscale'>, ts: { val: number; ecr: number } | null): TcpOption[] {
   const options: TcpOption[] = [{ kind: 'mss', value: config.mss }];
   if (config.sack_permitted && ts) {
     options.push({ kind: 'sackOK' }, { kind: 'ts', val: ts.val, ecr: ts.ecr });
@@ -151,7 +151,8 @@ export function unreadOctets(tcb: Tcb): number {
 export function windowField(tcb: Tcb, syn: boolean): number {
   if (syn) return Math.min(tcb.rcv_wnd, 0xffff);
   const shift = tcb.rcv_wscale;
-  const scaled = shift === 0 ? tcb.rcv_wnd : Math.ceil(tcb.rcv_wnd / 2 ** shift);
+  // 1 << shift is 2^shift: the shift is at most 14 (RFC 7323 §2.3, clamped in acceptPeerSyn).
+  const scaled = shift === 0 ? tcb.rcv_wnd : Math.ceil(tcb.rcv_wnd / (1 << shift));
   return Math.min(scaled, 0xffff);
 }
 
@@ -165,13 +166,20 @@ export function armTimer(e: Endpoint, kind: TimerKind, dueMs: number): void {
   e.timers.push({ kind, due_ms: dueMs });
 }
 
+// Plain loops rather than findIndex/some with a closure: these run for nearly every segment, over at most three timers.
+
 export function cancelTimer(e: Endpoint, kind: TimerKind): void {
-  const i = e.timers.findIndex((t) => t.kind === kind);
-  if (i >= 0) e.timers.splice(i, 1);
+  for (let i = 0; i < e.timers.length; i++) {
+    if (e.timers[i]!.kind === kind) {
+      e.timers.splice(i, 1);
+      return;
+    }
+  }
 }
 
 export function isArmed(e: Endpoint, kind: TimerKind): boolean {
-  return e.timers.some((t) => t.kind === kind);
+  for (const t of e.timers) if (t.kind === kind) return true;
+  return false;
 }
 
 export function cancelAllTimers(e: Endpoint): void {

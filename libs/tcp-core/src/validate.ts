@@ -10,6 +10,7 @@ import { abort, userCall } from './calls';
 import { ep, type Context } from './context';
 import type { EventParams } from './events';
 import { RESET_ANSWER, ackSegment, armRetransmission, buildSegment, transmit, usableWindow, type Outgoing, type WireOverrides } from './output';
+import { payloadLength } from './payload';
 import { nextUint32 } from './prng';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, type Flags, type Side, type TcpOption } from './segment';
 import { isSynchronized, type State } from './state';
@@ -260,9 +261,6 @@ function matchMove(moves: Move[], draft: SegmentDraft, length: number): Move | n
   return pool.find((m) => m.length === length) ?? pool.find((m) => m.length === null) ?? pool[0] ?? null;
 }
 
-function payloadLength(payload: string): number {
-  return Buffer.from(payload, 'base64').length;
-}
 
 export function manualSend(ctx: Context, side: Side, draft: SegmentDraft): ManualSendResult {
   const e = ep(ctx, side);

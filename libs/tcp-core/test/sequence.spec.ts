@@ -1,4 +1,4 @@
-import { MAX_SEQ, isSeq, seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt } from '../src';
+import { MAX_SEQ, concatPayloads, decodeBase64, encodeBase64, isSeq, payloadLength, seqAdd, seqDiff, seqGe, seqGt, seqInWindow, seqLe, seqLt, slicePayload } from '../src';
 
 describe('sequence arithmetic modulo 2^32 (RFC 9293 §3.4)', () => {
   it('4294967295 + 1 wraps to 0', () => {
@@ -59,5 +59,28 @@ describe('half the sequence space apart', () => {
     expect(seqLe(b, a)).toBe(false);
     expect(seqGt(a, b)).toBe(true);
     expect(seqGt(b, a)).toBe(true);
+  });
+});
+
+describe('payload octets as base64 (no Node Buffer in the core)', () => {
+  const text = 'SSH-2.0-OpenSSH_7.4\r\n';
+  const b64 = Buffer.from(text).toString('base64');
+
+  it('counts the 21 octets of the seed banner', () => {
+    expect(payloadLength(b64)).toBe(21);
+  });
+
+  it('round-trips every byte value and every length mod 3', () => {
+    for (let n = 0; n < 260; n += 1) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      const encoded = encodeBase64(bytes);
+      expect(encoded).toBe(Buffer.from(bytes).toString('base64'));
+      expect(Array.from(decodeBase64(encoded))).toEqual(Array.from(bytes));
+    }
+  });
+
+  it('slices and joins like the bytes they stand for', () => {
+    expect(Buffer.from(slicePayload(b64, 4, 7), 'base64').toString()).toBe('2.0');
+    expect(Buffer.from(concatPayloads([slicePayload(b64, 0, 8), slicePayload(b64, 8, 21)]), 'base64').toString()).toBe(text);
   });
 });
