@@ -159,6 +159,7 @@ async function main() {
     const dbCeiling = await databaseCeiling(db.url);
 
     const requests = lifecycleRequests();
+    // One sample a second; the first is the idle service, the tenth the service warmed up (JIT, pools, prepared statements).
     const rss = [];
     const sampler = setInterval(() => rss.push(rssOfTree(service.pid)), 1000);
     rss.push(rssOfTree(service.pid));
@@ -174,7 +175,12 @@ async function main() {
     console.log(`database ceiling (raw pg lock+insert+update):  ${fmt(dbCeiling)} tx/s`);
     console.log(`service, all requests (create + steps):        ${fmt(load.requests.average)} req/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, errors ${errors}`);
     console.log(`send requests (steps: calls/advance):          ${fmt(steps)} req/s = ${((100 * steps) / dbCeiling).toFixed(0)}% of the database ceiling`);
-    console.log(`RSS of the service (all processes):            start ${fmt(rss[0] / 2 ** 20)} MiB, peak ${fmt(Math.max(...rss) / 2 ** 20)} MiB, end ${fmt(rss[rss.length - 1] / 2 ** 20)} MiB`);
+    const mib = (bytes) => `${fmt(bytes / 2 ** 20)} MiB`;
+    const warm = rss[Math.min(10, rss.length - 1)];
+    const end = rss[rss.length - 1];
+    console.log(
+      `RSS of the service (all processes):            idle ${mib(rss[0])}, after 10 s ${mib(warm)}, peak ${mib(Math.max(...rss))}, end ${mib(end)} (${end >= warm ? '+' : ''}${((100 * (end - warm)) / warm).toFixed(0)}% since 10 s)`,
+    );
   } finally {
     service.kill('SIGTERM');
     await new Promise((r) => service.once('exit', r));

@@ -99,3 +99,20 @@ describe('message catalogue', () => {
     expect(pickLanguage(undefined)).toBe('en');
   });
 });
+
+describe('numbers in explanations wrap like the sequence space', () => {
+  it('cites data that crosses 2^32 as seq=4294967290:4', () => {
+    const event: TcpEvent = {
+      at_ms: 0,
+      endpoint: 'client',
+      kind: 'send',
+      from_state: 'ESTABLISHED',
+      to_state: 'ESTABLISHED',
+      segment_id: 1,
+      code: 'SEGMENT_SENT',
+      params: { flags: 'PSH,ACK', seq: 4294967290, ack: 7, length: 10, window: 100, with_ack: true },
+      rfc: 'RFC 9293 §3.10',
+    };
+    expect(renderEvent(event, 'en')).toBe('The client sends PSH,ACK seq=4294967290:4 ack=7, window 100.');
+  });
+});

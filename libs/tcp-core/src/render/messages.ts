@@ -8,6 +8,7 @@
 import type { EventCode } from '../codes';
 import type { EventParams, TcpEvent } from '../events';
 import { flagsLabel, type Side } from '../segment';
+import { seqAdd } from '../sequence';
 import type { OwedSegment } from '../tcb';
 import type { Violation, ViolationCode } from '../validate';
 
@@ -24,7 +25,7 @@ const seg = (p: P): string => {
   const parts = [str(p['flags'])];
   const length = Number(p['length'] ?? 0);
   const flags = str(p['flags']);
-  if (length > 0 || /SYN|FIN|RST/.test(flags)) parts.push(`seq=${str(p['seq'])}${length > 0 ? `:${Number(p['seq']) + length}` : ''}`);
+  if (length > 0 || /SYN|FIN|RST/.test(flags)) parts.push(`seq=${str(p['seq'])}${length > 0 ? `:${seqAdd(Number(p['seq']), length)}` : ''}`);
   if (p['with_ack']) parts.push(`ack=${str(p['ack'])}`);
   return parts.join(' ');
 };
