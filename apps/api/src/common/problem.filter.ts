@@ -53,25 +53,6 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
   }
 }
 
-/** Fastify's own errors (body parsing, content type) as our codes. */
-function fromFastifyError(error: { code?: string; statusCode?: number; message: string }): ApiError | null {
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(ApiErrorCode.PayloadTooLarge, 'The request body is larger than 64 KiB.');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(ApiErrorCode.UnsupportedMediaType, 'Send the body as application/json.');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError(ApiErrorCode.MalformedJson, error.message);
-    default:
-      break;
-  }
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-    return new ApiError(ApiErrorCode.MalformedJson, 'The body is not valid JSON.');
-  }
-  return null;
-}
-
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
 
 /**
@@ -115,11 +96,17 @@ export class ProblemFilter implements ExceptionFilter {
       }
       if (status === 413) return new ApiError(ApiErrorCode.PayloadTooLarge, 'The request body is larger than 64 KiB.');
       if (status === 415) return new ApiError(ApiErrorCode.UnsupportedMediaType, 'Send the body as application/json.');
-      if (status === 400) return new ApiError(ApiErrorCode.MalformedJson, exception.message);
+      // Nest turns Fastify's own errors (body parsing, content type) into HttpExceptions with their status.
+      if (status === 400) {
+        const json = /JSON|Body cannot be empty/i.test(exception.message);
+        return new ApiError(json ? ApiErrorCode.MalformedJson : ApiErrorCode.ValidationFailed, exception.message);
+      }
+      // Terminus answers a failed health check with 503 and the state of each indicator.
+      if (status === 503) {
+        return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached.', { health: exception.getResponse() }, { 'retry-after': '5' });
+      }
     }
     if (exception && typeof exception === 'object' && 'message' in exception) {
-      const fastify = fromFastifyError(exception as { code?: string; statusCode?: number; message: string });
-      if (fastify) return fastify;
       const code = (exception as { code?: string }).code ?? (exception as { driverError?: { code?: string } }).driverError?.code;
       if ((code && DATABASE_DOWN.has(code)) || (exception instanceof QueryFailedError && code?.startsWith('57'))) {
         return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached; try again shortly.', {}, { 'retry-after': '5' });
