@@ -14,7 +14,7 @@ import { ep, record, rfc9293, signal, transition, type Context } from './context
 import type { EventParams } from './events';
 import { ackSegment, answer, pushQueued, sendAck, sendNew, type Outgoing } from './output';
 import { slicePayload } from './payload';
-import { ACK, FIN, RST, SYN, URG, flagsLabel, has, segEnd, segLen, type Segment, type Side } from './segment';
+import { ACK, FIN, RST, SYN, URG, flagsLabel, has, optionTimestamp, segEnd, segLen, type Segment, type Side } from './segment';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
 import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import type { State } from './state';
@@ -357,6 +357,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     return;
   }
   const text = trimToWindow(tcb, seg);
+  // RFC 7323 §4.3: keep the newest timestamp of a segment that does not skip ahead (SEG.SEQ ≤ Last.ACK.sent), to echo in TSecr.
+  const ts = tcb.ts_enabled ? optionTimestamp(seg.options) : null;
+  if (ts && seqLe(seg.seq, tcb.rcv_nxt) && seqLe(tcb.ts_recent, ts.val)) tcb.ts_recent = ts.val;
 
   // Second, check the RST bit.
   if (has(seg, RST)) {

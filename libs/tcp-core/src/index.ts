@@ -25,3 +25,4 @@ export * from './render/tcpdump';
 export * from './render/messages';
 export * from './render/state-diagram';
 export * from './payload';
+export * from './render/pcap';
