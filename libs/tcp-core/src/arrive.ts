@@ -176,6 +176,9 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_SENT_SYN_TO_SYN_RECEIVED');
 }
 
+/** RFC 6298 §5.7 (Linux TCP_TIMEOUT_FALLBACK). */
+const SYN_TIMEOUT_FALLBACK_MS = 3_000;
+
 /** Linux's net.ipv4.tcp_invalid_ratelimit: at most one such ACK per endpoint every 500 ms. */
 const OUT_OF_WINDOW_ACK_INTERVAL_MS = 500;
 
@@ -204,6 +207,8 @@ function sendOutOfWindowAck(ctx: Context, side: Side, reason: EventCode): void {
  */
 function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
   const acked = seqDiff(ack, tcb.snd_una);
+  // RFC 6298 §5.7: a SYN that had to be retransmitted leaves an RTO of at least 3 s for the data transfer.
+  const synTimedOut = tcb.retries > 0 && ((tcb.retransmission_queue[0]?.flags ?? 0) & SYN) !== 0;
   tcb.snd_una = ack;
   tcb.retransmission_queue = tcb.retransmission_queue.filter((s) => seqGt(seqAdd(s.seq, segLen(s)), ack));
   const head = tcb.retransmission_queue[0];
@@ -217,7 +222,7 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
     head.flags = flags;
     head.seq = ack;
   }
-  tcb.rto_ms = ctx.conn.config.rto_ms;
+  tcb.rto_ms = synTimedOut ? Math.max(ctx.conn.config.rto_ms, SYN_TIMEOUT_FALLBACK_MS) : ctx.conn.config.rto_ms;
   tcb.retries = 0;
   if (tcb.retransmission_queue.length === 0) {
     cancelTimer(e, 'retransmission');

@@ -26,3 +26,4 @@ export * from './render/messages';
 export * from './render/state-diagram';
 export * from './payload';
 export * from './render/pcap';
+export * from './scenarios';

@@ -26,3 +26,21 @@ describe('timestamps (RFC 7323)', () => {
     expect(ack!.val).toBe((established.server.ts_offset + 1500) >>> 0);
   });
 });
+
+describe('RTO after a retransmitted SYN (RFC 6298 §5.7)', () => {
+  it('is at least 3 s once the connection is established, and stays 1 s when the SYN went through at once', () => {
+    const options = { client: { isn: 1000 }, server: { isn: 5000 } };
+    const lost = drive(createConnection(options), [
+      { type: 'call', endpoint: 'server', call: 'listen' },
+      { type: 'call', endpoint: 'client', call: 'connect', network: 'drop' },
+      { type: 'advance', ms: 1000 },
+    ]).conn;
+    expect(lost.client.state).toBe('ESTABLISHED');
+    expect(lost.client.tcb!.rto_ms).toBe(3000);
+    const clean = drive(createConnection(options), [
+      { type: 'call', endpoint: 'server', call: 'listen' },
+      { type: 'call', endpoint: 'client', call: 'connect' },
+    ]).conn;
+    expect(clean.client.tcb!.rto_ms).toBe(1000);
+  });
+});
