@@ -27,3 +27,6 @@ export * from './render/state-diagram';
 export * from './payload';
 export * from './render/pcap';
 export * from './scenarios';
+export * from './render/sequence-diagram';
+export * from './render/svg';
+export * from './render/mermaid';
