@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { configuration, type AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { ScenariosModule } from './scenarios/scenarios.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 @Module({
@@ -34,6 +35,7 @@ import { SessionsModule } from './sessions/sessions.module';
         migrationsRun: !cluster.isWorker,
       }),
     }),
+    ScenariosModule,
     SessionsModule,
     HealthModule,
   ],

@@ -91,6 +91,7 @@ describe('POST /v1/sessions', () => {
       network: { auto_deliver: true, loss_rate: 0 },
       in_flight: [],
       owed: [],
+      scenario: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });

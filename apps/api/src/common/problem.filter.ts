@@ -22,6 +22,8 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 400, title: 'The body is not valid JSON' };
     case ApiErrorCode.SessionNotFound:
       return { status: 404, title: 'No such session' };
+    case ApiErrorCode.ScenarioNotFound:
+      return { status: 404, title: 'No such scenario' };
     case ApiErrorCode.RouteNotFound:
       return { status: 404, title: 'No such resource' };
     case ApiErrorCode.MethodNotAllowed:
@@ -30,6 +32,10 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 409, title: 'The session history is full' };
     case ApiErrorCode.SegmentNotInFlight:
       return { status: 409, title: 'The segment is not in flight' };
+    case ApiErrorCode.NotAScenarioSession:
+      return { status: 409, title: 'The session was not created from a scenario' };
+    case ApiErrorCode.ScenarioFinished:
+      return { status: 409, title: 'The scenario has no more steps' };
     case ApiErrorCode.VersionMismatch:
       return { status: 412, title: 'The session has changed' };
     case ApiErrorCode.PayloadTooLarge:
@@ -42,6 +48,8 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 422, title: 'A conforming TCP would not send this segment now' };
     case ApiErrorCode.InputInvalid:
       return { status: 422, title: 'The step cannot be applied' };
+    case ApiErrorCode.TraceNotEncodable:
+      return { status: 422, title: 'The session cannot be written in this format' };
     case ApiErrorCode.IdempotencyKeyReused:
       return { status: 422, title: 'The Idempotency-Key was used for another request' };
     case ApiErrorCode.DatabaseUnavailable:

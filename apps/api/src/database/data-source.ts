@@ -3,6 +3,7 @@ import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
 import { SessionStepEntity } from '../sessions/session-step.entity';
 import { SessionEntity } from '../sessions/session.entity';
 import { CreateSessions1764230400000 } from '../../../../migrations/1764230400000-CreateSessions';
+import { AddScenarioToSessions1764230500000 } from '../../../../migrations/1764230500000-AddScenarioToSessions';
 
 /** Tables are made by migrations only (never `synchronize`); they run on start and by `npm run migration:run`. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
@@ -10,7 +11,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     type: 'postgres',
     url,
     entities: [SessionEntity, SessionStepEntity, IdempotencyKeyEntity],
-    migrations: [CreateSessions1764230400000],
+    migrations: [CreateSessions1764230400000, AddScenarioToSessions1764230500000],
     migrationsRun: false,
     synchronize: false,
     extra: { max: poolSize },

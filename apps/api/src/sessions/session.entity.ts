@@ -29,6 +29,13 @@ export class SessionEntity {
   @Column('jsonb')
   snapshot!: Connection;
 
+  /** The catalogue scenario the session was created from, if any, and the index of its next step. */
+  @Column('text', { nullable: true })
+  scenario_id!: string | null;
+
+  @Column('integer')
+  scenario_step!: number;
+
   @Column('integer')
   step_count!: number;
 

@@ -7,6 +7,7 @@ import {
   renderEvent,
   renderOwed,
   renderViolation,
+  scenario,
   tcpdumpLine,
   type Endpoint,
   type ExpectedSegment,
@@ -95,6 +96,7 @@ export function presentSession(row: SessionEntity, lang: Language): SessionDto {
     network: { auto_deliver: c.network.auto_deliver, loss_rate: c.network.loss_rate },
     in_flight: c.network.in_flight.map(presentSegment),
     owed: [...presentOwed(c.client, lang), ...presentOwed(c.server, lang)],
+    scenario: row.scenario_id ? { id: row.scenario_id, next_step: row.scenario_step, steps: scenario(row.scenario_id)?.steps.length ?? 0 } : null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

@@ -1,9 +1,10 @@
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { CreateSessionDto } from './dto/create-session.dto';
 import { ListSessionsQueryDto, PageQueryDto } from './dto/list-query.dto';
+import { TraceQueryDto } from './dto/trace-query.dto';
 import { EventPageDto, ProblemDto, SegmentPageDto, SessionDto, SessionPageDto, StepResultDto } from './dto/session.dto';
 import { AdvanceDto, CallDto, DeliverDto, InjectDto, NetworkDto, SendDto } from './dto/step-inputs.dto';
 import { callInput, injectInput, sendInput } from './session-inputs';
@@ -137,6 +138,26 @@ export class SessionsController {
   @StepRoute('Advance the simulated clock; timers fire in time order (retransmissions, TIME_WAIT expiry)')
   async advance(@Param('id') id: string, @Body() dto: AdvanceDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return send(reply, await this.sessions.apply(id, { type: 'advance', ms: dto.ms }, ctx));
+  }
+
+  @Post(':id/step')
+  @StepRoute('Play the next step of the scenario the session was created from, with its teaching text (en and zh-CN)')
+  async playStep(@Param('id') id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
+    return send(reply, await this.sessions.playScenarioStep(id, ctx));
+  }
+
+  @Get(':id/trace')
+  @ApiOperation({ summary: 'The whole session as tcpdump text, a pcap file, an SVG or Mermaid sequence diagram, or JSON' })
+  @ApiProduces('text/plain', 'application/vnd.tcpdump.pcap', 'image/svg+xml', 'text/vnd.mermaid', 'application/json')
+  @ApiResponse({ status: 200, description: 'The trace, with Content-Disposition naming a file.' })
+  @BAD_REQUEST
+  @NOT_FOUND
+  @UNPROCESSABLE
+  @LANGUAGE
+  async trace(@Param('id') id: string, @Query() query: TraceQueryDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
+    const trace = await this.sessions.trace(id, query, ctx);
+    void reply.header('content-type', trace.type).header('content-disposition', `inline; filename="${trace.file}"`);
+    return trace.body;
   }
 
   @Get(':id/events')

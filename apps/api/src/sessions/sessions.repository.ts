@@ -16,6 +16,8 @@ export interface StoredResponse {
 
 export interface NewStep {
   input: Input;
+  /** For a scenario step: the index of the scenario's next step afterwards. */
+  scenarioStep?: number;
   events: TcpEvent[];
   segments: Segment[];
   snapshot: Connection;
@@ -75,28 +77,30 @@ export class Transaction {
     });
   }
 
-  async insertSession(row: Pick<SessionEntity, 'id' | 'mode' | 'options' | 'snapshot'>): Promise<SessionEntity> {
+  async insertSession(row: Pick<SessionEntity, 'id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'>): Promise<SessionEntity> {
     await this.begin();
     const { rows } = await this.client.query<SessionEntity>({
       name: 'insert-session',
-      text: `INSERT INTO sessions (id, version, mode, client_state, server_state, options, snapshot)
-             VALUES ($1, 1, $2, $3, $4, $5, $6) RETURNING *`,
-      values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot],
+      text: `INSERT INTO sessions (id, version, mode, client_state, server_state, options, snapshot, scenario_id)
+             VALUES ($1, 1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id],
     });
     return rows[0]!;
   }
 
-  /** Append the step to the history and move the snapshot on, in one statement. */
+  /** Append the step to the history and move the snapshot (and a scenario's next step) on, in one statement. */
   async appendStep(session: SessionEntity, step: NewStep): Promise<SessionEntity> {
     await this.begin();
     const n = session.step_count + 1;
+    const scenarioStep = step.scenarioStep ?? session.scenario_step;
     const { rows } = await this.client.query<Pick<SessionEntity, 'version' | 'updated_at'>>({
       name: 'append-step',
       text: `WITH step AS (
                INSERT INTO session_steps (session_id, n, input, events, segments, first_event) VALUES ($1, $2, $3, $4, $5, $6)
              )
              UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $7,
-               segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, updated_at = now()
+               segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, scenario_step = $12,
+               updated_at = now()
              WHERE id = $1 RETURNING version, updated_at`,
       values: [
         session.id,
@@ -110,6 +114,7 @@ export class Transaction {
         step.snapshot,
         step.snapshot.client.state,
         step.snapshot.server.state,
+        scenarioStep,
       ],
     });
     return {
@@ -121,6 +126,7 @@ export class Transaction {
       snapshot: step.snapshot,
       client_state: step.snapshot.client.state,
       server_state: step.snapshot.server.state,
+      scenario_step: scenarioStep,
     };
   }
 
@@ -200,6 +206,11 @@ export class SessionsRepository {
        WHERE session_id = $1 AND jsonb_array_length(segments) > 0 AND (segments -> -1 ->> 'id')::int > $2 ORDER BY n LIMIT $3`,
       [id, afterId, maxSteps],
     );
+  }
+
+  /** Every step's events and segments, in order: the material of a trace. */
+  history(id: string): Promise<Array<Pick<SessionStepEntity, 'events' | 'segments'>>> {
+    return this.dataSource.manager.query(`SELECT events, segments FROM session_steps WHERE session_id = $1 ORDER BY n`, [id]);
   }
 
   /** The whole input history of a session, for replay. */

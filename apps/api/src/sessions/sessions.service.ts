@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { createConnection, flagNames, step, type ConnectionOptions, type Input, type StepResult } from '@tcplab/tcp-core';
+import { createConnection, flagNames, renderMermaid, renderPcap, renderSvg, step, tcpdumpTrace, type ConnectionOptions, type Input, type StepResult } from '@tcplab/tcp-core';
 import { randomUUID } from 'node:crypto';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { RequestContext } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
 import type { CreateSessionDto } from './dto/create-session.dto';
 import type { ListSessionsQueryDto, PageQueryDto } from './dto/list-query.dto';
+import type { TraceQueryDto } from './dto/trace-query.dto';
 import type { EventPageDto, SegmentPageDto, SessionDto, SessionPageDto, StepResultDto } from './dto/session.dto';
 import { presentEvent, presentExpected, presentSegment, presentSession, presentViolation } from './session.presenter';
 import type { SessionEntity } from './session.entity';
+import { ScenariosService } from '../scenarios/scenarios.service';
 import { SessionsRepository, type Transaction } from './sessions.repository';
 
 /** A response as the client gets it, and as it is stored for an idempotent retry. */
@@ -20,6 +22,18 @@ export interface Reply<T> {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A trace as the controller sends it. */
+export interface Trace {
+  type: string;
+  file: string;
+  body: string | Buffer;
+}
+
+function addressOf(row: SessionEntity, side: 'client' | 'server'): { ip: string; port: number } {
+  const config = row.snapshot[side].config;
+  return { ip: config.ip, port: config.port };
+}
 
 export function etag(version: number): string {
   return `"${version}"`;
@@ -43,30 +57,34 @@ export class SessionsService {
 
   constructor(
     private readonly sessions: SessionsRepository,
+    private readonly scenarios: ScenariosService,
     config: ConfigService<AppConfig, true>,
   ) {
     this.maxSegments = config.get('maxSegmentsPerSession', { infer: true });
   }
 
   create(dto: CreateSessionDto, ctx: RequestContext): Promise<Reply<SessionDto>> {
-    const options: ConnectionOptions = {
-      ...(dto.client ? { client: { ...dto.client } } : {}),
-      ...(dto.server ? { server: { ...dto.server } } : {}),
-      ...(dto.seed !== undefined ? { seed: dto.seed } : {}),
-      ...(dto.msl_ms !== undefined ? { msl_ms: dto.msl_ms } : {}),
-      ...(dto.rto_ms !== undefined ? { rto_ms: dto.rto_ms } : {}),
-      ...(dto.profile ? { profile: dto.profile } : {}),
-      ...(dto.mode ? { mode: dto.mode } : {}),
-    };
+    const options = dto.scenario ? this.scenarioOptions(dto) : connectionOptions(dto);
     return this.idempotent(ctx, async (tx) => {
       const snapshot = createConnection(options);
-      const row = await tx.insertSession({ id: randomUUID(), mode: snapshot.config.mode, options, snapshot });
+      const row = await tx.insertSession({ id: randomUUID(), mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null });
       return {
         status: 201,
         headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
         body: presentSession(row, ctx.lang),
       };
     });
+  }
+
+  /** A scenario fixes the whole connection: other options beside it would be silently ignored, so they are refused. */
+  private scenarioOptions(dto: CreateSessionDto): ConnectionOptions {
+    const extra = Object.keys(dto).filter((key) => key !== 'scenario' && dto[key as keyof CreateSessionDto] !== undefined);
+    if (extra.length > 0) {
+      throw new ApiError(ApiErrorCode.ValidationFailed, `A scenario sets the connection itself; leave out ${extra.join(', ')}.`, {
+        errors: extra.map((field) => ({ field, message: `${field} cannot be combined with scenario` })),
+      });
+    }
+    return this.scenarios.find(dto.scenario!).options;
   }
 
   async get(id: string, ctx: RequestContext): Promise<Reply<SessionDto>> {
@@ -92,6 +110,32 @@ export class SessionsService {
 
   /** Apply one tcp-core input to a session: one transaction — lock, step, append history, save snapshot. */
   apply(id: string, input: Input, ctx: RequestContext): Promise<Reply<StepResultDto>> {
+    return this.applyStep(id, ctx, () => ({ input }));
+  }
+
+  /** Play the next step of the session's scenario, with its teaching text. */
+  playScenarioStep(id: string, ctx: RequestContext): Promise<Reply<StepResultDto>> {
+    return this.applyStep(id, ctx, (row) => {
+      if (!row.scenario_id) {
+        throw new ApiError(ApiErrorCode.NotAScenarioSession, 'This session was not created from a scenario; create one with {"scenario": id}.');
+      }
+      const s = this.scenarios.find(row.scenario_id);
+      const index = row.scenario_step;
+      const next = s.steps[index];
+      if (!next) throw new ApiError(ApiErrorCode.ScenarioFinished, `All ${s.steps.length} steps of "${s.id}" have been played.`);
+      return {
+        input: next.input,
+        scenarioStep: index + 1,
+        extra: { scenario_step: { index, steps: s.steps.length, text: { en: next.text.en, 'zh-CN': next.text['zh-CN'] } } },
+      };
+    });
+  }
+
+  private applyStep(
+    id: string,
+    ctx: RequestContext,
+    plan: (row: SessionEntity) => { input: Input; scenarioStep?: number; extra?: Partial<StepResultDto> },
+  ): Promise<Reply<StepResultDto>> {
     if (!UUID.test(id)) return Promise.reject(notFound(id));
     return this.idempotent(ctx, async (tx) => {
       const row = await tx.lockSession(id);
@@ -99,6 +143,7 @@ export class SessionsService {
       if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) {
         throw new ApiError(ApiErrorCode.VersionMismatch, `The session is at version ${row.version} (ETag ${etag(row.version)}), not ${ctx.ifMatch}.`);
       }
+      const { input, scenarioStep, extra } = plan(row);
       const result = step(row.snapshot, input);
       if (!result.outcome.ok) throw stepError(result, row, ctx);
       if (row.segment_count + result.segments.length > this.maxSegments) {
@@ -109,6 +154,7 @@ export class SessionsService {
       }
       const saved = await tx.appendStep(row, {
         input,
+        ...(scenarioStep !== undefined ? { scenarioStep } : {}),
         events: result.events,
         segments: result.segments,
         snapshot: result.connection,
@@ -124,6 +170,7 @@ export class SessionsService {
           ...(received
             ? { received: { length: received.length, data: received.payload === null ? null : Buffer.from(received.payload, 'base64').toString('utf8') } }
             : {}),
+          ...extra,
         },
       };
     });
@@ -154,6 +201,37 @@ export class SessionsService {
       items: page.map(presentSegment),
       next_cursor: last && last.id < row.segment_count ? encodeCursor('segments', String(last.id)) : null,
     };
+  }
+
+  /** The whole session in one of the trace formats: content type, file name and body. */
+  async trace(id: string, query: TraceQueryDto, ctx: RequestContext): Promise<Trace> {
+    const row = await this.find(id);
+    const steps = await this.sessions.history(id);
+    const segments = steps.flatMap((s) => s.segments);
+    const lang = query.lang ?? ctx.lang;
+    const name = `tcplab-${id}`;
+    const history = { client: addressOf(row, 'client'), server: addressOf(row, 'server'), steps };
+    switch (query.format) {
+      case 'tcpdump':
+        return { type: 'text/plain; charset=utf-8', file: `${name}.txt`, body: tcpdumpTrace(segments, { time: true, numbering: query.numbering ?? 'absolute' }).join('\n') + '\n' };
+      case 'pcap':
+        try {
+          return { type: 'application/vnd.tcpdump.pcap', file: `${name}.pcap`, body: Buffer.from(renderPcap(segments)) };
+        } catch (error) {
+          // A segment sent by hand can hold what no real packet can (a payload over 64 KiB, say).
+          throw new ApiError(ApiErrorCode.TraceNotEncodable, error instanceof Error ? error.message : String(error));
+        }
+      case 'svg':
+        return { type: 'image/svg+xml; charset=utf-8', file: `${name}.svg`, body: renderSvg(history, { lang }) };
+      case 'mermaid':
+        return { type: 'text/vnd.mermaid; charset=utf-8', file: `${name}.mmd`, body: renderMermaid(history, { lang }) };
+      case 'json':
+        return {
+          type: 'application/json; charset=utf-8',
+          file: `${name}.json`,
+          body: JSON.stringify({ events: steps.flatMap((s) => s.events).map((e) => presentEvent(e, lang)), segments: segments.map(presentSegment) }),
+        };
+    }
   }
 
   /** Rebuild a session from its options and inputs; equal to the stored snapshot unless something is broken. */
@@ -188,6 +266,18 @@ export class SessionsService {
       return reply;
     });
   }
+}
+
+function connectionOptions(dto: CreateSessionDto): ConnectionOptions {
+  return {
+    ...(dto.client ? { client: { ...dto.client } } : {}),
+    ...(dto.server ? { server: { ...dto.server } } : {}),
+    ...(dto.seed !== undefined ? { seed: dto.seed } : {}),
+    ...(dto.msl_ms !== undefined ? { msl_ms: dto.msl_ms } : {}),
+    ...(dto.rto_ms !== undefined ? { rto_ms: dto.rto_ms } : {}),
+    ...(dto.profile ? { profile: dto.profile } : {}),
+    ...(dto.mode ? { mode: dto.mode } : {}),
+  };
 }
 
 function stepError(result: StepResult, row: SessionEntity, ctx: RequestContext): ApiError {

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { SCENARIOS } from '@tcplab/tcp-core';
 
 /** One endpoint's socket and what its SYN offers. Every field is optional. */
 export class EndpointConfigDto {
@@ -63,6 +64,14 @@ export class EndpointConfigDto {
 }
 
 export class CreateSessionDto {
+  /**
+   * Start from a teaching scenario of GET /v1/scenarios (it fixes every other option); play it with POST /v1/sessions/{id}/step.
+   * @example "three-way-handshake"
+   */
+  @IsOptional()
+  @IsIn(SCENARIOS.map((s) => s.id))
+  scenario?: string;
+
   /** The active opener. Defaults: 10.0.0.1:49152, window 64240, MSS 1460, wscale 7. */
   @IsOptional()
   @ValidateNested()

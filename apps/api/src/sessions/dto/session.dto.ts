@@ -117,6 +117,15 @@ export class NetworkStateDto {
   loss_rate!: number;
 }
 
+export class SessionScenarioDto {
+  /** @example "three-way-handshake" */
+  id!: string;
+  /** Index of the step POST /step plays next; equal to `steps` when the scenario is finished. @example 1 */
+  next_step!: number;
+  /** @example 3 */
+  steps!: number;
+}
+
 export class SessionDto {
   /** @example "6f1c2b7e-4a8e-4a55-9b8e-0c1d2e3f4a5b" */
   id!: string;
@@ -139,6 +148,9 @@ export class SessionDto {
   in_flight!: SegmentDto[];
   /** In manual mode: what each side's TCP must send next. */
   owed!: OwedDto[];
+  /** The scenario the session plays, if it was created from one. */
+  @ApiProperty({ type: SessionScenarioDto, nullable: true })
+  scenario!: SessionScenarioDto | null;
   /** @example "2026-11-27T08:00:00.000Z" */
   created_at!: string;
   /** @example "2026-11-27T08:00:01.000Z" */
@@ -175,11 +187,33 @@ export class EventDto {
   message!: string;
 }
 
+export class ReceivedDto {
+  /** @example 21 */
+  length!: number;
+  /** The octets read, as UTF-8 text; null when only a length was simulated. */
+  @ApiProperty({ nullable: true, type: String })
+  data!: string | null;
+}
+
+export class ScenarioStepPlayedDto {
+  /** @example 0 */
+  index!: number;
+  /** @example 3 */
+  steps!: number;
+  /** The step's teaching text in English and Chinese. */
+  @ApiProperty({ type: 'object', properties: { en: { type: 'string' }, 'zh-CN': { type: 'string' } } })
+  text!: { en: string; 'zh-CN': string };
+}
+
 export class StepResultDto {
   session!: SessionDto;
   events!: EventDto[];
   /** Segments put on the wire by this step. */
   segments!: SegmentDto[];
+  /** What a receive call read. */
+  received?: ReceivedDto;
+  /** For POST /step: which step of the scenario this was, and its teaching text. */
+  scenario_step?: ScenarioStepPlayedDto;
 }
 
 export class SessionPageDto {
