@@ -412,10 +412,10 @@ describe('renderSvg: a lost final ACK', () => {
     expect(byClass(svg, 'cross')).toHaveLength(1);
   });
 
-  it('draws the retransmitted FIN and the repeated ACK as arrows of their own', () => {
+  it('draws the retransmitted FIN and the repeated ACK as arrows of their own, the FIN labelled as a retransmission', () => {
     expect(byClass(svg, 'arrow')).toHaveLength(9);
     expect(arrowOf(svg, 8).attrs['data-origin']).toBe('retransmitted');
-    expect(labelOf(arrowOf(svg, 8))).toBe('FIN,ACK seq=2737267461 ack=481914176');
+    expect(labelOf(arrowOf(svg, 8))).toBe('FIN,ACK seq=2737267461 ack=481914176 (retransmission)');
     expect(labelOf(arrowOf(svg, 9))).toBe('ACK ack=2737267462');
   });
 
@@ -520,7 +520,7 @@ describe('renderMermaid', () => {
     expect(lines.slice(from)).toEqual([
       '  Note over C: TIME_WAIT (2MSL = 60 s)',
       '  C-xS: ACK ack=2737267462',
-      '  S->>C: FIN,ACK seq=2737267461 ack=481914176',
+      '  S->>C: FIN,ACK seq=2737267461 ack=481914176 (retransmission)',
       '  Note over C: TIME_WAIT (2MSL restarted)',
       '  C->>S: ACK ack=2737267462',
       '  Note over S: CLOSED',

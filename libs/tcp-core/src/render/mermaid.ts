@@ -8,7 +8,7 @@
  */
 import type { Side } from '../segment';
 import type { Language } from './messages';
-import { DIAGRAM_TEXT, addressLabel, arrowLabel, sequenceDiagram, type DiagramArrow, type SessionHistory } from './sequence-diagram';
+import { DIAGRAM_TEXT, addressLabel, arrowCaption, sequenceDiagram, type DiagramArrow, type SessionHistory } from './sequence-diagram';
 
 export interface MermaidOptions {
   lang?: Language;
@@ -26,7 +26,7 @@ export function renderMermaid(history: SessionHistory, options: MermaidOptions =
   const diagram = sequenceDiagram(history);
   const arrows = new Map(diagram.arrows.map((a) => [a.segment_id, a]));
   const twoMsl = new Map(diagram.time_wait.map((b) => [`${b.side}@${b.start_row}`, b.two_msl_ms]));
-  const message = (a: DiagramArrow, arrow: string, suffix = ''): string => `  ${ALIAS[a.from]}${arrow}${ALIAS[a.to]}: ${text(arrowLabel(a) + suffix)}`;
+  const message = (a: DiagramArrow, arrow: string): string => `  ${ALIAS[a.from]}${arrow}${ALIAS[a.to]}: ${text(arrowCaption(a, words))}`;
 
   const lines = ['sequenceDiagram'];
   for (const side of ['client', 'server'] as const) {
@@ -55,7 +55,7 @@ export function renderMermaid(history: SessionHistory, options: MermaidOptions =
           break;
         case 'send': {
           const arrow = arrows.get(mark.segment_id)!;
-          if (arrow.fate === 'in_flight') lines.push(message(arrow, '--)', ` ${words.inFlight}`));
+          if (arrow.fate === 'in_flight') lines.push(message(arrow, '--)'));
           break;
         }
       }

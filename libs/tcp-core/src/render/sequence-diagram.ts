@@ -238,6 +238,12 @@ export function arrowLabel(arrow: Pick<DiagramArrow, 'flags' | 'seq' | 'ack' | '
   return parts.join(' ');
 }
 
+/** The arrow's label with what a reader cannot see from the line itself: a retransmission, a segment still in flight. */
+export function arrowCaption(arrow: DiagramArrow, text: DiagramText): string {
+  const marks = [arrow.origin === 'retransmitted' ? text.retransmission : '', arrow.fate === 'in_flight' ? text.inFlight : ''].filter(Boolean);
+  return [arrowLabel(arrow), ...marks].join(' ');
+}
+
 /** "192.168.1.63:53198", or "[2001:db8::1]:80" for IPv6, as URLs write it. */
 export function addressLabel(address: Address): string {
   return address.ip.includes(':') ? `[${address.ip}]:${address.port}` : `${address.ip}:${address.port}`;
@@ -250,6 +256,8 @@ export interface DiagramText {
   twoMsl: (ms: number | null) => string;
   restarted: string;
   inFlight: string;
+  /** Marks a segment sent again after a timeout, which otherwise looks like any other arrow. */
+  retransmission: string;
 }
 
 /** 60000 → "60", 1500 → "1.5". */
@@ -264,6 +272,7 @@ export const DIAGRAM_TEXT: Record<Language, DiagramText> = {
     twoMsl: (ms) => (ms === null ? '2MSL' : `2MSL = ${seconds(ms)} s`),
     restarted: '2MSL restarted',
     inFlight: '(in flight)',
+    retransmission: '(retransmission)',
   },
   'zh-CN': {
     side: { client: '客户端', server: '服务器' },
@@ -271,5 +280,6 @@ export const DIAGRAM_TEXT: Record<Language, DiagramText> = {
     twoMsl: (ms) => (ms === null ? '2MSL' : `2MSL = ${seconds(ms)} 秒`),
     restarted: '重新开始 2MSL 计时',
     inFlight: '（传输中）',
+    retransmission: '（重传）',
   },
 };

@@ -18,7 +18,7 @@ import type { Language } from './messages';
 import {
   DIAGRAM_TEXT,
   addressLabel,
-  arrowLabel,
+  arrowCaption,
   sequenceDiagram,
   type DiagramArrow,
   type SequenceDiagram,
@@ -252,7 +252,7 @@ function svgOfDiagram(diagram: SequenceDiagram, lang: Language): string {
     );
 
   // The narrowest gap between the lines at which every label finds a free place; crossing arrows need more.
-  const labels = diagram.arrows.map((a) => (a.fate === 'in_flight' ? `${arrowLabel(a)} ${text.inFlight}` : arrowLabel(a)));
+  const labels = diagram.arrows.map((a) => arrowCaption(a, text));
   const longest = Math.max(0, ...labels.map((l) => textWidth(l, SIZE.text)));
   const narrowest = Math.ceil(Math.max(MIN_LINE_GAP, longest + 180));
   const widest = Math.max(narrowest, Math.ceil(2 * longest + 80));
