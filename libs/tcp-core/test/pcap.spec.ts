@@ -6,11 +6,12 @@
  * malformed, no bad checksum, and a retransmission exactly where the
  * simulator made one).
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { decodeBase64, type Segment, type TcpOption } from '../src';
+import { TSHARK_PREFERENCES, describeWithTshark, tsharkTitle } from './tshark';
 import { renderPcap } from '../src/render/pcap';
 import { F, SEED_CLIENT, SEED_SERVER, SSH_BANNER, Scenario, advance, b64, call } from './scenario-helpers';
 
@@ -528,28 +529,8 @@ describe('renderPcap: encoding details', () => {
 
 // ---------------------------------------------------------------- the real tshark
 
-/**
- * tshark (Wireshark's dissectors, Debian package `tshark`) is not on a fresh
- * developer machine; .ci/run installs it. Without it these tests are reported
- * as skipped — the describe's name says why — rather than silently passing.
- */
-const hasTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
-const describeWithTshark = hasTshark ? describe : describe.skip;
-const TSHARK_TITLE = hasTshark
-  ? 'tshark reads the capture as the simulator meant it'
-  : 'tshark reads the capture as the simulator meant it — SKIPPED: `tshark` is not on PATH (install the Debian package tshark, as .ci/run does)';
+const TSHARK_TITLE = tsharkTitle('tshark reads the capture as the simulator meant it');
 
-/**
- * Every preference the assertions depend on, explicit, so that a developer's
- * own Wireshark preferences cannot change the answer: checksums verified,
- * sequence analysis on, raw sequence numbers.
- */
-const TSHARK_PREFERENCES = [
-  '-o', 'ip.check_checksum:TRUE',
-  '-o', 'tcp.check_checksum:TRUE',
-  '-o', 'tcp.analyze_sequence_numbers:TRUE',
-  '-o', 'tcp.relative_sequence_numbers:FALSE',
-];
 
 const FIELDS = [
   'frame.number',

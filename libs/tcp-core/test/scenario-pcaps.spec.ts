@@ -21,11 +21,12 @@
  * scenario injects or duplicates a segment, EXPECTED below says so, frame by
  * frame, with the reason; a new scenario fails here until it is added.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ACK, SCENARIOS, playScenario, type Scenario, type Segment } from '../src';
+import { TSHARK_PREFERENCES, describeWithTshark, tsharkTitle } from './tshark';
 import { renderPcap } from '../src/render/pcap';
 
 /** A scenario's capture: the segments in the order sent, and the ids the simulator sent as retransmissions. */
@@ -166,20 +167,8 @@ describe('the scenario catalogue: expectations written down for every scenario',
 
 // ---------------------------------------------------------------- the real tshark
 
-/** Same pattern as pcap.spec.ts: without tshark the suite is reported as skipped, and its name says why. */
-const hasTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
-const describeWithTshark = hasTshark ? describe : describe.skip;
-const TSHARK_TITLE = hasTshark
-  ? 'tshark reads every scenario’s capture as the simulator played it'
-  : 'tshark reads every scenario’s capture as the simulator played it — SKIPPED: `tshark` is not on PATH (install the Debian package tshark, as .ci/run does)';
+const TSHARK_TITLE = tsharkTitle('tshark reads every scenario’s capture as the simulator played it');
 
-/** Explicit, so that a developer's own Wireshark preferences cannot change the answer. */
-const TSHARK_PREFERENCES = [
-  '-o', 'ip.check_checksum:TRUE',
-  '-o', 'tcp.check_checksum:TRUE',
-  '-o', 'tcp.analyze_sequence_numbers:TRUE',
-  '-o', 'tcp.relative_sequence_numbers:FALSE',
-];
 
 const HEADER_FIELDS = [
   'frame.number',
