@@ -30,3 +30,4 @@ export * from './scenarios';
 export * from './render/sequence-diagram';
 export * from './render/svg';
 export * from './render/mermaid';
+export * from './capture';
