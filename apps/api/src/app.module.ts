@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
+import { CapturesModule } from './captures/captures.module';
 import { configuration, type AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
@@ -37,6 +38,7 @@ import { SessionsModule } from './sessions/sessions.module';
     }),
     ScenariosModule,
     SessionsModule,
+    CapturesModule,
     HealthModule,
   ],
 })

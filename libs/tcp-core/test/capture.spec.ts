@@ -541,3 +541,76 @@ describe('splitConnections and observe', () => {
     expect(analyzeCapture('').connections).toEqual([]);
   });
 });
+
+// ---------------------------------------------------------------- the replay as a session history
+
+describe("the observer's replay: options and inputs that rebuild it", () => {
+  /** A capture with a retransmission (the banner lost once), as a pcap. */
+  function retransmissionPcap(): Uint8Array {
+    let c: Connection = createConnection({ seed: 1, client: SEED_CLIENT, server: SEED_SERVER });
+    const trace: Segment[] = [];
+    for (const input of [
+      { type: 'call', endpoint: 'server', call: 'listen' },
+      { type: 'call', endpoint: 'client', call: 'connect' },
+      { type: 'call', endpoint: 'client', call: 'send', data: { payload: b64(SSH_BANNER) }, network: 'drop' },
+      { type: 'advance', ms: 1000 },
+    ] as Input[]) {
+      const r = step(c, input);
+      c = r.connection;
+      trace.push(...r.segments);
+    }
+    return renderPcap(trace);
+  }
+  const real = (name: string): Uint8Array => new Uint8Array(readFileSync(join(__dirname, 'fixtures/real', `${name}.pcap`)));
+  const badAck = [...SEED_S];
+  badAck[4] = badAck[4]!.replace('ack 481914196', 'ack 481914190');
+
+  const captures: Array<[string, () => Uint8Array | string]> = [
+    ['the seed handshake (text)', () => SEED_S.join('\n')],
+    ['the second seed excerpt (mid-connection)', traffic],
+    ['a capture that starts at the SYN,ACK', () => SEED_S.slice(1).join('\n')],
+    ['a missing segment', () => SEED_S.filter((_, i) => i !== 3).join('\n')],
+    ['an invalid segment (injected)', () => badAck.join('\n')],
+    ['one direction only', () => SEED_S.filter((l) => l.includes('53198 > ')).join('\n')],
+    ['a retransmission (clock advanced)', retransmissionPcap],
+    ['a whole simulated session (pcap)', () => renderPcap(simulatedSession().map((r) => r.segment))],
+    ...['curl-http', 'refused', 'half-close', 'rst-abort'].map((name): [string, () => Uint8Array] => [`real ${name}.pcap`, () => real(name)]),
+  ];
+
+  it.each(captures)('%s: createConnection(options) and step() of every input, read back from JSON, give the final connection', (_, capture) => {
+    const report = analyzeCapture(capture());
+    expect(report.connections.length).toBeGreaterThan(0);
+    for (const c of report.connections) {
+      // As a database would hand them back.
+      const { options, history } = JSON.parse(JSON.stringify({ options: c.options, history: c.history })) as Pick<typeof c, 'options' | 'history'>;
+      expect(options.mode).toBe('manual');
+      let conn = createConnection(options);
+      for (const h of history) {
+        const r = step(conn, h.input);
+        expect(r.outcome.ok).toBe(true);
+        expect(JSON.parse(JSON.stringify({ events: r.events, segments: r.segments }))).toEqual({ events: h.events, segments: h.segments });
+        conn = r.connection;
+      }
+      expect(JSON.parse(JSON.stringify(conn))).toEqual(JSON.parse(JSON.stringify(c.connection)));
+      // Segment ids run 1, 2, … through the history, as a session's do.
+      const ids = history.flatMap((h) => h.segments.map((s) => s.id));
+      expect(ids).toEqual(ids.map((_, i) => i + 1));
+      const last = c.segments[c.segments.length - 1]!;
+      expect({ client: c.connection.client.state, server: c.connection.server.state }).toEqual(last.states_after);
+    }
+  });
+
+  it('the history holds every captured segment that was sent, with its numbers', () => {
+    const c = analyzeCapture(SEED_S.join('\n')).connections[0]!;
+    expect(c.history[0]!.input).toEqual({ type: 'call', endpoint: 'server', call: 'listen' });
+    const sends = c.history.filter((h) => h.input.type === 'send');
+    expect(sends).toHaveLength(6);
+    expect(c.history.flatMap((h) => h.segments).map((s) => [s.from, s.seq, s.ack, s.length])).toEqual(c.segments.map((s) => [s.from, s.seq, s.ack, s.length]));
+  });
+
+  it('an empty connection still has options, an empty history and a connection', () => {
+    const empty = observe([]);
+    expect(empty.history).toEqual([]);
+    expect(empty.connection).toEqual(createConnection(empty.options));
+  });
+});

@@ -46,10 +46,10 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 422, title: 'The TCP refuses this call in its state' };
     case ApiErrorCode.SegmentInvalid:
       return { status: 422, title: 'A conforming TCP would not send this segment now' };
-    case ApiErrorCode.InputInvalid:
-      return { status: 422, title: 'The step cannot be applied' };
     case ApiErrorCode.TraceNotEncodable:
       return { status: 422, title: 'The session cannot be written in this format' };
+    case ApiErrorCode.CaptureUnreadable:
+      return { status: 422, title: 'The capture holds no TCP segment' };
     case ApiErrorCode.IdempotencyKeyReused:
       return { status: 422, title: 'The Idempotency-Key was used for another request' };
     case ApiErrorCode.DatabaseUnavailable:

@@ -8,7 +8,8 @@ import { TraceQueryDto } from './dto/trace-query.dto';
 import { EventPageDto, ProblemDto, SegmentPageDto, SessionDto, SessionPageDto, StepResultDto } from './dto/session.dto';
 import { AdvanceDto, CallDto, DeliverDto, InjectDto, NetworkDto, SendDto } from './dto/step-inputs.dto';
 import { callInput, injectInput, sendInput } from './session-inputs';
-import { SessionsService, type Reply } from './sessions.service';
+import type { Reply } from './idempotency';
+import { SessionsService } from './sessions.service';
 
 function send<T>(reply: FastifyReply, result: Reply<T>): T {
   void reply.status(result.status).headers(result.headers);

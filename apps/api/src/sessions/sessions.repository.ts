@@ -88,6 +88,50 @@ export class Transaction {
     return rows[0]!;
   }
 
+  /**
+   * A new session with a ready-made history (an imported capture): the session row, at version 1 + the number of
+   * steps as if each had been applied in turn, and every step, in one statement. `steps` must replay from
+   * `row.options` to `row.snapshot`.
+   */
+  async insertSessionWithHistory(
+    row: Pick<SessionEntity, 'id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'>,
+    steps: ReadonlyArray<Pick<NewStep, 'input' | 'events' | 'segments'>>,
+  ): Promise<SessionEntity> {
+    await this.begin();
+    let events = 0;
+    let segments = 0;
+    const history = steps.map((s, i) => {
+      const entry = { n: i + 1, input: s.input, events: s.events, segments: s.segments, first_event: events };
+      events += s.events.length;
+      segments += s.segments.length;
+      return entry;
+    });
+    const { rows } = await this.client.query<SessionEntity>({
+      name: 'insert-session-with-history',
+      text: `WITH history AS (
+               INSERT INTO session_steps (session_id, n, input, events, segments, first_event)
+               SELECT $1, h.n, h.input, h.events, h.segments, h.first_event
+               FROM jsonb_to_recordset($11::jsonb) AS h(n integer, input jsonb, events jsonb, segments jsonb, first_event integer)
+             )
+             INSERT INTO sessions (id, version, mode, client_state, server_state, options, snapshot, scenario_id, step_count, event_count, segment_count)
+             VALUES ($1, $8::integer + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      values: [
+        row.id,
+        row.mode,
+        row.snapshot.client.state,
+        row.snapshot.server.state,
+        row.options,
+        row.snapshot,
+        row.scenario_id,
+        steps.length,
+        events,
+        segments,
+        JSON.stringify(history),
+      ],
+    });
+    return rows[0]!;
+  }
+
   /** Append the step to the history and move the snapshot (and a scenario's next step) on, in one statement. */
   async appendStep(session: SessionEntity, step: NewStep): Promise<SessionEntity> {
     await this.begin();

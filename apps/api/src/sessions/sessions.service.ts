@@ -12,14 +12,8 @@ import type { EventPageDto, SegmentPageDto, SessionDto, SessionPageDto, StepResu
 import { presentEvent, presentExpected, presentSegment, presentSession, presentViolation } from './session.presenter';
 import type { SessionEntity } from './session.entity';
 import { ScenariosService } from '../scenarios/scenarios.service';
-import { SessionsRepository, type Transaction } from './sessions.repository';
-
-/** A response as the client gets it, and as it is stored for an idempotent retry. */
-export interface Reply<T> {
-  status: number;
-  headers: Record<string, string>;
-  body: T;
-}
+import { idempotently, type Reply } from './idempotency';
+import { SessionsRepository } from './sessions.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -65,7 +59,7 @@ export class SessionsService {
 
   create(dto: CreateSessionDto, ctx: RequestContext): Promise<Reply<SessionDto>> {
     const options = dto.scenario ? this.scenarioOptions(dto) : connectionOptions(dto);
-    return this.idempotent(ctx, async (tx) => {
+    return idempotently(this.sessions, ctx, async (tx) => {
       const snapshot = createConnection(options);
       const row = await tx.insertSession({ id: randomUUID(), mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null });
       return {
@@ -137,7 +131,7 @@ export class SessionsService {
     plan: (row: SessionEntity) => { input: Input; scenarioStep?: number; extra?: Partial<StepResultDto> },
   ): Promise<Reply<StepResultDto>> {
     if (!UUID.test(id)) return Promise.reject(notFound(id));
-    return this.idempotent(ctx, async (tx) => {
+    return idempotently(this.sessions, ctx, async (tx) => {
       const row = await tx.lockSession(id);
       if (!row) throw notFound(id);
       if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) {
@@ -246,25 +240,6 @@ export class SessionsService {
     const row = UUID.test(id) ? await this.sessions.find(id) : null;
     if (!row) throw notFound(id);
     return row;
-  }
-
-  /** Runs `work` in a transaction; with an Idempotency-Key, a retry gets the stored reply and changes nothing. */
-  private idempotent<T>(ctx: RequestContext, work: (tx: Transaction) => Promise<Reply<T>>): Promise<Reply<T>> {
-    return this.sessions.transaction(async (tx) => {
-      const key = ctx.idempotencyKey;
-      if (key !== null) {
-        const stored = await tx.lockIdempotencyKey(key);
-        if (stored) {
-          if (stored.fingerprint !== ctx.fingerprint) {
-            throw new ApiError(ApiErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different request; use a new key.');
-          }
-          return { status: stored.status, headers: stored.headers, body: stored.body as T };
-        }
-      }
-      const reply = await work(tx);
-      if (key !== null) await tx.storeIdempotentResponse(key, { fingerprint: ctx.fingerprint, ...reply });
-      return reply;
-    });
   }
 }
 

@@ -15,7 +15,7 @@ export * from './types';
 export { parsePcap, parsePcapng } from './binary';
 export { parseTcpdumpText, SERVICE_PORTS, type TcpdumpParseOptions } from './tcpdump-text';
 export { splitConnections, fourTuple } from './split';
-export { observe, type Anomaly, type AnomalyKind, type ObservedConnection, type ObservedSegment, type StatePair } from './observe';
+export { observe, type Anomaly, type AnomalyKind, type ObservedConnection, type ObservedSegment, type ObservedStep, type StatePair } from './observe';
 export { LINKTYPE } from './frame';
 
 /** Which format the bytes are: pcap by its magic (either byte order), pcapng by its first block type, otherwise text. */

@@ -20,8 +20,17 @@
  * The observer's applications read everything as soon as it arrives, so that
  * receive windows never fill up because nobody reads. The clock only moves
  * when a captured retransmission needs its timer to have fired.
+ *
+ * Besides the report, the result carries the replay itself: the options it
+ * started from and every input it applied, in order (the listen call, each
+ * send or inject — synthesized segments included —, the observer's receive
+ * calls, the clock advances), each with the events and segments it produced.
+ * `createConnection(options)` followed by `step()` of every input gives the
+ * final `connection` exactly, so a connection can be stored as a session whose
+ * history replays.
  */
-import { createConnection, endpoint, type Connection, type EndpointOptions } from '../connection';
+import { createConnection, endpoint, type Connection, type ConnectionOptions, type EndpointOptions } from '../connection';
+import type { TcpEvent } from '../events';
 import {
   ACK,
   FIN,
@@ -36,12 +45,13 @@ import {
   segLen,
   type Address,
   type FlagName,
+  type Segment,
   type Side,
   type TcpOption,
 } from '../segment';
 import { seqAdd, seqDiff, seqGt, seqLt } from '../sequence';
 import type { State } from '../state';
-import { step, type StepResult } from '../step';
+import { step, type Input, type StepResult } from '../step';
 import type { SegmentDraft, Violation } from '../validate';
 import type { NetworkAction } from '../context';
 import type { CapturedSegment } from './types';
@@ -86,6 +96,13 @@ export interface ObservedSegment {
   anomalies: Anomaly[];
 }
 
+/** One input the replay applied, with what it produced: one entry of a session's history. */
+export interface ObservedStep {
+  input: Input;
+  events: TcpEvent[];
+  segments: Segment[];
+}
+
 export interface ObservedConnection {
   client: Address;
   server: Address;
@@ -96,6 +113,12 @@ export interface ObservedConnection {
   simulated: boolean;
   segments: ObservedSegment[];
   notes: string[];
+  /** What the replay started from (manual mode): `createConnection(options)`. */
+  options: ConnectionOptions;
+  /** Every input the replay applied, in order, with its events and segments; failed attempts are not in it. */
+  history: ObservedStep[];
+  /** The replay's final connection: `history` stepped from `options` gives exactly this. */
+  connection: Connection;
 }
 
 const same = (a: Address, b: Address): boolean => a.ip === b.ip && a.port === b.port;
@@ -202,7 +225,19 @@ function violationText(v: Violation): string {
 export function observe(segments: readonly CapturedSegment[]): ObservedConnection {
   const notes: string[] = [];
   if (segments.length === 0) {
-    return { client: { ip: '', port: 0 }, server: { ip: '', port: 0 }, start: 'mid_connection', one_direction: false, simulated: false, segments: [], notes: ['no segments'] };
+    const options: ConnectionOptions = { mode: 'manual', seed: 0 };
+    return {
+      client: { ip: '', port: 0 },
+      server: { ip: '', port: 0 },
+      start: 'mid_connection',
+      one_direction: false,
+      simulated: false,
+      segments: [],
+      notes: ['no segments'],
+      options,
+      history: [],
+      connection: createConnection(options),
+    };
   }
   const { client, server, rule } = chooseEnds(segments);
   notes.push(rule);
@@ -259,14 +294,27 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
     serverConfig = { ip: server.ip, port: server.port, isn: ackOfSyn ? seqAdd(ackOfSyn.ack, -1) : null, ...(clientSyn ? { wscale: optionWscale(clientSyn.options) } : {}) };
   }
 
-  let conn = createConnection({ mode: 'manual', seed: 0, client: clientConfig, server: serverConfig });
+  const options: ConnectionOptions = { mode: 'manual', seed: 0, client: clientConfig, server: serverConfig };
+  let conn = createConnection(options);
+  const history: ObservedStep[] = [];
   const states = (c: Connection): StatePair => ({ client: c.client.state, server: c.server.state });
+
+  /** Every change to `conn` goes through here, so that `history` replays to it. */
+  const commit = (input: Input, r: StepResult): void => {
+    conn = r.connection;
+    history.push({ input, events: r.events, segments: r.segments });
+  };
+  /** Step `input`; applied (and recorded) only when it succeeds. */
+  const apply = (input: Input): StepResult => {
+    const r = step(conn, input);
+    if (r.outcome.ok) commit(input, r);
+    return r;
+  };
 
   const synthesize = (from: Side, draft: SegmentDraft, role: string, network: NetworkAction = 'deliver'): StepResult => {
     const before = conn;
-    const r = step(conn, { type: 'send', from, segment: draft, network });
+    const r = apply({ type: 'send', from, segment: draft, network });
     if (r.outcome.ok) {
-      conn = r.connection;
       drain(otherSide(from));
       const wire = r.segments.find((x) => x.from === from);
       const seq = wire?.seq ?? draft.seq ?? 0;
@@ -294,13 +342,12 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
   /** The observer's application reads whatever has arrived, so that windows reflect the capture, not an idle reader. */
   const drain = (side: Side): void => {
     if ((endpoint(conn, side).tcb?.receive_queue.length ?? 0) === 0) return;
-    const r = step(conn, { type: 'call', endpoint: side, call: 'receive' });
-    if (r.outcome.ok) conn = r.connection;
+    apply({ type: 'call', endpoint: side, call: 'receive' });
   };
 
   let simulated = true;
   const serverRefuses = fromServer[0] !== undefined && (fromServer[0].flags & RST) !== 0 && !serverSynAck;
-  if (!serverRefuses) conn = step(conn, { type: 'call', endpoint: 'server', call: 'listen' }).connection;
+  if (!serverRefuses) apply({ type: 'call', endpoint: 'server', call: 'listen' });
   if (start !== 'handshake') {
     const clientTs = firstTs(fromClient);
     const serverTs = firstTs(fromServer);
@@ -365,16 +412,26 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
       fillGaps(s, from, to, anomalies, retransmission);
       if (oneDirection) impliedPeer(s, from, to);
       const before = conn;
-      let r = step(conn, { type: 'send', from, segment: draftOf(s) });
-      if (!r.outcome.ok && retransmission) r = retransmit(s, from) ?? r;
+      const send: Input = { type: 'send', from, segment: draftOf(s) };
+      let r = step(conn, send);
+      /** What to commit if the segment is finally accepted: the send, or a clock advance and the send. */
+      let accepted: Array<[Input, StepResult]> = [[send, r]];
+      if (!r.outcome.ok && retransmission) {
+        const resent = retransmit(s, from);
+        if (resent) {
+          accepted = resent;
+          r = resent[resent.length - 1]![1];
+        }
+      }
       if (!r.outcome.ok && oneDirection && r.outcome.error.code === 'SEGMENT_INVALID' && r.outcome.error.violations.some((v) => v.code === 'LENGTH_EXCEEDS_WINDOW')) {
         // Nobody was seen acknowledging: assume the peer acknowledged everything sent so far.
         const tcb = endpoint(conn, from).tcb!;
         synthesize(to, { flags: ACK, ack: tcb.snd_nxt, length: 0 }, 'synthesized ACK (direction not captured)');
-        r = step(conn, { type: 'send', from, segment: draftOf(s) });
+        r = step(conn, send);
+        accepted = [[send, r]];
       }
       if (r.outcome.ok) {
-        conn = r.connection;
+        for (const [input, result] of accepted) commit(input, result);
       } else {
         const error = r.outcome.error;
         const violations = error.code === 'SEGMENT_INVALID' ? error.violations : [];
@@ -386,8 +443,7 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
               : `the simulator refused the segment (${error.code}); it is injected into the ${to}`,
           violations,
         });
-        const injected = step(conn, { type: 'inject', to, segment: draftOf(s) });
-        if (injected.outcome.ok) conn = injected.connection;
+        apply({ type: 'inject', to, segment: draftOf(s) });
       }
       drain(to);
       report(roleOf(s, from, before, conn, lastWindow[from], retransmission), states(before), states(conn));
@@ -449,18 +505,23 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
     }
   }
 
-  /** A captured retransmission: let the sender's retransmission timer fire, then propose the segment again. */
-  function retransmit(s: CapturedSegment, from: Side): StepResult | null {
+  /**
+   * A captured retransmission: let the sender's retransmission timer fire, then propose the segment again.
+   * Both steps, to be committed together if the segment is accepted; null (nothing changes) if not.
+   */
+  function retransmit(s: CapturedSegment, from: Side): Array<[Input, StepResult]> | null {
     const timer = endpoint(conn, from).timers.find((t) => t.kind === 'retransmission');
     const head = endpoint(conn, from).tcb?.retransmission_queue[0];
     if (!timer || !head || head.seq !== s.seq) return null;
-    const advanced = step(conn, { type: 'advance', ms: Math.max(0, timer.due_ms - conn.clock_ms) });
+    const advance: Input = { type: 'advance', ms: Math.max(0, timer.due_ms - conn.clock_ms) };
+    const advanced = step(conn, advance);
     if (!advanced.outcome.ok) return null;
-    const r = step(advanced.connection, { type: 'send', from, segment: draftOf(s) });
-    return r.outcome.ok ? r : null;
+    const send: Input = { type: 'send', from, segment: draftOf(s) };
+    const r = step(advanced.connection, send);
+    return r.outcome.ok ? [[advance, advanced], [send, r]] : null;
   }
 
   const final = out[out.length - 1];
   if (simulated && final) notes.push(`states at the end of the capture: client ${final.states_after.client}, server ${final.states_after.server}`);
-  return { client, server, start, one_direction: oneDirection, simulated, segments: out, notes };
+  return { client, server, start, one_direction: oneDirection, simulated, segments: out, notes, options, history, connection: conn };
 }

@@ -1,0 +1,48 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Ctx, type RequestContext } from '../common/request-context';
+import { ProblemDto } from '../sessions/dto/session.dto';
+import { CaptureImportDto, CaptureProblemDto } from './dto/capture-report.dto';
+import { ImportCaptureDto } from './dto/import-capture.dto';
+import { CapturesService } from './captures.service';
+
+function problem(status: number, description: string, schema: typeof ProblemDto = ProblemDto): MethodDecorator {
+  return ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(schema) } } } });
+}
+
+@ApiTags('captures')
+@ApiExtraModels(ProblemDto, CaptureProblemDto)
+@Controller('v1/captures')
+export class CapturesController {
+  constructor(private readonly captures: CapturesService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Import a capture (pcap, pcapng or tcpdump text): every TCP connection in it is replayed and stored as a session',
+    description:
+      'Each connection is replayed through the simulator as an observer of both ends (manual mode as the oracle) and annotated: ' +
+      'the role of every segment, both states before and after it, and anything a conforming TCP would not have sent. ' +
+      'It is stored as a manual-mode session whose history is that replay, so GET /v1/sessions/{id}, /events, /segments and /trace work on it. ' +
+      'All connections are stored in one transaction. JSON only: send a file as base64, e.g. ' +
+      '`curl localhost:3000/v1/captures -H \'content-type: application/json\' -d "{\\"pcap\\":\\"$(base64 -w0 file.pcap)\\"}"`; ' +
+      'the body limit of 64 KiB allows a capture file of about 48 KiB.',
+  })
+  @ApiResponse({ status: 201, type: CaptureImportDto, description: 'The annotated connections, each with the id of the session it was stored as.' })
+  @problem(400, 'Invalid body: neither or both of pcap and text, pcap not base64 or not a pcap/pcapng file; the fields are named in `errors`.')
+  @problem(409, 'A connection has more segments than a session may keep.')
+  @problem(413, 'Body over 64 KiB.')
+  @problem(415, 'The body is not application/json.')
+  @problem(422, 'CAPTURE_UNREADABLE: the capture holds no IPv4 TCP segment (with what the parser found), or an Idempotency-Key was reused with another body.', CaptureProblemDto)
+  @ApiHeader({ name: 'Accept-Language', required: false, description: 'en (default) or zh-CN: the language of the violations in anomalies.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key and body returns the stored response and imports nothing again; the same key with another body is a 422.',
+  })
+  async import(@Body() dto: ImportCaptureDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaptureImportDto> {
+    const result = await this.captures.import(dto, ctx);
+    void reply.status(result.status).headers(result.headers);
+    return result.body;
+  }
+}

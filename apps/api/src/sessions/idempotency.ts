@@ -1,0 +1,33 @@
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import type { RequestContext } from '../common/request-context';
+import type { SessionsRepository, Transaction } from './sessions.repository';
+
+/** A response as the client gets it, and as it is stored for an idempotent retry. */
+export interface Reply<T> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+/**
+ * Runs `work` in one transaction. With an Idempotency-Key, a retry with the
+ * same request gets the stored reply and changes nothing; the same key with
+ * another request is refused.
+ */
+export function idempotently<T>(sessions: SessionsRepository, ctx: RequestContext, work: (tx: Transaction) => Promise<Reply<T>>): Promise<Reply<T>> {
+  return sessions.transaction(async (tx) => {
+    const key = ctx.idempotencyKey;
+    if (key !== null) {
+      const stored = await tx.lockIdempotencyKey(key);
+      if (stored) {
+        if (stored.fingerprint !== ctx.fingerprint) {
+          throw new ApiError(ApiErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different request; use a new key.');
+        }
+        return { status: stored.status, headers: stored.headers, body: stored.body as T };
+      }
+    }
+    const reply = await work(tx);
+    if (key !== null) await tx.storeIdempotentResponse(key, { fingerprint: ctx.fingerprint, ...reply });
+    return reply;
+  });
+}
