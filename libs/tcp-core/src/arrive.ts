@@ -18,8 +18,18 @@ import { ACK, FIN, RST, SYN, URG, flagsLabel, has, optionTimestamp, segEnd, segL
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
 import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import type { State } from './state';
-import { armTimer, cancelTimer, unreadOctets, type Endpoint, type Tcb } from './tcb';
+import { armTimer, cancelTimer, unreadOctets, type Endpoint, type SentSegment, type Tcb } from './tcb';
 import { restartRetransmission, startTimeWait } from './timers';
+
+/** Citations, built once per module: every event carries one. */
+const RFC9293_3_5 = rfc9293('3.5');
+const RFC9293_3_8_1 = rfc9293('3.8.1');
+const RFC9293_3_10_4 = rfc9293('3.10.4');
+const RFC9293_3_10_7 = rfc9293('3.10.7');
+const RFC9293_3_10_7_1 = rfc9293('3.10.7.1');
+const RFC9293_3_10_7_2 = rfc9293('3.10.7.2');
+const RFC9293_3_10_7_3 = rfc9293('3.10.7.3');
+const RFC9293_3_10_7_4 = rfc9293('3.10.7.4');
 
 const NO_DATA = { length: 0, payload: null, push: false, urgent: false };
 
@@ -38,7 +48,7 @@ function rst(seq: number): Outgoing {
 }
 
 export function segmentArrives(ctx: Context, side: Side, seg: Segment): void {
-  record(ctx, side, 'receive', 'SEGMENT_ARRIVED', rfc9293('3.10.7'), segmentParams(seg), { segment: seg.id });
+  record(ctx, side, 'receive', 'SEGMENT_ARRIVED', RFC9293_3_10_7, segmentParams(seg), { segment: seg.id });
   switch (ep(ctx, side).state) {
     case 'CLOSED':
       return closed(ctx, side, seg);
@@ -55,18 +65,18 @@ export function segmentArrives(ctx: Context, side: Side, seg: Segment): void {
 function closed(ctx: Context, side: Side, seg: Segment): void {
   const params = segmentParams(seg);
   if (has(seg, RST)) {
-    record(ctx, side, 'receive', 'CLOSED_RST_DISCARDED', rfc9293('3.10.7.1'), params, { segment: seg.id });
+    record(ctx, side, 'receive', 'CLOSED_RST_DISCARDED', RFC9293_3_10_7_1, params, { segment: seg.id });
     return;
   }
   if (!has(seg, ACK)) {
     // "<SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>": what a client sees as "connection refused".
     const ack = segEnd(seg);
-    record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST_ACK', rfc9293('3.10.7.1'), segmentParams(seg, { rst_ack: ack }), { segment: seg.id });
+    record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST_ACK', RFC9293_3_10_7_1, segmentParams(seg, { rst_ack: ack }), { segment: seg.id });
     answer(ctx, side, { seq: 0, ack, flags: RST | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'CLOSED_ANSWERS_RST_ACK');
     return;
   }
   // "<SEQ=SEG.ACK><CTL=RST>"
-  record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST', rfc9293('3.10.7.1'), params, { segment: seg.id });
+  record(ctx, side, 'receive', 'CLOSED_ANSWERS_RST', RFC9293_3_10_7_1, params, { segment: seg.id });
   answer(ctx, side, rst(seg.ack), 'CLOSED_ANSWERS_RST');
 }
 
@@ -75,22 +85,22 @@ function listen(ctx: Context, side: Side, seg: Segment): void {
   const params = segmentParams(seg);
   // First, check for a RST: "An incoming RST segment could not be valid ... should be ignored."
   if (has(seg, RST)) {
-    record(ctx, side, 'receive', 'LISTEN_RST_IGNORED', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    record(ctx, side, 'receive', 'LISTEN_RST_IGNORED', RFC9293_3_10_7_2, params, { segment: seg.id });
     return;
   }
   // Second, check for an ACK: "Any acknowledgment is bad if it arrives on a connection still in the LISTEN state."
   if (has(seg, ACK)) {
-    record(ctx, side, 'receive', 'LISTEN_ACK_ANSWERED_RST', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    record(ctx, side, 'receive', 'LISTEN_ACK_ANSWERED_RST', RFC9293_3_10_7_2, params, { segment: seg.id });
     answer(ctx, side, rst(seg.ack), 'LISTEN_ACK_ANSWERED_RST');
     return;
   }
   if (!has(seg, SYN)) {
-    record(ctx, side, 'receive', 'LISTEN_SEGMENT_DROPPED', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    record(ctx, side, 'receive', 'LISTEN_SEGMENT_DROPPED', RFC9293_3_10_7_2, params, { segment: seg.id });
     return;
   }
   // Linux (tcp_rcv_state_process) drops a SYN that also carries FIN.
   if (has(seg, FIN)) {
-    record(ctx, side, 'receive', 'LISTEN_SYN_FIN_DROPPED', rfc9293('3.10.7.2'), params, { segment: seg.id });
+    record(ctx, side, 'receive', 'LISTEN_SYN_FIN_DROPPED', RFC9293_3_10_7_2, params, { segment: seg.id });
     return;
   }
   // Third, check for a SYN: "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ ... ISS should be selected and a SYN segment sent".
@@ -103,7 +113,7 @@ function listen(ctx: Context, side: Side, seg: Segment): void {
     side,
     'SYN_RECEIVED',
     'LISTEN_SYN_TO_SYN_RECEIVED',
-    rfc9293('3.10.7.2'),
+    RFC9293_3_10_7_2,
     // Linux without TCP Fast Open acknowledges only the SYN of a SYN carrying data.
     segmentParams(seg, { irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, iss, data_ignored: seg.length }),
     seg.id,
@@ -120,10 +130,10 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   if (has(seg, ACK) && (seqLe(seg.ack, tcb.iss) || seqGt(seg.ack, tcb.snd_nxt))) {
     const detail = segmentParams(seg, { iss: tcb.iss, snd_nxt: tcb.snd_nxt });
     if (has(seg, RST)) {
-      record(ctx, side, 'receive', 'SYN_SENT_BAD_ACK_RST_DROPPED', rfc9293('3.10.7.3'), detail, { segment: seg.id });
+      record(ctx, side, 'receive', 'SYN_SENT_BAD_ACK_RST_DROPPED', RFC9293_3_10_7_3, detail, { segment: seg.id });
       return;
     }
-    record(ctx, side, 'receive', 'SYN_SENT_BAD_ACK_ANSWERED_RST', rfc9293('3.10.7.3'), detail, { segment: seg.id });
+    record(ctx, side, 'receive', 'SYN_SENT_BAD_ACK_ANSWERED_RST', RFC9293_3_10_7_3, detail, { segment: seg.id });
     answer(ctx, side, rst(seg.ack), 'SYN_SENT_BAD_ACK_ANSWERED_RST');
     return;
   }
@@ -131,16 +141,16 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   if (has(seg, RST)) {
     if (has(seg, ACK)) {
       deleteTcb(ctx, side);
-      transition(ctx, side, 'CLOSED', 'SYN_SENT_RST_TO_CLOSED', rfc9293('3.10.7.3'), params, seg.id);
+      transition(ctx, side, 'CLOSED', 'SYN_SENT_RST_TO_CLOSED', RFC9293_3_10_7_3, params, seg.id);
       signal(ctx, side, 'SIGNAL_CONNECTION_REFUSED');
     } else {
-      record(ctx, side, 'receive', 'SYN_SENT_RST_WITHOUT_ACK_DROPPED', rfc9293('3.10.7.3'), params, { segment: seg.id });
+      record(ctx, side, 'receive', 'SYN_SENT_RST_WITHOUT_ACK_DROPPED', RFC9293_3_10_7_3, params, { segment: seg.id });
     }
     return;
   }
   // Fourth, check the SYN bit (the third, security, is not simulated).
   if (!has(seg, SYN)) {
-    record(ctx, side, 'receive', 'SYN_SENT_SEGMENT_DROPPED', rfc9293('3.10.7.3'), params, { segment: seg.id });
+    record(ctx, side, 'receive', 'SYN_SENT_SEGMENT_DROPPED', RFC9293_3_10_7_3, params, { segment: seg.id });
     return;
   }
   acceptPeerSyn(ctx, side, tcb, seg);
@@ -152,7 +162,7 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
       side,
       'ESTABLISHED',
       'SYN_SENT_SYN_ACK_TO_ESTABLISHED',
-      rfc9293('3.10.7.3'),
+      RFC9293_3_10_7_3,
       segmentParams(seg, { iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }),
       seg.id,
     );
@@ -163,13 +173,14 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   // "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>": simultaneous open.
   e.opened = 'active';
   const synEntry = tcb.retransmission_queue[0];
-  if (synEntry) synEntry.flags |= ACK;
+  // A new entry rather than a write to this one: entries are shared with the caller's connection (cloneConnection).
+  if (synEntry) tcb.retransmission_queue[0] = { seq: synEntry.seq, flags: synEntry.flags | ACK, length: synEntry.length, payload: synEntry.payload, urgent_pointer: synEntry.urgent_pointer };
   transition(
     ctx,
     side,
     'SYN_RECEIVED',
     'SYN_SENT_SYN_TO_SYN_RECEIVED',
-    rfc9293('3.10.7.3'),
+    RFC9293_3_10_7_3,
     segmentParams(seg, { iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt }),
     seg.id,
   );
@@ -210,17 +221,23 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
   // RFC 6298 §5.7: a SYN that had to be retransmitted leaves an RTO of at least 3 s for the data transfer.
   const synTimedOut = tcb.retries > 0 && ((tcb.retransmission_queue[0]?.flags ?? 0) & SYN) !== 0;
   tcb.snd_una = ack;
-  tcb.retransmission_queue = tcb.retransmission_queue.filter((s) => seqGt(seqAdd(s.seq, segLen(s)), ack));
+  // Keep what the ACK does not wholly cover; a plain loop rather than filter with a closure, as this runs for every ACK.
+  const kept: SentSegment[] = [];
+  for (const s of tcb.retransmission_queue) if (seqGt(seqAdd(s.seq, segLen(s)), ack)) kept.push(s);
+  tcb.retransmission_queue = kept;
   const head = tcb.retransmission_queue[0];
   if (head && seqLt(head.seq, ack)) {
     // Partly acknowledged: keep only the unacknowledged tail for retransmission.
+    // A new entry rather than a write to this one: entries are shared with the caller's connection (cloneConnection).
     const cut = seqDiff(ack, head.seq);
-    const flags = head.flags & ~SYN;
     const dataCut = cut - (head.flags & SYN ? 1 : 0);
-    head.payload = head.payload === null ? null : slicePayload(head.payload, dataCut, head.length);
-    head.length -= dataCut;
-    head.flags = flags;
-    head.seq = ack;
+    tcb.retransmission_queue[0] = {
+      seq: ack,
+      flags: head.flags & ~SYN,
+      length: head.length - dataCut,
+      payload: head.payload === null ? null : slicePayload(head.payload, dataCut, head.length),
+      urgent_pointer: head.urgent_pointer,
+    };
   }
   tcb.rto_ms = synTimedOut ? Math.max(ctx.conn.config.rto_ms, SYN_TIMEOUT_FALLBACK_MS) : ctx.conn.config.rto_ms;
   tcb.retries = 0;
@@ -243,7 +260,7 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
 function enterEstablished(ctx: Context, side: Side, code: EventCode, rfc: string, params: EventParams, segmentId: number): void {
   transition(ctx, side, 'ESTABLISHED', code, rfc, params, segmentId);
   if (ep(ctx, side).tcb!.fin_queued) {
-    transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_DEFERRED_TO_FIN_WAIT_1', rfc9293('3.10.4'), {}, segmentId);
+    transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_DEFERRED_TO_FIN_WAIT_1', RFC9293_3_10_4, {}, segmentId);
   }
 }
 
@@ -283,6 +300,8 @@ interface Trimmed {
 }
 
 function trimToWindow(tcb: Tcb, seg: Segment): Trimmed {
+  // The usual case, a segment that starts at RCV.NXT and fits the window, is the segment itself (nothing writes it).
+  if (seg.seq === tcb.rcv_nxt && (seg.length === 0 || seqDiff(seqAdd(seg.seq, seg.length), seqAdd(tcb.rcv_nxt, tcb.rcv_wnd)) <= 0)) return seg;
   let { seq, flags, length, payload } = seg;
   if (seqLt(seq, tcb.rcv_nxt)) {
     let cut = seqDiff(tcb.rcv_nxt, seq);
@@ -315,7 +334,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // Linux (tcp_check_req): a retransmission of the SYN that opened a passive SYN-RECEIVED gets the SYN,ACK again.
   if (e.state === 'SYN_RECEIVED' && e.opened === 'passive' && (seg.flags & (SYN | ACK | RST)) === SYN && seg.seq === tcb.irs) {
-    record(ctx, side, 'receive', 'SYN_RECEIVED_SYN_RETRANSMITTED', rfc9293('3.8.1'), segmentParams(seg, { iss: tcb.iss, rcv_nxt: tcb.rcv_nxt }), at);
+    record(ctx, side, 'receive', 'SYN_RECEIVED_SYN_RETRANSMITTED', RFC9293_3_8_1, segmentParams(seg, { iss: tcb.iss, rcv_nxt: tcb.rcv_nxt }), at);
     answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_RECEIVED_SYN_RETRANSMITTED', true);
     return;
   }
@@ -330,7 +349,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   ) {
     acknowledge(ctx, e, tcb, seg.ack);
     updateWindow(tcb, seg, true);
-    enterEstablished(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', rfc9293('3.5'), segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), seg.id);
+    enterEstablished(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', RFC9293_3_5, segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), seg.id);
     sendAck(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED');
     pushQueued(ctx, side, true);
     return;
@@ -341,14 +360,14 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     const detail = segmentParams(seg, { rcv_nxt: tcb.rcv_nxt, rcv_wnd: tcb.rcv_wnd, end: segEnd(seg) });
     if (has(seg, RST)) {
       // RFC 5961 §3.2 (1): "If the RST bit is set and the sequence number is outside the current receive window, silently drop".
-      record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_RST_DROPPED', rfc9293('3.10.7.4'), detail, at);
+      record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_RST_DROPPED', RFC9293_3_10_7_4, detail, at);
       return;
     }
     if (e.state === 'TIME_WAIT' && has(seg, ACK)) {
       // "The only thing that can arrive in this state is a retransmission of the remote FIN.
       // Acknowledge it, and restart the 2 MSL timeout." (Linux: tcp_timewait_state_process.)
       startTimeWait(ctx, e);
-      record(ctx, side, 'receive', has(seg, FIN) ? 'TIME_WAIT_FIN_ACKED_AGAIN' : 'TIME_WAIT_SEGMENT_ACKED_AGAIN', rfc9293('3.10.7.4'), segmentParams(seg, {
+      record(ctx, side, 'receive', has(seg, FIN) ? 'TIME_WAIT_FIN_ACKED_AGAIN' : 'TIME_WAIT_SEGMENT_ACKED_AGAIN', RFC9293_3_10_7_4, segmentParams(seg, {
         rcv_nxt: tcb.rcv_nxt,
         rcv_wnd: tcb.rcv_wnd,
         end: segEnd(seg),
@@ -357,7 +376,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       sendOutOfWindowAck(ctx, side, 'TIME_WAIT_FIN_ACKED_AGAIN');
       return;
     }
-    record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_ACKED', rfc9293('3.10.7.4'), detail, at);
+    record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_ACKED', RFC9293_3_10_7_4, detail, at);
     sendOutOfWindowAck(ctx, side, 'SEQ_UNACCEPTABLE_ACKED');
     return;
   }
@@ -385,7 +404,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     if (e.state === 'SYN_RECEIVED' && e.opened === 'passive') {
       // "If the connection was initiated with a passive OPEN, then return this connection to the LISTEN state and return."
       deleteTcb(ctx, side);
-      transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_TO_LISTEN', rfc9293('3.10.7.4'), segmentParams(seg), seg.id);
+      transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_TO_LISTEN', RFC9293_3_10_7_4, segmentParams(seg), seg.id);
       return;
     }
     if (profile === 'rfc9293') {
@@ -405,20 +424,20 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // Fifth, check the ACK field.
   if (!has(seg, ACK)) {
-    record(ctx, side, 'receive', 'ACK_BIT_OFF_DROPPED', rfc9293('3.10.7.4'), segmentParams(seg), at);
+    record(ctx, side, 'receive', 'ACK_BIT_OFF_DROPPED', RFC9293_3_10_7_4, segmentParams(seg), at);
     return;
   }
   const finNow = (text.flags & FIN) !== 0 && text.seq === tcb.rcv_nxt;
   if (e.state === 'SYN_RECEIVED') {
     if (!(seqLt(tcb.snd_una, seg.ack) && seqLe(seg.ack, tcb.snd_nxt))) {
       // "If the segment acknowledgment is not acceptable, form a reset segment <SEQ=SEG.ACK><CTL=RST>".
-      record(ctx, side, 'receive', 'SYN_RECEIVED_BAD_ACK_RST', rfc9293('3.10.7.4'), segmentParams(seg, { snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt }), at);
+      record(ctx, side, 'receive', 'SYN_RECEIVED_BAD_ACK_RST', RFC9293_3_10_7_4, segmentParams(seg, { snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt }), at);
       answer(ctx, side, rst(seg.ack), 'SYN_RECEIVED_BAD_ACK_RST');
       return;
     }
     acknowledge(ctx, e, tcb, seg.ack);
     updateWindow(tcb, seg, true);
-    enterEstablished(ctx, side, 'SYN_RECEIVED_ACK_TO_ESTABLISHED', rfc9293('3.10.7.4'), segmentParams(seg, { iss: tcb.iss }), seg.id);
+    enterEstablished(ctx, side, 'SYN_RECEIVED_ACK_TO_ESTABLISHED', RFC9293_3_10_7_4, segmentParams(seg, { iss: tcb.iss }), seg.id);
   } else {
     if (profile === 'rfc9293' && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {
       // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a possible blind injection: challenge ACK, drop.
@@ -428,16 +447,27 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     }
     if (seqGt(seg.ack, tcb.snd_nxt)) {
       // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the segment, and return."
-      record(ctx, side, 'receive', 'ACK_OF_UNSENT_DATA', rfc9293('3.10.7.4'), segmentParams(seg, { snd_nxt: tcb.snd_nxt }), at);
+      record(ctx, side, 'receive', 'ACK_OF_UNSENT_DATA', RFC9293_3_10_7_4, segmentParams(seg, { snd_nxt: tcb.snd_nxt }), at);
       sendOutOfWindowAck(ctx, side, 'ACK_OF_UNSENT_DATA');
       return;
     }
     if (seqLt(tcb.snd_una, seg.ack)) {
       const before = tcb.snd_una;
       const acked = acknowledge(ctx, e, tcb, seg.ack);
-      record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', rfc9293('3.10.7.4'), segmentParams(seg, { acked, snd_una_before: before, snd_una: tcb.snd_una }), at);
+      // segmentParams(seg, { acked, ... }) written out: this runs for nearly every ACK, and Object.assign is slow.
+      const params: EventParams = {
+        flags: flagsLabel(seg.flags),
+        seq: seg.seq,
+        ack: seg.ack,
+        length: seg.length,
+        with_ack: has(seg, ACK),
+        acked,
+        snd_una_before: before,
+        snd_una: tcb.snd_una,
+      };
+      record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', RFC9293_3_10_7_4, params, at);
     } else if (segLen(seg) === 0 && seg.ack === tcb.snd_una) {
-      record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', rfc9293('3.10.7.4'), segmentParams(seg, { snd_una: tcb.snd_una }), at);
+      record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', RFC9293_3_10_7_4, segmentParams(seg, { snd_una: tcb.snd_una }), at);
     }
     if (seqLe(tcb.snd_una, seg.ack)) updateWindow(tcb, seg, false);
   }
@@ -447,13 +477,13 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // "if the FIN segment is now acknowledged, then enter FIN-WAIT-2" — unless this very segment
       // carries the peer's FIN, in which case step eight goes straight to TIME-WAIT.
       if (ourFinAcked(e, tcb) && !finNow) {
-        transition(ctx, side, 'FIN_WAIT_2', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2', rfc9293('3.10.7.4'), segmentParams(seg, { snd_nxt: tcb.snd_nxt }), seg.id);
+        transition(ctx, side, 'FIN_WAIT_2', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2', RFC9293_3_10_7_4, segmentParams(seg, { snd_nxt: tcb.snd_nxt }), seg.id);
       }
       break;
     case 'CLOSING':
       // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
       if (ourFinAcked(e, tcb)) {
-        transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', rfc9293('3.10.7.4'), segmentParams(seg, { two_msl_ms: 2 * ctx.conn.config.msl_ms }), seg.id);
+        transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', RFC9293_3_10_7_4, segmentParams(seg, { two_msl_ms: 2 * ctx.conn.config.msl_ms }), seg.id);
         startTimeWait(ctx, e);
       }
       return;
@@ -461,7 +491,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return."
       if (ourFinAcked(e, tcb)) {
         deleteTcb(ctx, side);
-        transition(ctx, side, 'CLOSED', 'LAST_ACK_ACK_TO_CLOSED', rfc9293('3.10.7.4'), segmentParams(seg), seg.id);
+        transition(ctx, side, 'CLOSED', 'LAST_ACK_ACK_TO_CLOSED', RFC9293_3_10_7_4, segmentParams(seg), seg.id);
       }
       return;
     default:
@@ -472,7 +502,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   if (seg.flags & URG && (e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2')) {
     const up = seqAdd(seg.seq, seg.urgent_pointer);
     if (seqGt(up, tcb.rcv_up)) tcb.rcv_up = up;
-    record(ctx, side, 'receive', 'URGENT_DATA_SIGNALLED', rfc9293('3.10.7.4'), segmentParams(seg, { rcv_up: tcb.rcv_up }), at);
+    record(ctx, side, 'receive', 'URGENT_DATA_SIGNALLED', RFC9293_3_10_7_4, segmentParams(seg, { rcv_up: tcb.rcv_up }), at);
   }
 
   // Seventh, process the segment text; eighth, check the FIN bit.
@@ -480,7 +510,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   if (text.beyondWindow) {
     // Text the window has no room for is not acceptable: acknowledge what is expected, so that a
     // zero-window probe learns the window (§3.8.6.1; Linux tcp_data_queue sends an immediate ACK).
-    record(ctx, side, 'receive', 'TEXT_BEYOND_WINDOW_ACKED', rfc9293('3.10.7.4'), segmentParams(seg, {
+    record(ctx, side, 'receive', 'TEXT_BEYOND_WINDOW_ACKED', RFC9293_3_10_7_4, segmentParams(seg, {
       dropped: text.beyondWindow,
       rcv_nxt: tcb.rcv_nxt,
       rcv_wnd: tcb.rcv_wnd,
@@ -492,7 +522,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // "Segments with higher beginning sequence numbers may be held for later processing" — with a duplicate ACK.
       if (receivesText(e)) {
         tcb.out_of_order.push({ seq: text.seq, flags: text.flags, length: text.length, payload: text.payload, urgent_pointer: 0 });
-        record(ctx, side, 'receive', 'OUT_OF_ORDER_HELD', rfc9293('3.10.7.4'), segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), at);
+        record(ctx, side, 'receive', 'OUT_OF_ORDER_HELD', RFC9293_3_10_7_4, segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), at);
         ackNeeded = 'OUT_OF_ORDER_HELD';
       }
     } else {
@@ -525,7 +555,7 @@ function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number
       tcb.receive_queue.push({ length: piece.length, payload: piece.payload, push: false, urgent: false });
       tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, piece.length);
       tcb.rcv_wnd = Math.max(0, e.config.window - unreadOctets(tcb));
-      record(ctx, side, 'receive', 'DATA_RECEIVED', rfc9293('3.10.7.4'), {
+      record(ctx, side, 'receive', 'DATA_RECEIVED', RFC9293_3_10_7_4, {
         seq: piece.seq,
         end: seqAdd(piece.seq, piece.length),
         length: piece.length,
@@ -534,7 +564,7 @@ function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number
       }, { segment: segmentId });
       ackNeeded = 'DATA_RECEIVED';
     } else {
-      record(ctx, side, 'receive', 'TEXT_AFTER_FIN_IGNORED', rfc9293('3.10.7.4'), { length: piece.length }, { segment: segmentId });
+      record(ctx, side, 'receive', 'TEXT_AFTER_FIN_IGNORED', RFC9293_3_10_7_4, { length: piece.length }, { segment: segmentId });
     }
   }
   if (piece.flags & FIN) ackNeeded = finArrives(ctx, side, segmentId);
@@ -550,7 +580,7 @@ function finArrives(ctx: Context, side: Side, segmentId: number): EventCode {
   const tcb = e.tcb!;
   tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, 1);
   const { state, code } = afterFin(e, tcb);
-  transition(ctx, side, state, code, rfc9293('3.10.7.4'), { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt, two_msl_ms: 2 * ctx.conn.config.msl_ms }, segmentId);
+  transition(ctx, side, state, code, RFC9293_3_10_7_4, { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt, two_msl_ms: 2 * ctx.conn.config.msl_ms }, segmentId);
   if (state === 'TIME_WAIT') startTimeWait(ctx, e);
   signal(ctx, side, 'SIGNAL_CONNECTION_CLOSING');
   return code;
@@ -591,6 +621,8 @@ function updateWindow(tcb: Tcb, seg: Segment, force: boolean): void {
 }
 
 function nextHeld(tcb: Tcb): Trimmed | null {
+  // Nearly always nothing is held: skip allocating the closure then.
+  if (tcb.out_of_order.length === 0) return null;
   const i = tcb.out_of_order.findIndex((h) => seqLe(h.seq, tcb.rcv_nxt));
   if (i < 0) return null;
   const [held] = tcb.out_of_order.splice(i, 1);

@@ -11,6 +11,15 @@ import { ACK, RST, SYN, type Side } from './segment';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import { queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
 
+/** Citations, built once per module: every event carries one. */
+const RFC9293_3_8_6_2_2 = rfc9293('3.8.6.2.2');
+const RFC9293_3_10_1 = rfc9293('3.10.1');
+const RFC9293_3_10_2 = rfc9293('3.10.2');
+const RFC9293_3_10_3 = rfc9293('3.10.3');
+const RFC9293_3_10_4 = rfc9293('3.10.4');
+const RFC9293_3_10_5 = rfc9293('3.10.5');
+const RFC9293_3_10_6 = rfc9293('3.10.6');
+
 export const CALLS = ['listen', 'connect', 'send', 'receive', 'close', 'abort', 'status'] as const;
 export type CallName = (typeof CALLS)[number];
 
@@ -93,11 +102,11 @@ function open(ctx: Context, side: Side, mode: 'passive' | 'active'): CallResult 
   const e = ep(ctx, side);
   if (e.state !== 'CLOSED') return refuse(ctx, side, mode === 'passive' ? 'listen' : 'connect', 'CONNECTION_ALREADY_EXISTS', '3.10.1');
   if (mode === 'passive') {
-    transition(ctx, side, 'LISTEN', 'OPEN_PASSIVE_TO_LISTEN', rfc9293('3.10.1'), { port: e.config.port });
+    transition(ctx, side, 'LISTEN', 'OPEN_PASSIVE_TO_LISTEN', RFC9293_3_10_1, { port: e.config.port });
     return OK;
   }
   const tcb = sendSyn(ctx, side);
-  transition(ctx, side, 'SYN_SENT', 'OPEN_ACTIVE_TO_SYN_SENT', rfc9293('3.10.1'), { iss: tcb.iss });
+  transition(ctx, side, 'SYN_SENT', 'OPEN_ACTIVE_TO_SYN_SENT', RFC9293_3_10_1, { iss: tcb.iss });
   sendNew(ctx, side, SYN, { length: 0, payload: null, push: false, urgent: false }, false, 'OPEN_ACTIVE_TO_SYN_SENT');
   return OK;
 }
@@ -118,7 +127,7 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
       // "If the remote socket is specified, then change the connection from passive to active, select an ISS."
       const tcb = sendSyn(ctx, side);
       tcb.send_queue.push(chunkOf(data));
-      transition(ctx, side, 'SYN_SENT', 'SEND_LISTEN_TO_SYN_SENT', rfc9293('3.10.2'), { length: data.length, push: data.push, urgent: data.urgent, iss: tcb.iss });
+      transition(ctx, side, 'SYN_SENT', 'SEND_LISTEN_TO_SYN_SENT', RFC9293_3_10_2, { length: data.length, push: data.push, urgent: data.urgent, iss: tcb.iss });
       sendNew(ctx, side, SYN, { length: 0, payload: null, push: false, urgent: false }, false, 'SEND_LISTEN_TO_SYN_SENT');
       return OK;
     }
@@ -127,13 +136,13 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
       if (e.tcb!.fin_queued) return refuse(ctx, side, 'send', 'CONNECTION_CLOSING', '3.10.2');
       // "Queue the data for transmission after entering ESTABLISHED state."
       e.tcb!.send_queue.push(chunkOf(data));
-      record(ctx, side, 'call', 'SEND_QUEUED_UNTIL_ESTABLISHED', rfc9293('3.10.2'), params);
+      record(ctx, side, 'call', 'SEND_QUEUED_UNTIL_ESTABLISHED', RFC9293_3_10_2, params);
       return OK;
     case 'ESTABLISHED':
     case 'CLOSE_WAIT':
       // "Segmentize the buffer and send it with a piggybacked acknowledgment (acknowledgment value = RCV.NXT)."
       e.tcb!.send_queue.push(chunkOf(data));
-      record(ctx, side, 'call', 'SEND_DATA', rfc9293('3.10.2'), params);
+      record(ctx, side, 'call', 'SEND_DATA', RFC9293_3_10_2, params);
       pushQueued(ctx, side, false);
       return OK;
     default:
@@ -162,7 +171,7 @@ function receive(ctx: Context, side: Side): CallResult {
     return refuse(ctx, side, 'receive', 'CONNECTION_CLOSING', '3.10.3');
   }
   if (!tcb || unread === 0) {
-    record(ctx, side, 'call', 'RECEIVE_NOTHING_YET', rfc9293('3.10.3'));
+    record(ctx, side, 'call', 'RECEIVE_NOTHING_YET', RFC9293_3_10_3);
     return { ok: true, received: { length: 0, payload: null } };
   }
   const chunks = tcb.receive_queue;
@@ -172,11 +181,11 @@ function receive(ctx: Context, side: Side): CallResult {
   const windowBefore = windowField(tcb, false);
   tcb.receive_queue = [];
   tcb.rcv_wnd = e.config.window;
-  record(ctx, side, 'call', 'RECEIVE_DATA', rfc9293('3.10.3'), { length: unread, rcv_wnd: tcb.rcv_wnd });
+  record(ctx, side, 'call', 'RECEIVE_DATA', RFC9293_3_10_3, { length: unread, rcv_wnd: tcb.rcv_wnd });
   // RFC 9293 §3.8.6.2.2: tell the peer when the window has opened by at least min(buffer/2, MSS).
   const grown = (windowField(tcb, false) - windowBefore) * 2 ** tcb.rcv_wscale;
   if (grown >= Math.min(e.config.window / 2, e.config.mss)) {
-    record(ctx, side, 'send', 'WINDOW_UPDATE', rfc9293('3.8.6.2.2'), { rcv_wnd: tcb.rcv_wnd });
+    record(ctx, side, 'send', 'WINDOW_UPDATE', RFC9293_3_8_6_2_2, { rcv_wnd: tcb.rcv_wnd });
     sendAck(ctx, side, 'WINDOW_UPDATE');
   }
   return { ok: true, received: { length: unread, payload } };
@@ -185,7 +194,7 @@ function receive(ctx: Context, side: Side): CallResult {
 /** CLOSE (§3.10.4): "I have no more to send" — the other direction stays open (half-close). */
 function close(ctx: Context, side: Side): CallResult {
   const e = ep(ctx, side);
-  const rfc = rfc9293('3.10.4');
+  const rfc = RFC9293_3_10_4;
   switch (e.state) {
     case 'CLOSED':
       return refuse(ctx, side, 'close', 'CONNECTION_DOES_NOT_EXIST', '3.10.4');
@@ -232,7 +241,7 @@ function close(ctx: Context, side: Side): CallResult {
 /** ABORT (§3.10.5). `withAck` chooses Linux's RST,ACK or the RFC's bare RST; both are conforming. */
 export function abort(ctx: Context, side: Side, withAck: boolean): CallResult {
   const e = ep(ctx, side);
-  const rfc = rfc9293('3.10.5');
+  const rfc = RFC9293_3_10_5;
   switch (e.state) {
     case 'CLOSED':
       return refuse(ctx, side, 'abort', 'CONNECTION_DOES_NOT_EXIST', '3.10.5');
@@ -269,7 +278,7 @@ function status(ctx: Context, side: Side): CallResult {
   const e = ep(ctx, side);
   if (e.state === 'CLOSED') return refuse(ctx, side, 'status', 'CONNECTION_DOES_NOT_EXIST', '3.10.6');
   const tcb = e.tcb;
-  record(ctx, side, 'call', 'STATUS', rfc9293('3.10.6'));
+  record(ctx, side, 'call', 'STATUS', RFC9293_3_10_6);
   return {
     ok: true,
     status: {

@@ -1,6 +1,6 @@
 import { nextUint32, seedState } from './prng';
 import type { Segment, Side } from './segment';
-import type { DataChunk, Endpoint, EndpointConfig, OwedSegment, SentSegment, Tcb, Timer } from './tcb';
+import type { Endpoint, EndpointConfig, Tcb } from './tcb';
 
 /**
  * A connection is two endpoints, the network between them and a simulated
@@ -155,10 +155,17 @@ export function endpoint(connection: Connection, side: Side): Endpoint {
 }
 
 /**
- * A deep copy, written out by hand because it is on the hot path of every
- * step (structuredClone is several times slower for data this small, and
- * object spreads take V8's slow generic path). The configs are shared, not
- * copied: nothing writes them after createConnection.
+ * The copy a step works on, written out by hand because it is on the hot
+ * path of every step (structuredClone is several times slower for data this
+ * small, and object spreads take V8's slow generic path).
+ *
+ * The connection, both endpoints, both TCBs and every list are copied, so a
+ * step may push, splice and assign freely. The entries of those lists are
+ * shared with the caller's connection instead of copied: segments in flight,
+ * queued and sent data, timers and owed answers are never written once they
+ * are in a list — a rule that changes one puts a new entry in its place
+ * (see acknowledge() and pushQueued()). The configs are shared too: nothing
+ * writes them after createConnection.
  */
 export function cloneConnection(c: Connection): Connection {
   return {
@@ -168,12 +175,28 @@ export function cloneConnection(c: Connection): Connection {
     network: {
       auto_deliver: c.network.auto_deliver,
       loss_rate: c.network.loss_rate,
-      in_flight: c.network.in_flight.map(cloneSegment),
+      // Shared, never written after transmit() gave them an id.
+      in_flight: copyList(c.network.in_flight),
       next_segment_id: c.network.next_segment_id,
     },
     client: cloneEndpoint(c.client),
     server: cloneEndpoint(c.server),
   };
+}
+
+/**
+ * A copy of a list, for cloneConnection. Most lists in a connection are empty
+ * or hold one entry, and an array literal is much cheaper than slice() then.
+ */
+function copyList<T>(list: readonly T[]): T[] {
+  switch (list.length) {
+    case 0:
+      return [];
+    case 1:
+      return [list[0]!];
+    default:
+      return list.slice();
+  }
 }
 
 export function cloneSegment(s: Segment): Segment {
@@ -202,8 +225,8 @@ function cloneEndpoint(e: Endpoint): Endpoint {
     state: e.state,
     opened: e.opened,
     tcb: e.tcb && cloneTcb(e.tcb),
-    timers: e.timers.map(cloneTimer),
-    owed: e.owed.map(cloneOwed),
+    timers: copyList(e.timers),
+    owed: copyList(e.owed),
     ts_offset: e.ts_offset,
     incarnation: e.incarnation,
     oow_ack_at_ms: e.oow_ack_at_ms,
@@ -230,29 +253,12 @@ function cloneTcb(t: Tcb): Tcb {
     sack_permitted: t.sack_permitted,
     ts_enabled: t.ts_enabled,
     ts_recent: t.ts_recent,
-    send_queue: t.send_queue.map(cloneChunk),
-    retransmission_queue: t.retransmission_queue.map(cloneSent),
-    receive_queue: t.receive_queue.map(cloneChunk),
-    out_of_order: t.out_of_order.map(cloneSent),
+    send_queue: copyList(t.send_queue),
+    retransmission_queue: copyList(t.retransmission_queue),
+    receive_queue: copyList(t.receive_queue),
+    out_of_order: copyList(t.out_of_order),
     fin_queued: t.fin_queued,
     rto_ms: t.rto_ms,
     retries: t.retries,
   };
-}
-
-function cloneChunk(c: DataChunk): DataChunk {
-  return { length: c.length, payload: c.payload, push: c.push, urgent: c.urgent };
-}
-
-/** SentSegment and HeldSegment have the same fields. */
-function cloneSent(s: SentSegment): SentSegment {
-  return { seq: s.seq, flags: s.flags, length: s.length, payload: s.payload, urgent_pointer: s.urgent_pointer };
-}
-
-function cloneTimer(t: Timer): Timer {
-  return { kind: t.kind, due_ms: t.due_ms };
-}
-
-function cloneOwed(o: OwedSegment): OwedSegment {
-  return { seq: o.seq, ack: o.ack, flags: o.flags, length: o.length, payload: o.payload, urgent_pointer: o.urgent_pointer, reason: o.reason };
 }

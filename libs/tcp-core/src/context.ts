@@ -43,14 +43,22 @@ export interface EventDetail {
   segment?: number | null;
 }
 
+/**
+ * The defaults of record()'s `params` and `detail`: shared rather than
+ * allocated per event. Nothing writes an event's params; the freeze makes
+ * sure that stays so, as every event without params shares this one.
+ */
+const NO_PARAMS: EventParams = Object.freeze({});
+const NO_DETAIL: EventDetail = {};
+
 export function record(
   ctx: Context,
   side: Side | null,
   kind: EventKind,
   code: EventCode,
   rfc: string,
-  params: EventParams = {},
-  detail: EventDetail = {},
+  params: EventParams = NO_PARAMS,
+  detail: EventDetail = NO_DETAIL,
 ): void {
   const state = side === null ? null : ep(ctx, side).state;
   ctx.events.push({
@@ -77,7 +85,7 @@ export function transition(
   to: State,
   code: EventCode,
   rfc: string,
-  params: EventParams = {},
+  params: EventParams = NO_PARAMS,
   segment: number | null = null,
 ): void {
   const e = ep(ctx, side);
@@ -111,7 +119,10 @@ export function rfc9293(section: string): string {
   return citation;
 }
 
+const SIGNAL_RFC = rfc9293('3.10.7');
+
 /** The RFC's "signal the user ...": an error-kind event the application would see (ECONNRESET and friends). */
 export function signal(ctx: Context, side: Side, code: EventCode): void {
-  record(ctx, side, 'error', code, rfc9293('3.10.7'));
+  record(ctx, side, 'error', code, SIGNAL_RFC);
 }
+

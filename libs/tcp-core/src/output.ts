@@ -6,6 +6,11 @@ import { slicePayload } from './payload';
 import type { State } from './state';
 import { armTimer, isArmed, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
+/** Citations, built once per module: every event carries one. */
+const RFC9293_3_8_1 = rfc9293('3.8.1');
+const RFC9293_3_10 = rfc9293('3.10');
+const RFC9293_3_10_7 = rfc9293('3.10.7');
+
 /**
  * Putting segments on the wire (RFC 9293 §3.10: the "send <SEQ=..>" lines).
  * A segment's window and options are filled from the sender's TCB here, so
@@ -31,6 +36,9 @@ export function tsVal(ctx: Context, e: Endpoint): number {
   return seqAdd(e.ts_offset, ctx.conn.clock_ms);
 }
 
+/** Shared by every segment that carries timestamps (nearly all of them); frozen, as nothing may write it. */
+const NOP: TcpOption = Object.freeze({ kind: 'nop' });
+
 function options(ctx: Context, e: Endpoint, out: Outgoing): TcpOption[] {
   const tcb = e.tcb;
   if (out.flags & SYN) {
@@ -48,7 +56,7 @@ function options(ctx: Context, e: Endpoint, out: Outgoing): TcpOption[] {
     return synOptions(config, useTs ? { val: tsVal(ctx, e), ecr: answering ? tcb.ts_recent : 0 } : null);
   }
   if (tcb && tcb.ts_enabled) {
-    return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'ts', val: tsVal(ctx, e), ecr: tcb.ts_recent }];
+    return [NOP, NOP, { kind: 'ts', val: tsVal(ctx, e), ecr: tcb.ts_recent }];
   }
   return [];
 }
@@ -92,7 +100,7 @@ export function transmit(ctx: Context, segment: Segment, retransmission = false)
     segment.from,
     'send',
     retransmission ? 'SEGMENT_RETRANSMITTED' : 'SEGMENT_SENT',
-    retransmission ? rfc9293('3.8.1') : rfc9293('3.10'),
+    retransmission ? RFC9293_3_8_1 : RFC9293_3_10,
     {
       flags: flagsLabel(segment.flags),
       seq: segment.seq,
@@ -105,7 +113,7 @@ export function transmit(ctx: Context, segment: Segment, retransmission = false)
   );
   const action = ctx.directAction ?? (net.auto_deliver ? 'deliver' : 'hold');
   if (action === 'drop') {
-    record(ctx, null, 'drop', 'SEGMENT_DROPPED', rfc9293('3.8.1'), { flags: flagsLabel(segment.flags), seq: segment.seq }, {
+    record(ctx, null, 'drop', 'SEGMENT_DROPPED', RFC9293_3_8_1, { flags: flagsLabel(segment.flags), seq: segment.seq }, {
       segment: segment.id,
     });
     return segment;
@@ -113,7 +121,7 @@ export function transmit(ctx: Context, segment: Segment, retransmission = false)
   net.in_flight.push(segment);
   if (action === 'deliver') ctx.pending.push(segment.id);
   else if (ctx.directAction === 'hold') {
-    record(ctx, null, 'network', 'SEGMENT_HELD', rfc9293('3.10.7'), { flags: flagsLabel(segment.flags), seq: segment.seq }, {
+    record(ctx, null, 'network', 'SEGMENT_HELD', RFC9293_3_10_7, { flags: flagsLabel(segment.flags), seq: segment.seq }, {
       segment: segment.id,
     });
   }
@@ -175,7 +183,7 @@ function owe(ctx: Context, side: Side, out: Outgoing, reason: EventCode): void {
   );
   if (existing >= 0) e.owed.splice(existing, 1);
   e.owed.push(item);
-  record(ctx, side, 'owe', 'ANSWER_OWED', rfc9293('3.10.7'), {
+  record(ctx, side, 'owe', 'ANSWER_OWED', RFC9293_3_10_7, {
     flags: flagsLabel(out.flags),
     seq: out.seq,
     ack: out.ack,
@@ -258,8 +266,14 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
     const payload = chunk.payload === null ? null : slicePayload(chunk.payload, 0, length);
     if (whole) tcb.send_queue.shift();
     else {
-      chunk.length -= length;
-      chunk.payload = chunk.payload === null ? null : slicePayload(chunk.payload, length, length + chunk.length);
+      // The rest goes back as a new chunk: entries are shared with the caller's connection (cloneConnection).
+      const rest = chunk.length - length;
+      tcb.send_queue[0] = {
+        length: rest,
+        payload: chunk.payload === null ? null : slicePayload(chunk.payload, length, length + rest),
+        push: chunk.push,
+        urgent: chunk.urgent,
+      };
     }
     const last = tcb.send_queue.length === 0;
     const fin = last && tcb.fin_queued;

@@ -18,6 +18,10 @@ import { manualSend, type ExpectedSegment, type SegmentDraft, type Violation } f
 import { buildSegment } from './output';
 import { payloadLength } from './payload';
 
+/** Citations, built once per module: every event carries one. */
+const RFC9293_3_8 = rfc9293('3.8');
+const RFC9293_3_10_7 = rfc9293('3.10.7');
+
 export type Input =
   | { type: 'call'; endpoint: Side; call: CallName; data?: Partial<SendData> | null; network?: NetworkAction }
   | { type: 'send'; from: Side; segment: SegmentDraft; network?: NetworkAction }
@@ -50,25 +54,31 @@ function invalid(connection: Connection, field: string, reason: string): StepRes
   return { connection, events: [], segments: [], outcome: { ok: false, error: { code: 'INPUT_INVALID', field, reason } } };
 }
 
+// Module-level functions rather than closures inside checkInput: it runs for every step.
+
+function isUint(n: unknown, max: number): boolean {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
+}
+
+function checkDraft(d: SegmentDraft, prefix: string): { field: string; reason: string } | null {
+  if (!isUint(d.flags, 0x3f)) return { field: `${prefix}.flags`, reason: 'flags must be a set of SYN, ACK, FIN, RST, PSH, URG' };
+  for (const field of ['seq', 'ack'] as const) {
+    const v = d[field];
+    if (v !== undefined && v !== null && !isUint(v, MAX_SEQ)) return { field: `${prefix}.${field}`, reason: `${field} must be an integer from 0 to 4294967295` };
+  }
+  if (d.window !== undefined && d.window !== null && !isUint(d.window, 0xffff)) return { field: `${prefix}.window`, reason: 'window must be an integer from 0 to 65535' };
+  if (d.urgent_pointer !== undefined && d.urgent_pointer !== null && !isUint(d.urgent_pointer, 0xffff)) {
+    return { field: `${prefix}.urgent_pointer`, reason: 'urgent_pointer must be an integer from 0 to 65535' };
+  }
+  if (d.length !== undefined && d.length !== null && !isUint(d.length, 0xffff)) return { field: `${prefix}.length`, reason: 'length must be an integer from 0 to 65535' };
+  if (d.payload && d.length !== undefined && d.length !== null && payloadLength(d.payload) !== d.length) {
+    return { field: `${prefix}.length`, reason: 'length must equal the number of payload octets' };
+  }
+  return null;
+}
+
 /** Checks the input's numbers before anything runs, so that the rules only ever see valid values. */
 function checkInput(input: Input): { field: string; reason: string } | null {
-  const isUint = (n: unknown, max: number): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
-  const checkDraft = (d: SegmentDraft, prefix: string): { field: string; reason: string } | null => {
-    if (!isUint(d.flags, 0x3f)) return { field: `${prefix}.flags`, reason: 'flags must be a set of SYN, ACK, FIN, RST, PSH, URG' };
-    for (const field of ['seq', 'ack'] as const) {
-      const v = d[field];
-      if (v !== undefined && v !== null && !isUint(v, MAX_SEQ)) return { field: `${prefix}.${field}`, reason: `${field} must be an integer from 0 to 4294967295` };
-    }
-    if (d.window !== undefined && d.window !== null && !isUint(d.window, 0xffff)) return { field: `${prefix}.window`, reason: 'window must be an integer from 0 to 65535' };
-    if (d.urgent_pointer !== undefined && d.urgent_pointer !== null && !isUint(d.urgent_pointer, 0xffff)) {
-      return { field: `${prefix}.urgent_pointer`, reason: 'urgent_pointer must be an integer from 0 to 65535' };
-    }
-    if (d.length !== undefined && d.length !== null && !isUint(d.length, 0xffff)) return { field: `${prefix}.length`, reason: 'length must be an integer from 0 to 65535' };
-    if (d.payload && d.length !== undefined && d.length !== null && payloadLength(d.payload) !== d.length) {
-      return { field: `${prefix}.length`, reason: 'length must equal the number of payload octets' };
-    }
-    return null;
-  };
   switch (input.type) {
     case 'call': {
       const data = input.data;
@@ -137,7 +147,7 @@ function run(ctx: Context, input: Input): Outcome {
     case 'configure_network':
       if (input.auto_deliver !== undefined) ctx.conn.network.auto_deliver = input.auto_deliver;
       if (input.loss_rate !== undefined) ctx.conn.network.loss_rate = input.loss_rate;
-      record(ctx, null, 'network', 'NETWORK_CONFIGURED', rfc9293('3.8'), {
+      record(ctx, null, 'network', 'NETWORK_CONFIGURED', RFC9293_3_8, {
         auto_deliver: ctx.conn.network.auto_deliver,
         loss_rate: ctx.conn.network.loss_rate,
       });
@@ -173,7 +183,7 @@ function inject(ctx: Context, to: Side, draft: SegmentDraft): void {
   );
   segment.id = ctx.conn.network.next_segment_id++;
   ctx.segments.push(segment);
-  record(ctx, null, 'network', 'SEGMENT_INJECTED', rfc9293('3.10.7'), { flags: flagsLabel(segment.flags), seq: segment.seq, ack: segment.ack, to }, {
+  record(ctx, null, 'network', 'SEGMENT_INJECTED', RFC9293_3_10_7, { flags: flagsLabel(segment.flags), seq: segment.seq, ack: segment.ack, to }, {
     segment: segment.id,
   });
   ctx.directAction = null;

@@ -19,30 +19,36 @@ export interface EndpointConfig {
   timestamps: boolean;
 }
 
-/** A stretch of sequence space that was sent and is not yet acknowledged. */
+/**
+ * A stretch of sequence space that was sent and is not yet acknowledged.
+ * Read-only: entries are shared between a step's input and output connections (cloneConnection), so a rule replaces one instead of writing it.
+ */
 export interface SentSegment {
-  seq: number;
-  flags: number;
-  length: number;
-  payload: string | null;
-  urgent_pointer: number;
+  readonly seq: number;
+  readonly flags: number;
+  readonly length: number;
+  readonly payload: string | null;
+  readonly urgent_pointer: number;
 }
 
-/** User data waiting to be sent, or received and waiting to be read. */
+/**
+ * User data waiting to be sent, or received and waiting to be read.
+ * Read-only: entries are shared between a step's input and output connections (cloneConnection), so a rule replaces one instead of writing it.
+ */
 export interface DataChunk {
-  length: number;
-  payload: string | null;
-  push: boolean;
-  urgent: boolean;
+  readonly length: number;
+  readonly payload: string | null;
+  readonly push: boolean;
+  readonly urgent: boolean;
 }
 
 /** A segment that arrived ahead of RCV.NXT and waits for the gap to fill (RFC 9293 §3.10.7.4, seventh). */
 export interface HeldSegment {
-  seq: number;
-  flags: number;
-  length: number;
-  payload: string | null;
-  urgent_pointer: number;
+  readonly seq: number;
+  readonly flags: number;
+  readonly length: number;
+  readonly payload: string | null;
+  readonly urgent_pointer: number;
 }
 
 /**
@@ -87,21 +93,22 @@ export interface Tcb {
 
 export type TimerKind = 'retransmission' | 'time_wait' | 'user_timeout';
 
+/** Read-only, like the queue entries: shared between a step's input and output connections. */
 export interface Timer {
-  kind: TimerKind;
-  due_ms: number;
+  readonly kind: TimerKind;
+  readonly due_ms: number;
 }
 
-/** A segment the stack must send next, in manual mode, where the caller plays both sides. */
+/** A segment the stack must send next, in manual mode, where the caller plays both sides. Read-only, like the queue entries. */
 export interface OwedSegment {
-  seq: number;
-  ack: number;
-  flags: number;
-  length: number;
-  payload: string | null;
-  urgent_pointer: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly length: number;
+  readonly payload: string | null;
+  readonly urgent_pointer: number;
   /** Why it is owed: the code of the rule that called for it. */
-  reason: EventCode;
+  readonly reason: EventCode;
 }
 
 export interface Endpoint {
@@ -139,7 +146,10 @@ export function synOptions(config: Pick<EndpointConfig, 'mss' | 'sack_permitted'
 
 /** Bytes received and not yet read by the user. */
 export function unreadOctets(tcb: Tcb): number {
-  return tcb.receive_queue.reduce((sum, chunk) => sum + chunk.length, 0);
+  // A plain loop rather than reduce with a closure: this runs for every segment of data received.
+  let sum = 0;
+  for (const chunk of tcb.receive_queue) sum += chunk.length;
+  return sum;
 }
 
 /**
@@ -158,7 +168,9 @@ export function windowField(tcb: Tcb, syn: boolean): number {
 
 /** Octets of SEND data the endpoint has not yet put on the wire. */
 export function queuedOctets(tcb: Tcb): number {
-  return tcb.send_queue.reduce((sum, chunk) => sum + chunk.length, 0);
+  let sum = 0;
+  for (const chunk of tcb.send_queue) sum += chunk.length;
+  return sum;
 }
 
 export function armTimer(e: Endpoint, kind: TimerKind, dueMs: number): void {
@@ -169,9 +181,12 @@ export function armTimer(e: Endpoint, kind: TimerKind, dueMs: number): void {
 // Plain loops rather than findIndex/some with a closure: these run for nearly every segment, over at most three timers.
 
 export function cancelTimer(e: Endpoint, kind: TimerKind): void {
-  for (let i = 0; i < e.timers.length; i++) {
-    if (e.timers[i]!.kind === kind) {
-      e.timers.splice(i, 1);
+  const timers = e.timers;
+  for (let i = 0; i < timers.length; i++) {
+    if (timers[i]!.kind === kind) {
+      // Move the later timers down and pop, rather than splice(), which allocates an array of the removed entries.
+      for (let j = i + 1; j < timers.length; j++) timers[j - 1] = timers[j]!;
+      timers.pop();
       return;
     }
   }

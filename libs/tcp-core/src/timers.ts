@@ -10,6 +10,10 @@ import { ACK, SYN, flagsLabel, type Side } from './segment';
 import { armTimer, cancelAllTimers, type Endpoint, type TimerKind } from './tcb';
 import { deleteTcb } from './tcb-lifecycle';
 
+/** Citations, built once per module: every event carries one. */
+const RFC9293_3_8_3 = rfc9293('3.8.3');
+const RFC9293_3_10_8 = rfc9293('3.10.8');
+
 /** Timer kinds in the order they fire when due at the same instant. */
 const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'user_timeout', 'time_wait'];
 
@@ -60,12 +64,12 @@ export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {
     case 'time_wait':
       // RFC 9293 §3.10.8: "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state".
       deleteTcb(ctx, side);
-      transition(ctx, side, 'CLOSED', 'TIME_WAIT_EXPIRED', rfc9293('3.10.8'), { two_msl_ms: 2 * ctx.conn.config.msl_ms });
+      transition(ctx, side, 'CLOSED', 'TIME_WAIT_EXPIRED', RFC9293_3_10_8, { two_msl_ms: 2 * ctx.conn.config.msl_ms });
       return;
     case 'user_timeout': {
       // RFC 9293 §3.10.8: "flush all queues, signal the user ..., delete the TCB, enter the CLOSED state".
       deleteTcb(ctx, side);
-      transition(ctx, side, 'CLOSED', 'USER_TIMEOUT_EXPIRED', rfc9293('3.10.8'), { user_timeout_ms: ctx.conn.config.user_timeout_ms });
+      transition(ctx, side, 'CLOSED', 'USER_TIMEOUT_EXPIRED', RFC9293_3_10_8, { user_timeout_ms: ctx.conn.config.user_timeout_ms });
       signal(ctx, side, 'SIGNAL_USER_TIMEOUT');
       return;
     }
@@ -89,12 +93,12 @@ function retransmissionTimeout(ctx: Context, side: Side): void {
   if (tcb.retries >= limit) {
     deleteTcb(ctx, side);
     // A passive SYN_RECEIVED whose SYN,ACK was never answered goes back to listening (Linux drops the request).
-    transition(ctx, side, passive ? 'LISTEN' : 'CLOSED', 'RETRANSMISSION_LIMIT', rfc9293('3.8.3'), { retries: limit });
+    transition(ctx, side, passive ? 'LISTEN' : 'CLOSED', 'RETRANSMISSION_LIMIT', RFC9293_3_8_3, { retries: limit });
     if (!passive) signal(ctx, side, 'SIGNAL_CONNECTION_TIMED_OUT');
     return;
   }
   tcb.retries += 1;
-  record(ctx, side, 'timer', 'RETRANSMISSION_TIMEOUT', rfc9293('3.10.8'), {
+  record(ctx, side, 'timer', 'RETRANSMISSION_TIMEOUT', RFC9293_3_10_8, {
     flags: flagsLabel(head.flags),
     seq: head.seq,
     rto_ms: tcb.rto_ms,
