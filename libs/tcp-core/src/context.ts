@@ -2,7 +2,7 @@ import type { EventCode } from './codes';
 import { endpoint, type Connection } from './connection';
 import type { EventKind, EventParams, TcpEvent } from './events';
 import { nextUint32, nextUnit } from './prng';
-import { otherSide, type Segment, type Side } from './segment';
+import { otherSide, type Segment, type Side, type TcpOption } from './segment';
 import type { State } from './state';
 import type { Endpoint } from './tcb';
 
@@ -23,10 +23,22 @@ export interface Context {
   pending: number[];
   /** Set while an input's own segments are sent; null once answers are being sent. */
   directAction: NetworkAction | null;
+  /**
+   * The window and options a manual-mode caller gave for the segment it sends:
+   * they go on the wire whatever the user call behind the segment (OPEN, SEND,
+   * CLOSE, ABORT) would have put there. Set only while that segment is sent.
+   */
+  wire: { side: Side; overrides: WireOverrides } | null;
+}
+
+/** The header fields a caller may set on a segment instead of the sender's TCB. */
+export interface WireOverrides {
+  window?: number;
+  options?: TcpOption[];
 }
 
 export function createContext(conn: Connection, directAction: NetworkAction | null): Context {
-  return { conn, events: [], segments: [], pending: [], directAction };
+  return { conn, events: [], segments: [], pending: [], directAction, wire: null };
 }
 
 export function ep(ctx: Context, side: Side): Endpoint {

@@ -1,5 +1,5 @@
 import type { EventCode } from './codes';
-import { ep, peer, record, rfc9293, type Context } from './context';
+import { ep, peer, record, rfc9293, type Context, type WireOverrides } from './context';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
 import { seqAdd } from './sequence';
 import { slicePayload } from './payload';
@@ -26,10 +26,7 @@ export interface Outgoing {
   urgent_pointer: number;
 }
 
-export interface WireOverrides {
-  window?: number;
-  options?: TcpOption[];
-}
+export type { WireOverrides };
 
 /** TSval: a 1 ms clock with a random offset per endpoint (RFC 7323 §5.4, as Linux since 4.13). */
 export function tsVal(ctx: Context, e: Endpoint): number {
@@ -65,9 +62,10 @@ function options(ctx: Context, e: Endpoint, out: Outgoing): TcpOption[] {
 /** The default of every `overrides` parameter: shared rather than allocated per segment, as nothing writes it. */
 const NO_OVERRIDES: WireOverrides = {};
 
-export function buildSegment(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = NO_OVERRIDES): Segment {
+export function buildSegment(ctx: Context, side: Side, out: Outgoing, given: WireOverrides = NO_OVERRIDES): Segment {
   const e = ep(ctx, side);
   const p = peer(ctx, side);
+  const overrides = given === NO_OVERRIDES && ctx.wire !== null && ctx.wire.side === side ? ctx.wire.overrides : given;
   return {
     id: 0,
     from: side,

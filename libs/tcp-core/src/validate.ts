@@ -304,6 +304,8 @@ export function manualSend(ctx: Context, side: Side, draft: SegmentDraft): Manua
   const overrides: WireOverrides = {};
   if (draft.window !== undefined && draft.window !== null) overrides.window = draft.window;
   if (draft.options) overrides.options = draft.options;
+  // The caller's window and options reach the segment whichever user call sends it.
+  ctx.wire = { side, overrides };
   move.apply(ctx, side, {
     flags: draft.flags,
     seq,
@@ -313,6 +315,7 @@ export function manualSend(ctx: Context, side: Side, draft: SegmentDraft): Manua
     urgent_pointer: draft.urgent_pointer ?? (draft.flags & URG ? length : 0),
     overrides,
   });
+  ctx.wire = null;
   return { ok: true };
 }
 
