@@ -208,6 +208,31 @@ describe('POST /v1/captures', () => {
     expectProblem(await http().post('/v1/captures').set('Idempotency-Key', key).send({ pcap: CURL_PCAP.toString('base64') }), 422, 'IDEMPOTENCY_KEY_REUSED');
   });
 
+  describe('a capture sent as it is, not wrapped in JSON', () => {
+    it('takes the pcap file itself as application/vnd.tcpdump.pcap and answers as for the base64 form', async () => {
+      const raw = await http().post('/v1/captures').set('content-type', 'application/vnd.tcpdump.pcap').send(CURL_PCAP).expect(201);
+      const wrapped = await importCapture({ pcap: CURL_PCAP.toString('base64') }).expect(201);
+      const strip = (body: { connections: Array<Record<string, unknown>> }): unknown =>
+        body.connections.map(({ session_id: _id, ...rest }) => rest);
+      expect(strip(raw.body)).toEqual(strip(wrapped.body));
+      await expectReplayEqualsSnapshot(raw.body.connections[0].session_id);
+    });
+
+    it('takes tcpdump text as text/plain', async () => {
+      const res = await http().post('/v1/captures').set('content-type', 'text/plain').send(SEED_TEXT).expect(201);
+      expect(res.body.connections[0].segments.map((x: { role: string }) => x.role).slice(0, 3)).toEqual([
+        '1st handshake (SYN)',
+        '2nd handshake (SYN,ACK)',
+        '3rd handshake (ACK)',
+      ]);
+    });
+
+    it('keeps those media types a 415 on every other route', async () => {
+      expectProblem(await http().post('/v1/sessions').set('content-type', 'application/octet-stream').send(CURL_PCAP), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(await http().post('/v1/sessions').set('content-type', 'text/plain').send('x'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+  });
+
   describe('errors', () => {
     it('400 when neither or both of pcap and text are given, naming both', async () => {
       expectBadFields(await importCapture({}), ['pcap', 'text']);
@@ -240,9 +265,10 @@ describe('POST /v1/captures', () => {
       expect(truncated.body.detail).toContain(truncated.body.capture_errors[0]);
     });
 
-    it('415 for anything but JSON (a raw pcap or text body), 400 for malformed JSON, 413 over 64 KiB', async () => {
-      expectProblem(await http().post('/v1/captures').set('content-type', 'application/vnd.tcpdump.pcap').send(CURL_PCAP), 415, 'UNSUPPORTED_MEDIA_TYPE');
-      expectProblem(await http().post('/v1/captures').set('content-type', 'text/plain').send(SEED_TEXT), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    it('415 for a media type that is neither JSON nor a capture, 400 for malformed JSON, 413 over 64 KiB', async () => {
+      expectProblem(await http().post('/v1/captures').set('content-type', 'application/xml').send('<capture/>'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(await http().post('/v1/captures').type('form').send('text=x'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectProblem(await http().post('/v1/captures').set('content-type', 'text/plain').send('x'.repeat(70 * 1024)), 413, 'PAYLOAD_TOO_LARGE');
       expectProblem(await http().post('/v1/captures').set('content-type', 'application/json').send('{"text":'), 400, 'MALFORMED_JSON');
       expectProblem(await importCapture({ text: 'x'.repeat(70 * 1024) }), 413, 'PAYLOAD_TOO_LARGE');
     });

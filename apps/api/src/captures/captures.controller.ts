@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { ProblemDto } from '../sessions/dto/session.dto';
@@ -24,15 +24,16 @@ export class CapturesController {
       'Each connection is replayed through the simulator as an observer of both ends (manual mode as the oracle) and annotated: ' +
       'the role of every segment, both states before and after it, and anything a conforming TCP would not have sent. ' +
       'It is stored as a manual-mode session whose history is that replay, so GET /v1/sessions/{id}, /events, /segments and /trace work on it. ' +
-      'All connections are stored in one transaction. JSON only: send a file as base64, e.g. ' +
-      '`curl localhost:3000/v1/captures -H \'content-type: application/json\' -d "{\\"pcap\\":\\"$(base64 -w0 file.pcap)\\"}"`; ' +
-      'the body limit of 64 KiB allows a capture file of about 48 KiB.',
+      'All connections are stored in one transaction. Send the file itself ' +
+      '(`curl localhost:3000/v1/captures -H \'content-type: application/vnd.tcpdump.pcap\' --data-binary @file.pcap`, or text/plain for ' +
+      'tcpdump text), or JSON with the file as base64 in `pcap` or the text in `text`. Bodies stop at 64 KiB.',
   })
+  @ApiConsumes('application/json', 'application/vnd.tcpdump.pcap', 'application/octet-stream', 'text/plain')
   @ApiResponse({ status: 201, type: CaptureImportDto, description: 'The annotated connections, each with the id of the session it was stored as.' })
   @problem(400, 'Invalid body: neither or both of pcap and text, pcap not base64 or not a pcap/pcapng file; the fields are named in `errors`.')
   @problem(409, 'A connection has more segments than a session may keep.')
   @problem(413, 'Body over 64 KiB.')
-  @problem(415, 'The body is not application/json.')
+  @problem(415, 'The body is neither JSON, a capture file (application/vnd.tcpdump.pcap, application/octet-stream) nor text/plain.')
   @problem(422, 'CAPTURE_UNREADABLE: the capture holds no IPv4 TCP segment (with what the parser found), or an Idempotency-Key was reused with another body.', CaptureProblemDto)
   @ApiHeader({ name: 'Accept-Language', required: false, description: 'en (default) or zh-CN: the language of the violations in anomalies.' })
   @ApiHeader({

@@ -2,11 +2,10 @@ import { Transform } from 'class-transformer';
 import { IsBase64, IsNotEmpty, IsString, ValidateIf } from 'class-validator';
 
 /**
- * A capture to import: exactly one of `pcap` (a libpcap or pcapng file, base64) or `text` (what `tcpdump -n` or
- * `tcpdump -n -S` printed). The API takes JSON only (any other content type is a 415) and bodies up to 64 KiB,
- * so a capture file can be up to about 48 KiB before base64. Send a file with
- * `curl localhost:3000/v1/captures -H 'content-type: application/json' -d "{\"pcap\":\"$(base64 -w0 file.pcap)\"}"`
- * and tcpdump's output with `jq -Rs '{text: .}' capture.txt | curl localhost:3000/v1/captures -H 'content-type: application/json' -d @-`.
+ * A capture to import, as JSON: exactly one of `pcap` (a libpcap or pcapng file, base64) or `text` (what
+ * `tcpdump -n` or `tcpdump -n -S` printed). The route also takes the file itself
+ * (`--data-binary @file.pcap` with content-type application/vnd.tcpdump.pcap or application/octet-stream) or the
+ * text itself (text/plain), which arrive here in this same form. Bodies stop at 64 KiB.
  */
 export class ImportCaptureDto {
   /**
