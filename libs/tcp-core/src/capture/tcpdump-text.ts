@@ -184,15 +184,9 @@ function looksRelative(lines: readonly Printed[]): boolean {
   let relative = 0;
   let absolute = 0;
   for (const p of lines) {
-    if (!(p.flags & ACK) || p.ack === null) continue;
+    if (!(p.flags & ACK) || p.ack === null || setsBases(bases, p, p.ack)) continue;
     const mine = key(p.src, p.dst);
     const theirs = key(p.dst, p.src);
-    if (!(bases.has(mine) && bases.has(theirs)) || p.flags & SYN) {
-      if (p.seq !== null) bases.set(mine, p.seq);
-      else if (!bases.has(mine)) bases.set(mine, 0);
-      bases.set(theirs, seqAdd(p.ack, -1));
-      continue;
-    }
     const pairs: Array<[number, number]> = [[p.ack, bases.get(theirs)!]];
     if (p.seq !== null) pairs.push([p.seq, bases.get(mine)!]);
     for (const [printed, base] of pairs) {
@@ -203,21 +197,29 @@ function looksRelative(lines: readonly Printed[]): boolean {
   return relative < absolute;
 }
 
+/**
+ * tcpdump's own bookkeeping (print-tcp.c): the first ACK-bearing line of a conversation, and any with SYN,
+ * is printed absolute and sets both directions' bases. Returns whether `p` was such a line. A pure ACK shows
+ * no seq, so its direction's base is unknown: 0 keeps that direction's seqs and the peer's acks of it
+ * consistent with each other (both offset by the same unknown constant).
+ */
+function setsBases(bases: Map<string, number>, p: Printed, ack: number): boolean {
+  const mine = key(p.src, p.dst);
+  const theirs = key(p.dst, p.src);
+  if (bases.has(mine) && bases.has(theirs) && !(p.flags & SYN)) return false;
+  if (p.seq !== null) bases.set(mine, p.seq);
+  else if (!bases.has(mine)) bases.set(mine, 0);
+  bases.set(theirs, seqAdd(ack, -1));
+  return true;
+}
+
 /** tcpdump's rule, backwards: relative numbers of one conversation → absolute, in place. */
 function resolveRelative(lines: readonly Printed[]): void {
   const bases = new Map<string, number>();
   for (const p of lines) {
-    if (!(p.flags & ACK) || p.ack === null) continue;
+    if (!(p.flags & ACK) || p.ack === null || setsBases(bases, p, p.ack)) continue;
     const mine = key(p.src, p.dst);
     const theirs = key(p.dst, p.src);
-    if (!(bases.has(mine) && bases.has(theirs)) || p.flags & SYN) {
-      // Printed absolute. A pure ACK shows no seq, so its direction's base is unknown: 0 keeps that direction's
-      // seqs and the peer's acks of it consistent with each other (both offset by the same unknown constant).
-      if (p.seq !== null) bases.set(mine, p.seq);
-      else if (!bases.has(mine)) bases.set(mine, 0);
-      bases.set(theirs, seqAdd(p.ack, -1));
-      continue;
-    }
     if (p.seq !== null) p.seq = seqAdd(p.seq, bases.get(mine)!);
     p.ack = seqAdd(p.ack, bases.get(theirs)!);
   }
