@@ -6,12 +6,11 @@
  * malformed, no bad checksum, and a retransmission exactly where the
  * simulator made one).
  */
-import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { decodeBase64, type Segment, type TcpOption } from '../src';
-import { TSHARK_PREFERENCES, describeWithTshark, tsharkTitle } from './tshark';
+import { describeWithTshark, runTshark, tsharkTitle } from './tshark';
 import { renderPcap } from '../src/render/pcap';
 import { F, SEED_CLIENT, SEED_SERVER, SSH_BANNER, Scenario, advance, b64, call } from './scenario-helpers';
 
@@ -564,24 +563,20 @@ describeWithTshark(TSHARK_TITLE, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** tshark's stdout (stderr holds only notices such as running as root). */
-  function tshark(file: string, args: readonly string[]): string {
-    return execFileSync('tshark', ['-n', '-r', file, ...TSHARK_PREFERENCES, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  }
 
   /** The capture, written to a file, and tshark's reading of it: one row of FIELDS per frame, the frames it finds suspect, its expert summary. */
   function dissect(name: string, segments: readonly Segment[], extra: readonly string[] = []): { rows: Record<Field, string>[]; suspect: string[]; expert: string } {
     const file = join(dir, `${name}.pcap`);
     writeFileSync(file, renderPcap(segments));
-    const rows = tshark(file, [...extra, '-T', 'fields', '-E', 'separator=|', '-E', 'aggregator=;', '-E', 'occurrence=a', ...FIELDS.flatMap((f) => ['-e', f])])
+    const rows = runTshark(file, [...extra, '-T', 'fields', '-E', 'separator=|', '-E', 'aggregator=;', '-E', 'occurrence=a', ...FIELDS.flatMap((f) => ['-e', f])])
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => {
         const values = line.split('|');
         return Object.fromEntries(FIELDS.map((f, i) => [f, values[i] ?? ''])) as Record<Field, string>;
       });
-    const suspect = tshark(file, [...extra, '-Y', '_ws.malformed || _ws.expert.severity >= warning']).split('\n').filter((l) => l !== '');
-    const expert = tshark(file, [...extra, '-q', '-z', 'expert']);
+    const suspect = runTshark(file, [...extra, '-Y', '_ws.malformed || _ws.expert.severity >= warning']).split('\n').filter((l) => l !== '');
+    const expert = runTshark(file, [...extra, '-q', '-z', 'expert']);
     return { rows, suspect, expert };
   }
 
@@ -640,7 +635,7 @@ describeWithTshark(TSHARK_TITLE, () => {
   it('clean session: the SSH dissector finds both version banners in the payload bytes', () => {
     const file = join(dir, 'clean-ssh.pcap');
     writeFileSync(file, renderPcap(cleanSession()));
-    const lines = tshark(file, ['-Y', 'ssh.protocol', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'ssh.protocol']).split('\n').filter((l) => l !== '');
+    const lines = runTshark(file, ['-Y', 'ssh.protocol', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'ssh.protocol']).split('\n').filter((l) => l !== '');
     expect(lines).toEqual(['4|SSH-2.0-OpenSSH_7.4', '6|SSH-2.0-OpenSSH_7.4']);
   }, 60_000);
 

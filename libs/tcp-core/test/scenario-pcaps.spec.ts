@@ -21,12 +21,11 @@
  * scenario injects or duplicates a segment, EXPECTED below says so, frame by
  * frame, with the reason; a new scenario fails here until it is added.
  */
-import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ACK, SCENARIOS, playScenario, type Scenario, type Segment } from '../src';
-import { TSHARK_PREFERENCES, describeWithTshark, tsharkTitle } from './tshark';
+import { describeWithTshark, runTshark, tsharkTitle } from './tshark';
 import { renderPcap } from '../src/render/pcap';
 
 /** A scenario's capture: the segments in the order sent, and the ids the simulator sent as retransmissions. */
@@ -220,21 +219,18 @@ describeWithTshark(TSHARK_TITLE, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function tshark(file: string, args: readonly string[]): string {
-    return execFileSync('tshark', ['-n', '-r', file, ...TSHARK_PREFERENCES, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  }
 
   function dissect(id: string, segments: readonly Segment[]): { rows: Row[]; malformed: string[] } {
     const file = join(dir, `${id}.pcap`);
     writeFileSync(file, renderPcap(segments));
-    const rows = tshark(file, ['-T', 'fields', '-E', 'separator=|', '-E', 'aggregator=;', '-E', 'occurrence=f', ...FIELDS.flatMap((f) => ['-e', f])])
+    const rows = runTshark(file, ['-T', 'fields', '-E', 'separator=|', '-E', 'aggregator=;', '-E', 'occurrence=f', ...FIELDS.flatMap((f) => ['-e', f])])
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => {
         const values = line.split('|');
         return Object.fromEntries(FIELDS.map((f, i) => [f, values[i] ?? ''])) as Row;
       });
-    const malformed = tshark(file, ['-Y', '_ws.malformed || _ws.expert.severity >= error']).split('\n').filter((l) => l !== '');
+    const malformed = runTshark(file, ['-Y', '_ws.malformed || _ws.expert.severity >= error']).split('\n').filter((l) => l !== '');
     return { rows, malformed };
   }
 

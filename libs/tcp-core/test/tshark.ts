@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 /**
  * tshark (Wireshark's dissectors, Debian package `tshark`) is not on a fresh
@@ -23,3 +23,8 @@ export const TSHARK_PREFERENCES = [
   '-o', 'tcp.analyze_sequence_numbers:TRUE',
   '-o', 'tcp.relative_sequence_numbers:FALSE',
 ];
+
+/** tshark's stdout for `file` read with TSHARK_PREFERENCES (stderr holds only notices such as running as root). */
+export function runTshark(file: string, args: readonly string[]): string {
+  return execFileSync('tshark', ['-n', '-r', file, ...TSHARK_PREFERENCES, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+}
