@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -18,8 +19,40 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
         'Errors are RFC 9457 problem+json.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'tcpl_… (opaque)', description: "A tenant's API key (sessions, captures) or the admin key (/v1/admin)." }, 'api_key')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withAuthAnswers(SwaggerModule.createDocument(app, config));
+}
+
+const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } };
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'Requests this key may make per window.', schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Requests left in this window.', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'Seconds until the window ends.', schema: { type: 'integer' } },
+  'RateLimit-Policy': { description: 'The limit and the window, e.g. `1200;w=60`.', schema: { type: 'string' } },
+};
+
+/**
+ * Every /v1 operation needs the api_key scheme and can answer 401, 403 and 429: said once here rather than on
+ * every route. /health stays public.
+ */
+function withAuthAnswers(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      operation.security = [{ api_key: [] }];
+      operation.responses['401'] ??= { description: 'No API key, or one that is not valid or revoked (WWW-Authenticate: Bearer).', content: PROBLEM };
+      operation.responses['403'] ??= { description: "The key's role does not fit the route (the admin key on sessions, a tenant key on /v1/admin).", content: PROBLEM };
+      operation.responses['429'] ??= {
+        description: 'Too many requests for this key: Retry-After says when to come back.',
+        headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } }, ...RATE_LIMIT_HEADERS },
+        content: PROBLEM,
+      };
+    }
+  }
+  return document;
 }
 
 /**
@@ -57,6 +90,28 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
+  await app.register(helmet, {
+    // Swagger UI at /docs loads its own scripts and styles, and a few inline styles and data: images. No
+    // upgrade-insecure-requests: `npm start` serves plain http on localhost, and /docs must work there.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  const { corsOrigins } = configuration();
+  if (corsOrigins.length > 0) {
+    app.enableCors({
+      origin: corsOrigins,
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
+      maxAge: 600,
+    });
+  }
   // Nest routes Fastify's own errors (body parsing, content type) through the global filters too.
   app.useGlobalFilters(new ProblemFilter(routes));
   app.useGlobalPipes(validationPipe());

@@ -4,12 +4,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
+import { AuthModule } from './auth/auth.module';
 import { CapturesModule } from './captures/captures.module';
 import { configuration, type AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { TenantsModule } from './tenants/tenants.module';
 
 @Module({
   imports: [
@@ -36,6 +38,8 @@ import { SessionsModule } from './sessions/sessions.module';
         migrationsRun: !cluster.isWorker,
       }),
     }),
+    AuthModule,
+    TenantsModule,
     ScenariosModule,
     SessionsModule,
     CapturesModule,

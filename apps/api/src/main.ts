@@ -4,16 +4,27 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedde
 import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { dataSourceOptions } from './database/data-source';
+import { ensureAdminKey } from './tenants/admin-key';
+import { TenantsRepository } from './tenants/tenants.repository';
 
 /** WEB_CONCURRENCY worker processes share the port (node:cluster); the service keeps no state of its own. */
 const WORKERS = Math.max(1, Number(process.env['WEB_CONCURRENCY'] ?? 1));
 
-async function serve(): Promise<void> {
+/**
+ * Serves until SIGINT or SIGTERM, then shuts down gracefully: the port stops taking connections, requests in
+ * progress finish (Fastify's close), then `afterClose` runs (stopping an embedded database) and the process exits.
+ */
+async function serve(afterClose: () => Promise<void> = async () => undefined): Promise<void> {
   const app = await createApp();
   const { port, host } = configuration();
   await app.listen(port, host);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void app.close().then(() => process.exit(0)));
+    process.once(signal, () => {
+      void app
+        .close()
+        .then(afterClose)
+        .then(() => process.exit(0));
+    });
   }
   if (cluster.isPrimary) console.log(`tcplab listening on http://localhost:${port} — docs at http://localhost:${port}/docs`);
 }
@@ -29,15 +40,17 @@ async function main(): Promise<void> {
   const stopDatabase = async (): Promise<void> => {
     await embedded?.stop();
   };
-  if (WORKERS === 1) {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopDatabase());
-    return serve();
-  }
-  // Migrate once, before the workers start (each worker would otherwise race to do it).
+  // Migrate once, before any worker starts (workers would otherwise race to do it), and make the admin key.
   const dataSource = new DataSource(dataSourceOptions(process.env['DATABASE_URL']!, 1));
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'all' });
+  const adminKey = await ensureAdminKey(new TenantsRepository(dataSource), configuration().adminApiKey);
   await dataSource.destroy();
+  if (adminKey !== null) {
+    // Printed this once: only its hash is stored. Not through the logger, which never holds keys.
+    console.log(`\nAdmin API key (shown once, keep it safe; or set ADMIN_API_KEY to use your own):\n\n  ${adminKey}\n`);
+  }
+  if (WORKERS === 1) return serve(stopDatabase);
   for (let i = 0; i < WORKERS; i += 1) cluster.fork();
   console.log(`tcplab: ${WORKERS} workers on http://localhost:${configuration().port} — docs at /docs`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -3,6 +3,7 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -48,4 +49,8 @@ export default async function globalSetup() {
   globalThis.__TCPLAB_TEST_DATABASE__ = name;
   // Request logs would drown the test output; a test that needs them sets LOG_LEVEL itself.
   process.env.LOG_LEVEL ??= 'silent';
+  // The admin key the tests make tenants with (harness.ts); and limits no ordinary suite reaches —
+  // the rate-limit tests set their own.
+  process.env.ADMIN_API_KEY ??= `test-admin-${randomBytes(24).toString('base64url')}`;
+  process.env.RATE_LIMIT ??= '100000';
 }

@@ -71,7 +71,7 @@ export class CapturesService {
       const connections: ImportedConnectionDto[] = [];
       for (const c of report.connections) {
         const row = await tx.insertSessionWithHistory(
-          { id: randomUUID(), mode: c.connection.config.mode, options: c.options, snapshot: c.connection, scenario_id: null },
+          { id: randomUUID(), tenant_id: ctx.tenantId, mode: c.connection.config.mode, options: c.options, snapshot: c.connection, scenario_id: null },
           c.history,
         );
         connections.push(presentConnection(row.id, c, ctx));

@@ -5,6 +5,11 @@
  */
 export enum ApiErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  RateLimited = 'RATE_LIMITED',
+  TenantNotFound = 'TENANT_NOT_FOUND',
+  ApiKeyNotFound = 'API_KEY_NOT_FOUND',
   MalformedJson = 'MALFORMED_JSON',
   SessionNotFound = 'SESSION_NOT_FOUND',
   ScenarioNotFound = 'SCENARIO_NOT_FOUND',

@@ -3,6 +3,10 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 /** A stored answer to a POST sent with an Idempotency-Key, returned again for a retry. */
 @Entity('idempotency_keys')
 export class IdempotencyKeyEntity {
+  /** Keys are per tenant: two tenants may choose the same one. */
+  @PrimaryColumn('uuid')
+  tenant_id!: string;
+
   @PrimaryColumn('text')
   key!: string;
 

@@ -20,6 +20,16 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 400, title: 'The request is not valid' };
     case ApiErrorCode.MalformedJson:
       return { status: 400, title: 'The body is not valid JSON' };
+    case ApiErrorCode.Unauthenticated:
+      return { status: 401, title: 'A valid API key is needed' };
+    case ApiErrorCode.Forbidden:
+      return { status: 403, title: 'This key may not use this route' };
+    case ApiErrorCode.RateLimited:
+      return { status: 429, title: 'Too many requests' };
+    case ApiErrorCode.TenantNotFound:
+      return { status: 404, title: 'No such tenant' };
+    case ApiErrorCode.ApiKeyNotFound:
+      return { status: 404, title: 'No such API key' };
     case ApiErrorCode.SessionNotFound:
       return { status: 404, title: 'No such session' };
     case ApiErrorCode.ScenarioNotFound:

@@ -2,9 +2,12 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { pickLanguage, type Language } from '@tcplab/tcp-core';
+import type { AuthenticatedRequest } from '../auth/principal';
 
-/** What a handler needs from the request's headers, read in one place. */
+/** What a tenant's handler needs from the request: who calls, and what its headers ask for, read in one place. */
 export interface RequestContext {
+  /** The tenant whose key authenticated the request: it sees and changes only its own sessions. */
+  tenantId: string;
   lang: Language;
   ifMatch: string | null;
   idempotencyKey: string | null;
@@ -17,11 +20,15 @@ function header(request: FastifyRequest, name: string): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
-export function readRequestContext(request: FastifyRequest): RequestContext {
+export function readRequestContext(request: AuthenticatedRequest): RequestContext {
+  const principal = request.principal;
+  // ApiKeyGuard lets only tenant keys through to tenant routes; reaching here without one is a wiring bug.
+  if (principal?.role !== 'tenant') throw new Error('RequestContext read on a route that is not for tenants');
   const fingerprint = createHash('sha256')
     .update(`${request.method} ${request.url.split('?')[0]}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
   return {
+    tenantId: principal.tenantId,
     lang: pickLanguage(header(request, 'accept-language')),
     ifMatch: header(request, 'if-match'),
     idempotencyKey: header(request, 'idempotency-key'),
@@ -30,5 +37,10 @@ export function readRequestContext(request: FastifyRequest): RequestContext {
 }
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext =>
-  readRequestContext(context.switchToHttp().getRequest<FastifyRequest>()),
+  readRequestContext(context.switchToHttp().getRequest<AuthenticatedRequest>()),
+);
+
+/** The language Accept-Language asks for (en or zh-CN), for routes that need nothing else. */
+export const Lang = createParamDecorator((_: unknown, context: ExecutionContext): Language =>
+  pickLanguage(header(context.switchToHttp().getRequest<FastifyRequest>(), 'accept-language')),
 );

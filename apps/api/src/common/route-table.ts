@@ -10,10 +10,12 @@ export class RouteTable {
   private readonly routes: Array<{ pattern: RegExp; method: string }> = [];
 
   add(method: string | string[], url: string): void {
-    const pattern = new RegExp(`^${url.replace(/\/$/, '').replace(/:[^/]+/g, '[^/]+')}/?$`);
-    for (const m of Array.isArray(method) ? method : [method]) {
-      if (m !== 'HEAD' && m !== 'OPTIONS') this.routes.push({ pattern, method: m });
-    }
+    // HEAD and OPTIONS (CORS preflights, on the wildcard path '*') are never what a 405 lists.
+    const methods = (Array.isArray(method) ? method : [method]).filter((m) => m !== 'HEAD' && m !== 'OPTIONS');
+    if (methods.length === 0) return;
+    const escaped = url.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^${escaped.replace(/:[^/]+/g, '[^/]+')}/?$`);
+    for (const m of methods) this.routes.push({ pattern, method: m });
   }
 
   methodsFor(path: string): string[] {

@@ -15,6 +15,21 @@ export interface AppConfig {
   maxSegmentsPerSession: number;
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimit: number;
+  /** ADMIN_API_KEY: manages tenants and keys. Unset: the first start makes one and prints it once. */
+  adminApiKey: string | null;
+  /** How long a process trusts a key it has checked; a revocation reaches every other process within this time. */
+  apiKeyCacheTtlMs: number;
+  /** Requests a key may make per window (429 beyond); 0 turns rate limiting off. Counted per process. */
+  rateLimit: { limit: number; windowMs: number };
+  /** Origins (LMS pages) whose browsers may call the API; empty: no CORS headers at all. */
+  corsOrigins: string[];
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 export function configuration(): AppConfig {
@@ -27,5 +42,9 @@ export function configuration(): AppConfig {
     logLevel: env['LOG_LEVEL'] ?? 'info',
     maxSegmentsPerSession: Number(env['MAX_SEGMENTS_PER_SESSION'] ?? 10_000),
     bodyLimit: 64 * 1024,
+    adminApiKey: env['ADMIN_API_KEY'] || null,
+    apiKeyCacheTtlMs: Number(env['API_KEY_CACHE_TTL_MS'] ?? 5_000),
+    rateLimit: { limit: Number(env['RATE_LIMIT'] ?? 1_200), windowMs: Number(env['RATE_LIMIT_WINDOW_MS'] ?? 60_000) },
+    corsOrigins: list(env['CORS_ORIGINS']),
   };
 }

@@ -2,16 +2,19 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
 import { SessionStepEntity } from '../sessions/session-step.entity';
 import { SessionEntity } from '../sessions/session.entity';
+import { ApiKeyEntity } from '../tenants/api-key.entity';
+import { TenantEntity } from '../tenants/tenant.entity';
 import { CreateSessions1764230400000 } from '../../../../migrations/1764230400000-CreateSessions';
 import { AddScenarioToSessions1764230500000 } from '../../../../migrations/1764230500000-AddScenarioToSessions';
+import { AddTenants1764316800000 } from '../../../../migrations/1764316800000-AddTenants';
 
 /** Tables are made by migrations only (never `synchronize`); they run on start and by `npm run migration:run`. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: [SessionEntity, SessionStepEntity, IdempotencyKeyEntity],
-    migrations: [CreateSessions1764230400000, AddScenarioToSessions1764230500000],
+    entities: [SessionEntity, SessionStepEntity, IdempotencyKeyEntity, TenantEntity, ApiKeyEntity],
+    migrations: [CreateSessions1764230400000, AddScenarioToSessions1764230500000, AddTenants1764316800000],
     migrationsRun: false,
     synchronize: false,
     extra: { max: poolSize },

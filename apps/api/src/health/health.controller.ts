@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccessFor } from '../auth/access.decorator';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 
 @ApiTags('health')
+@AccessFor('public')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,12 +1,15 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Ctx, type RequestContext } from '../common/request-context';
-import { ProblemDto } from '../sessions/dto/session.dto';
+import type { Language } from '@tcplab/tcp-core';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AccessFor } from '../auth/access.decorator';
+import { ProblemResponse } from '../common/problem-response';
+import { Lang } from '../common/request-context';
 import { ScenarioDto, ScenarioSummaryDto } from './dto/scenario.dto';
 import { ScenariosService } from './scenarios.service';
 
 @ApiTags('scenarios')
 @ApiHeader({ name: 'Accept-Language', required: false, description: 'en (default) or zh-CN.' })
+@AccessFor('any-key')
 @Controller('v1/scenarios')
 export class ScenariosController {
   constructor(private readonly scenarios: ScenariosService) {}
@@ -14,15 +17,15 @@ export class ScenariosController {
   @Get()
   @ApiOperation({ summary: 'The teaching scenarios: create a session with {"scenario": id} and play it with POST /v1/sessions/{id}/step' })
   @ApiResponse({ status: 200, type: ScenarioSummaryDto, isArray: true })
-  list(@Ctx() ctx: RequestContext): ScenarioSummaryDto[] {
-    return this.scenarios.list(ctx.lang);
+  list(@Lang() lang: Language): ScenarioSummaryDto[] {
+    return this.scenarios.list(lang);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One scenario with its steps' })
   @ApiResponse({ status: 200, type: ScenarioDto })
-  @ApiResponse({ status: 404, description: 'No such scenario.', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } } })
-  get(@Param('id') id: string, @Ctx() ctx: RequestContext): ScenarioDto {
-    return this.scenarios.get(id, ctx.lang);
+  @ProblemResponse(404, 'No such scenario.')
+  get(@Param('id') id: string, @Lang() lang: Language): ScenarioDto {
+    return this.scenarios.get(id, lang);
   }
 }

@@ -18,7 +18,7 @@ export function idempotently<T>(sessions: SessionsRepository, ctx: RequestContex
   return sessions.transaction(async (tx) => {
     const key = ctx.idempotencyKey;
     if (key !== null) {
-      const stored = await tx.lockIdempotencyKey(key);
+      const stored = await tx.lockIdempotencyKey(ctx.tenantId, key);
       if (stored) {
         if (stored.fingerprint !== ctx.fingerprint) {
           throw new ApiError(ApiErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different request; use a new key.');
@@ -27,7 +27,7 @@ export function idempotently<T>(sessions: SessionsRepository, ctx: RequestContex
       }
     }
     const reply = await work(tx);
-    if (key !== null) await tx.storeIdempotentResponse(key, { fingerprint: ctx.fingerprint, ...reply });
+    if (key !== null) await tx.storeIdempotentResponse(ctx.tenantId, key, { fingerprint: ctx.fingerprint, ...reply });
     return reply;
   });
 }

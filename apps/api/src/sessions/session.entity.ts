@@ -3,10 +3,14 @@ import type { Connection, ConnectionOptions, State } from '@tcplab/tcp-core';
 
 /** One simulated connection: its latest snapshot and how to rebuild it (options + the steps' inputs). */
 @Entity('sessions')
-@Index('sessions_created_at_id', ['created_at', 'id'])
+@Index('sessions_tenant_created_at_id', ['tenant_id', 'created_at', 'id'])
 export class SessionEntity {
   @PrimaryColumn('uuid')
   id!: string;
+
+  /** The tenant that owns the session: no other tenant can see or change it. */
+  @Column('uuid')
+  tenant_id!: string;
 
   /** Bumped by every change; the ETag. */
   @Column('integer')

@@ -1,6 +1,7 @@
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ProblemResponse } from '../common/problem-response';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { CreateSessionDto } from './dto/create-session.dto';
 import { ListSessionsQueryDto, PageQueryDto } from './dto/list-query.dto';
@@ -24,18 +25,13 @@ const IDEMPOTENCY = ApiHeader({
 });
 const IF_MATCH = ApiHeader({ name: 'If-Match', required: false, description: "The session's ETag: the step is applied only if the session is still at that version (412 otherwise)." });
 
-/** An error answer, documented with the media type it is sent with (RFC 9457). */
-function problem(status: number, description: string): MethodDecorator & ClassDecorator {
-  return ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } } });
-}
-
-const BAD_REQUEST = problem(400, 'Invalid body or query: every bad field is named in `errors`.');
-const NOT_FOUND = problem(404, 'No such session.');
-const CONFLICT = problem(409, 'The session history is full, or the segment is not in flight.');
-const PRECONDITION = problem(412, 'If-Match does not match the session ETag.');
-const TOO_LARGE = problem(413, 'Body over 64 KiB.');
-const MEDIA = problem(415, 'The body is not application/json.');
-const UNPROCESSABLE = problem(
+const BAD_REQUEST = ProblemResponse(400, 'Invalid body or query: every bad field is named in `errors`.');
+const NOT_FOUND = ProblemResponse(404, 'No such session.');
+const CONFLICT = ProblemResponse(409, 'The session history is full, or the segment is not in flight.');
+const PRECONDITION = ProblemResponse(412, 'If-Match does not match the session ETag.');
+const TOO_LARGE = ProblemResponse(413, 'Body over 64 KiB.');
+const MEDIA = ProblemResponse(415, 'The body is not application/json.');
+const UNPROCESSABLE = ProblemResponse(
   422,
   'The TCP refuses the move (with `violations` and `expected` for a segment, the RFC error text for a call), or an Idempotency-Key was reused with another body.',
 );
@@ -100,8 +96,8 @@ export class SessionsController {
   @ApiOperation({ summary: 'Delete a session and its history' })
   @ApiResponse({ status: 204, description: 'Deleted.' })
   @NOT_FOUND
-  delete(@Param('id') id: string): Promise<void> {
-    return this.sessions.delete(id);
+  delete(@Param('id') id: string, @Ctx() ctx: RequestContext): Promise<void> {
+    return this.sessions.delete(id, ctx);
   }
 
   @Post(':id/calls')
@@ -176,7 +172,7 @@ export class SessionsController {
   @ApiResponse({ status: 200, type: SegmentPageDto })
   @BAD_REQUEST
   @NOT_FOUND
-  segments(@Param('id') id: string, @Query() query: PageQueryDto): Promise<SegmentPageDto> {
-    return this.sessions.segments(id, query);
+  segments(@Param('id') id: string, @Query() query: PageQueryDto, @Ctx() ctx: RequestContext): Promise<SegmentPageDto> {
+    return this.sessions.segments(id, query, ctx);
   }
 }

@@ -4,6 +4,7 @@ import type { Connection, Input, Segment, State, TcpEvent } from '@tcplab/tcp-co
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { UUID } from '../common/cursor';
 import type { SessionStepEntity } from './session-step.entity';
 import { SessionEntity } from './session.entity';
 
@@ -23,7 +24,7 @@ export interface NewStep {
   snapshot: Connection;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type NewSession = Pick<SessionEntity, 'id' | 'tenant_id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'>;
 
 /**
  * One transaction on one pooled connection. A change to a session costs three
@@ -43,47 +44,56 @@ export class Transaction {
     }
   }
 
-  /** SELECT … FOR UPDATE: concurrent changes to one session wait for each other (no lost update, no duplicate n). */
-  async lockSession(id: string): Promise<SessionEntity | null> {
-    if (!UUID.test(id)) return null;
+  /**
+   * SELECT … FOR UPDATE: concurrent changes to one session wait for each other (no lost update, no duplicate n).
+   * Another tenant's session is not found, exactly as a missing one.
+   */
+  async lockSession(tenantId: string, id: string): Promise<SessionEntity | null> {
+    if (!UUID.test(id) || !UUID.test(tenantId)) return null;
     if (!this.begun) {
-      // BEGIN and the lock in one round trip; the id is a checked UUID, safe as a literal.
-      const results = (await this.client.query(`BEGIN; SELECT * FROM sessions WHERE id = '${id}' FOR UPDATE`)) as unknown as Array<{ rows: SessionEntity[] }>;
+      // BEGIN and the lock in one round trip; both ids are checked UUIDs, safe as literals.
+      const results = (await this.client.query(
+        `BEGIN; SELECT * FROM sessions WHERE id = '${id}' AND tenant_id = '${tenantId}' FOR UPDATE`,
+      )) as unknown as Array<{ rows: SessionEntity[] }>;
       this.begun = true;
       return results[1]!.rows[0] ?? null;
     }
-    const { rows } = await this.client.query<SessionEntity>({ name: 'lock-session', text: 'SELECT * FROM sessions WHERE id = $1 FOR UPDATE', values: [id] });
+    const { rows } = await this.client.query<SessionEntity>({
+      name: 'lock-session',
+      text: 'SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
+      values: [id, tenantId],
+    });
     return rows[0] ?? null;
   }
 
   /** Serialises requests with the same key: a retry waits for the first to finish, then sees its answer. */
-  async lockIdempotencyKey(key: string): Promise<StoredResponse | null> {
+  async lockIdempotencyKey(tenantId: string, key: string): Promise<StoredResponse | null> {
     await this.begin();
-    await this.client.query({ name: 'lock-idempotency-key', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', values: [key] });
+    await this.client.query({ name: 'lock-idempotency-key', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1 || $2, 0))', values: [tenantId, key] });
     const { rows } = await this.client.query<StoredResponse>({
       name: 'find-idempotency-key',
-      text: 'SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE key = $1',
-      values: [key],
+      text: 'SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2',
+      values: [tenantId, key],
     });
     return rows[0] ?? null;
   }
 
-  async storeIdempotentResponse(key: string, response: StoredResponse): Promise<void> {
+  async storeIdempotentResponse(tenantId: string, key: string, response: StoredResponse): Promise<void> {
     await this.begin();
     await this.client.query({
       name: 'store-idempotency-key',
-      text: 'INSERT INTO idempotency_keys (key, fingerprint, status, headers, body) VALUES ($1, $2, $3, $4, $5)',
-      values: [key, response.fingerprint, response.status, response.headers, JSON.stringify(response.body)],
+      text: 'INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status, headers, body) VALUES ($1, $2, $3, $4, $5, $6)',
+      values: [tenantId, key, response.fingerprint, response.status, response.headers, JSON.stringify(response.body)],
     });
   }
 
-  async insertSession(row: Pick<SessionEntity, 'id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'>): Promise<SessionEntity> {
+  async insertSession(row: NewSession): Promise<SessionEntity> {
     await this.begin();
     const { rows } = await this.client.query<SessionEntity>({
       name: 'insert-session',
-      text: `INSERT INTO sessions (id, version, mode, client_state, server_state, options, snapshot, scenario_id)
-             VALUES ($1, 1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id],
+      text: `INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id)
+             VALUES ($1, $8, 1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id, row.tenant_id],
     });
     return rows[0]!;
   }
@@ -94,7 +104,7 @@ export class Transaction {
    * `row.options` to `row.snapshot`.
    */
   async insertSessionWithHistory(
-    row: Pick<SessionEntity, 'id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'>,
+    row: NewSession,
     steps: ReadonlyArray<Pick<NewStep, 'input' | 'events' | 'segments'>>,
   ): Promise<SessionEntity> {
     await this.begin();
@@ -113,8 +123,8 @@ export class Transaction {
                SELECT $1, h.n, h.input, h.events, h.segments, h.first_event
                FROM jsonb_to_recordset($11::jsonb) AS h(n integer, input jsonb, events jsonb, segments jsonb, first_event integer)
              )
-             INSERT INTO sessions (id, version, mode, client_state, server_state, options, snapshot, scenario_id, step_count, event_count, segment_count)
-             VALUES ($1, $8::integer + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+             INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id, step_count, event_count, segment_count)
+             VALUES ($1, $12, $8::integer + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
       values: [
         row.id,
         row.mode,
@@ -127,6 +137,7 @@ export class Transaction {
         events,
         segments,
         JSON.stringify(history),
+        row.tenant_id,
       ],
     });
     return rows[0]!;
@@ -207,29 +218,40 @@ export class SessionsRepository {
     }
   }
 
-  find(id: string): Promise<SessionEntity | null> {
+  /** The tenant's session; another tenant's is null, exactly as a missing one. */
+  find(tenantId: string, id: string): Promise<SessionEntity | null> {
+    return this.dataSource.manager.findOne(SessionEntity, { where: { id, tenant_id: tenantId } });
+  }
+
+  /** Any tenant's session: for operators' checks (replay), never for a request. */
+  findInAnyTenant(id: string): Promise<SessionEntity | null> {
     return this.dataSource.manager.findOne(SessionEntity, { where: { id } });
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.dataSource.manager.delete(SessionEntity, { id });
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.dataSource.manager.delete(SessionEntity, { id, tenant_id: tenantId });
     return (result.affected ?? 0) > 0;
   }
 
-  /** Newest first, keyed by (created_at, id) so that a page is O(limit) however many sessions exist. */
-  async list(limit: number, after: { created_at: string; id: string } | null, state: State | null): Promise<Array<SessionEntity & { created_at_exact: string }>> {
-    const params: unknown[] = [limit];
-    const where: string[] = [];
+  /** The tenant's sessions, newest first, keyed by (tenant_id, created_at, id): a page is O(limit) however many sessions exist. */
+  async list(
+    tenantId: string,
+    limit: number,
+    after: { created_at: string; id: string } | null,
+    state: State | null,
+  ): Promise<Array<SessionEntity & { created_at_exact: string }>> {
+    const params: unknown[] = [limit, tenantId];
+    const where: string[] = ['tenant_id = $2'];
     if (after) {
       params.push(after.created_at, after.id);
-      where.push(`(created_at, id) < ($2::timestamptz, $3::uuid)`);
+      where.push(`(created_at, id) < ($3::timestamptz, $4::uuid)`);
     }
     if (state) {
       params.push(state);
       where.push(`(client_state = $${params.length} OR server_state = $${params.length})`);
     }
     return this.dataSource.manager.query(
-      `SELECT *, created_at::text AS created_at_exact FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      `SELECT *, created_at::text AS created_at_exact FROM sessions WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $1`,
       params,
     );
   }

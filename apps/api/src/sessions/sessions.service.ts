@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { createConnection, flagNames, renderMermaid, renderPcap, renderSvg, step, tcpdumpTrace, type ConnectionOptions, type Input, type StepResult } from '@tcplab/tcp-core';
 import { randomUUID } from 'node:crypto';
 import { ApiError, ApiErrorCode } from '../common/api-error';
+import { decodeCursor, encodeCursor, invalidCursor, UUID, type CursorKind } from '../common/cursor';
 import type { RequestContext } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
 import type { CreateSessionDto } from './dto/create-session.dto';
@@ -14,8 +15,6 @@ import type { SessionEntity } from './session.entity';
 import { ScenariosService } from '../scenarios/scenarios.service';
 import { idempotently, type Reply } from './idempotency';
 import { SessionsRepository } from './sessions.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A trace as the controller sends it. */
 export interface Trace {
@@ -61,7 +60,7 @@ export class SessionsService {
     const options = dto.scenario ? this.scenarioOptions(dto) : connectionOptions(dto);
     return idempotently(this.sessions, ctx, async (tx) => {
       const snapshot = createConnection(options);
-      const row = await tx.insertSession({ id: randomUUID(), mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null });
+      const row = await tx.insertSession({ id: randomUUID(), tenant_id: ctx.tenantId, mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null });
       return {
         status: 201,
         headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
@@ -82,13 +81,13 @@ export class SessionsService {
   }
 
   async get(id: string, ctx: RequestContext): Promise<Reply<SessionDto>> {
-    const row = await this.find(id);
+    const row = await this.find(ctx, id);
     return { status: 200, headers: { etag: etag(row.version) }, body: presentSession(row, ctx.lang) };
   }
 
   async list(query: ListSessionsQueryDto, ctx: RequestContext): Promise<SessionPageDto> {
     const limit = query.limit ?? 20;
-    const rows = await this.sessions.list(limit + 1, decodeSessionCursor(query.cursor), query.state ?? null);
+    const rows = await this.sessions.list(ctx.tenantId, limit + 1, decodeSessionCursor(query.cursor), query.state ?? null);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -98,8 +97,8 @@ export class SessionsService {
     };
   }
 
-  async delete(id: string): Promise<void> {
-    if (!UUID.test(id) || !(await this.sessions.delete(id))) throw notFound(id);
+  async delete(id: string, ctx: RequestContext): Promise<void> {
+    if (!UUID.test(id) || !(await this.sessions.delete(ctx.tenantId, id))) throw notFound(id);
   }
 
   /** Apply one tcp-core input to a session: one transaction — lock, step, append history, save snapshot. */
@@ -132,7 +131,7 @@ export class SessionsService {
   ): Promise<Reply<StepResultDto>> {
     if (!UUID.test(id)) return Promise.reject(notFound(id));
     return idempotently(this.sessions, ctx, async (tx) => {
-      const row = await tx.lockSession(id);
+      const row = await tx.lockSession(ctx.tenantId, id);
       if (!row) throw notFound(id);
       if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) {
         throw new ApiError(ApiErrorCode.VersionMismatch, `The session is at version ${row.version} (ETag ${etag(row.version)}), not ${ctx.ifMatch}.`);
@@ -171,7 +170,7 @@ export class SessionsService {
   }
 
   async events(id: string, query: PageQueryDto, ctx: RequestContext): Promise<EventPageDto> {
-    const row = await this.find(id);
+    const row = await this.find(ctx, id);
     const from = decodeIndexCursor('events', query.cursor);
     const limit = query.limit ?? 100;
     const steps = await this.sessions.stepsWithEventsFrom(id, from, limit);
@@ -184,8 +183,8 @@ export class SessionsService {
     };
   }
 
-  async segments(id: string, query: PageQueryDto): Promise<SegmentPageDto> {
-    const row = await this.find(id);
+  async segments(id: string, query: PageQueryDto, ctx: RequestContext): Promise<SegmentPageDto> {
+    const row = await this.find(ctx, id);
     const after = decodeIndexCursor('segments', query.cursor);
     const limit = query.limit ?? 100;
     const steps = await this.sessions.stepsWithSegmentsAfter(id, after, limit);
@@ -199,7 +198,7 @@ export class SessionsService {
 
   /** The whole session in one of the trace formats: content type, file name and body. */
   async trace(id: string, query: TraceQueryDto, ctx: RequestContext): Promise<Trace> {
-    const row = await this.find(id);
+    const row = await this.find(ctx, id);
     const steps = await this.sessions.history(id);
     const segments = steps.flatMap((s) => s.segments);
     const lang = query.lang ?? ctx.lang;
@@ -228,16 +227,20 @@ export class SessionsService {
     }
   }
 
-  /** Rebuild a session from its options and inputs; equal to the stored snapshot unless something is broken. */
+  /**
+   * Rebuild a session from its options and inputs; equal to the stored snapshot unless something is broken.
+   * For operators and consistency checks: it looks in every tenant.
+   */
   async replay(id: string): Promise<{ stored: unknown; replayed: unknown }> {
-    const row = await this.find(id);
+    const row = UUID.test(id) ? await this.sessions.findInAnyTenant(id) : null;
+    if (!row) throw notFound(id);
     let connection = createConnection(row.options);
     for (const { input } of await this.sessions.inputs(id)) connection = step(connection, input).connection;
     return { stored: row.snapshot, replayed: connection };
   }
 
-  private async find(id: string): Promise<SessionEntity> {
-    const row = UUID.test(id) ? await this.sessions.find(id) : null;
+  private async find(ctx: RequestContext, id: string): Promise<SessionEntity> {
+    const row = UUID.test(id) ? await this.sessions.find(ctx.tenantId, id) : null;
     if (!row) throw notFound(id);
     return row;
   }
@@ -279,23 +282,6 @@ function stepError(result: StepResult, row: SessionEntity, ctx: RequestContext):
         errors: [{ field: error.field.replace(/^(segment|data)\./, ''), message: error.reason }],
       });
   }
-}
-
-/** Cursors are opaque to clients; the kind tag makes a cursor of one list useless for another. */
-type CursorKind = 'sessions' | 'events' | 'segments';
-
-function encodeCursor(kind: CursorKind, text: string): string {
-  return Buffer.from(`${kind}:${text}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(kind: CursorKind, cursor: string): string {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor) || !text.startsWith(`${kind}:`)) throw invalidCursor();
-  return text.slice(kind.length + 1);
-}
-
-function invalidCursor(): ApiError {
-  return new ApiError(ApiErrorCode.ValidationFailed, 'The cursor is not one this API handed out.', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
 }
 
 function decodeSessionCursor(cursor: string | undefined): { created_at: string; id: string } | null {

@@ -1,0 +1,44 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerRequest } from '@nestjs/throttler';
+import { ApiError, ApiErrorCode } from '../common/api-error';
+import type { AuthenticatedRequest } from './principal';
+
+/**
+ * @nestjs/throttler, counted per API key across all routes (per client IP for public routes), with the IETF
+ * RateLimit-Limit/-Remaining/-Reset fields plus RateLimit-Policy, and a 429 problem+json with Retry-After.
+ * Runs after ApiKeyGuard, which has put the principal on the request.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override headerPrefix = 'RateLimit';
+
+  protected override async shouldSkip(): Promise<boolean> {
+    return this.throttlers.every((throttler) => throttler.limit === 0);
+  }
+
+  protected override async getTracker(request: AuthenticatedRequest): Promise<string> {
+    const principal = request.principal;
+    if (!principal) return `ip:${request.ip}`;
+    return `key:${principal.keyId ?? 'admin-from-environment'}`;
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return `${name}:${tracker}`;
+  }
+
+  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const { res } = this.getRequestResponse(request.context);
+    const windowSeconds = Math.ceil(Number(request.ttl) / 1000);
+    this.setResponseHeader(res, 'RateLimit-Policy', `${request.limit};w=${windowSeconds}`);
+    return super.handleRequest(request);
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throw new ApiError(
+      ApiErrorCode.RateLimited,
+      `This key may make ${detail.limit} requests per ${Math.ceil(detail.ttl / 1000)} s; try again in ${detail.timeToBlockExpire} s.`,
+      {},
+      { 'retry-after': String(detail.timeToBlockExpire) },
+    );
+  }
+}
