@@ -1,14 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ProblemFilter } from './common/problem.filter';
+import { ApiError, ApiErrorCode } from './common/api-error';
+import { ProblemFilter, sendProblem } from './common/problem.filter';
 import { RouteTable } from './common/route-table';
 import { validationPipe } from './common/validation';
 import { configuration } from './config/configuration';
+import { jsonDepth, MAX_JSON_DEPTH } from './common/json-depth';
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -73,10 +75,30 @@ function registerCaptureUploads(fastify: FastifyInstance): void {
   });
 }
 
+/** Fastify's own JSON parser (with its prototype-poisoning checks), behind a nesting limit. */
+function limitJsonDepth(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepth(body as string) > MAX_JSON_DEPTH) {
+      return done(Object.assign(new Error(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`), { statusCode: 400 }), undefined);
+    }
+    parse(request, body as string, done);
+  });
+}
+
 /** The application as `npm start` and the tests run it: Fastify, /v1 routes, problem+json errors, docs at /docs. */
 export async function createApp(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
   const routes = new RouteTable();
-  const adapter = new FastifyAdapter({ bodyLimit: configuration().bodyLimit });
+  const adapter = new FastifyAdapter({
+    bodyLimit: configuration().bodyLimit,
+    // Errors the router meets before any route runs (a path segment over 100 characters, a malformed URL)
+    // are problem+json too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      sendProblem(reply, request.url, new ApiError(tooLong ? ApiErrorCode.UriTooLong : ApiErrorCode.ValidationFailed, tooLong ? 'A path segment is longer than 100 characters.' : 'The URL is malformed.'));
+    },
+  });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   // JSON only: any other body is a 415. Fastify's own JSON parser stays; its text/plain one goes,
@@ -84,6 +106,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   // except that POST /v1/captures also takes a capture file or tcpdump text as it is.
   fastify.removeContentTypeParser(['text/plain']);
   registerCaptureUploads(fastify);
+  limitJsonDepth(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,
     bufferLogs: true,

@@ -87,6 +87,29 @@ describe('security headers', () => {
   });
 });
 
+describe('bodies and URLs made to hurt', () => {
+  it('a JSON body nested deeper than 32 levels is a 400 MALFORMED_JSON, before any code recurses into it', async () => {
+    const deep = '['.repeat(5_000) + ']'.repeat(5_000);
+    const res = await t.http().post('/v1/sessions').set('content-type', 'application/json').send(deep);
+    expectProblem(res, 400, 'MALFORMED_JSON');
+    expect(res.body.detail).toBe('The JSON body nests deeper than 32 levels.');
+    const shallow = await t.http().post('/v1/sessions').send({ client: { ip: '10.0.0.1' } });
+    expect(shallow.status).toBe(201);
+  });
+
+  it('a JSON string holding brackets does not count as nesting', async () => {
+    const res = await t.http().post('/v1/sessions').send({ mode: 'manual', seed: 1, client: { ip: '10.0.0.1' }, server: { ip: '10.0.0.2' } });
+    expect(res.status).toBe(201);
+    const text = await t.http().post('/v1/captures').send({ text: '['.repeat(100) });
+    expect(text.status).toBe(422);
+  });
+
+  it('a path segment longer than 100 characters is a 414 problem+json from the router', async () => {
+    const res = await t.http().get(`/v1/sessions/${'1'.repeat(150)}`);
+    expectProblem(res, 414, 'URI_TOO_LONG');
+  });
+});
+
 describe('CORS', () => {
   it('a preflight from a configured LMS origin is allowed, with the headers the API needs', async () => {
     const res = await t

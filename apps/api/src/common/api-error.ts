@@ -21,6 +21,7 @@ export enum ApiErrorCode {
   ScenarioFinished = 'SCENARIO_FINISHED',
   VersionMismatch = 'VERSION_MISMATCH',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UriTooLong = 'URI_TOO_LONG',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   CallRefused = 'CALL_REFUSED',
   SegmentInvalid = 'SEGMENT_INVALID',

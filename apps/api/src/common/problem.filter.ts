@@ -48,6 +48,8 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 409, title: 'The scenario has no more steps' };
     case ApiErrorCode.VersionMismatch:
       return { status: 412, title: 'The session has changed' };
+    case ApiErrorCode.UriTooLong:
+      return { status: 414, title: 'The URL is too long' };
     case ApiErrorCode.PayloadTooLarge:
       return { status: 413, title: 'The body is too large' };
     case ApiErrorCode.UnsupportedMediaType:
@@ -71,7 +73,28 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
   }
 }
 
+/** The status of an error that names a client error of its own (Fastify's errors do), or null. */
+function clientErrorStatus(exception: unknown): number | null {
+  const status = exception && typeof exception === 'object' ? (exception as { statusCode?: unknown }).statusCode : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/** The error as an RFC 9457 problem document, with its headers. */
+export function sendProblem(reply: FastifyReply, url: string, error: ApiError): void {
+  const { status, title } = problemShape(error.code);
+  const body = {
+    type: `https://tcplab.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    detail: error.detail,
+    instance: url,
+    code: error.code,
+    ...error.extensions,
+  };
+  void reply.status(status).headers({ ...error.headers, 'content-type': 'application/problem+json' }).send(body);
+}
 
 /**
  * Every error leaves the service as RFC 9457 problem+json: no stack trace,
@@ -86,25 +109,15 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const error = this.toApiError(exception, request);
-    const { status, title } = problemShape(error.code);
-    const body = {
-      type: `https://tcplab.dev/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
-      title,
-      status,
-      detail: error.detail,
-      instance: request.url,
-      code: error.code,
-      ...error.extensions,
-    };
-    void reply.status(status).headers({ ...error.headers, 'content-type': 'application/problem+json' }).send(body);
+    sendProblem(http.getResponse<FastifyReply>(), request.url, this.toApiError(exception, request));
   }
 
   private toApiError(exception: unknown, request: FastifyRequest): ApiError {
     if (exception instanceof ApiError) return exception;
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
+    // Nest's HttpExceptions, and Fastify's own errors (body parsing, content type), which carry a statusCode.
+    const status = exception instanceof HttpException ? exception.getStatus() : clientErrorStatus(exception);
+    if (status !== null) {
+      const message = exception instanceof Error ? exception.message : String(exception);
       if (status === 404) {
         const allowed = this.routes.methodsFor(request.url.split('?')[0] ?? '/');
         if (allowed.length > 0) {
@@ -114,15 +127,17 @@ export class ProblemFilter implements ExceptionFilter {
       }
       if (status === 413) return new ApiError(ApiErrorCode.PayloadTooLarge, 'The request body is larger than 64 KiB.');
       if (status === 415) return new ApiError(ApiErrorCode.UnsupportedMediaType, 'Send the body as application/json.');
-      // Nest turns Fastify's own errors (body parsing, content type) into HttpExceptions with their status.
       if (status === 400) {
-        const json = /JSON|Body cannot be empty/i.test(exception.message);
-        return new ApiError(json ? ApiErrorCode.MalformedJson : ApiErrorCode.ValidationFailed, exception.message);
+        const json = /JSON|Body cannot be empty/i.test(message);
+        return new ApiError(json ? ApiErrorCode.MalformedJson : ApiErrorCode.ValidationFailed, message);
       }
       // Terminus answers a failed health check with 503 and the state of each indicator.
       if (status === 503) {
-        return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached.', { health: exception.getResponse() }, { 'retry-after': '5' });
+        const health = exception instanceof HttpException ? { health: exception.getResponse() } : {};
+        return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached.', health, { 'retry-after': '5' });
       }
+      // Any other client error Fastify finds in a request (a bad header, say) is still the client's, never a 500.
+      if (status < 500) return new ApiError(ApiErrorCode.ValidationFailed, message);
     }
     if (exception && typeof exception === 'object' && 'message' in exception) {
       const code = (exception as { code?: string }).code ?? (exception as { driverError?: { code?: string } }).driverError?.code;
