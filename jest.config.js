@@ -27,9 +27,21 @@ module.exports = {
       },
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/apps/api/faults/'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
       testTimeout: 30000,
+    },
+    {
+      // Processes of the built service killed, restarted, doubled, and a database stopped under load.
+      displayName: 'faults',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/apps/api/faults/**/*.fault.spec.ts'],
+      globalSetup: '<rootDir>/apps/api/faults/global-setup.mjs',
+      globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
+      testTimeout: 120000,
     },
   ],
 };

@@ -75,6 +75,23 @@ function registerCaptureUploads(fastify: FastifyInstance): void {
   });
 }
 
+/**
+ * Graceful shutdown: once the server is closing, every answer — those of the requests still in progress
+ * included — says `Connection: close`, so that keep-alive connections end with their last answer and the
+ * process can exit; connections idle at that moment are closed by Fastify itself.
+ */
+function closeConnectionsWhenClosing(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+}
+
 /** Fastify's own JSON parser (with its prototype-poisoning checks), behind a nesting limit. */
 function limitJsonDepth(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
@@ -107,6 +124,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   fastify.removeContentTypeParser(['text/plain']);
   registerCaptureUploads(fastify);
   limitJsonDepth(fastify);
+  closeConnectionsWhenClosing(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,
     bufferLogs: true,

@@ -17,6 +17,8 @@ async function createDatabase(adminUrl, name) {
 }
 
 export default async function globalSetup() {
+  // Both Jest projects that use a database (api, faults) call this: the first call makes it, the other shares it.
+  if (globalThis.__TCPLAB_TEST_DATABASE__) return;
   const name = `tcplab_test_${process.pid}_${Date.now()}`;
   if (process.env.DATABASE_URL) {
     await createDatabase(process.env.DATABASE_URL, name);

@@ -69,6 +69,20 @@ describe('ProblemFilter', () => {
     expect(answer(error).status).toBe(503);
   });
 
+  it.each(['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable', 'timeout exceeded when trying to connect'])(
+    'answers node-postgres "%s" (a connection dropped under a query, no code) with 503 and Retry-After',
+    (message) => {
+      const sent = answer(new Error(message));
+      expect({ status: sent.status, code: sent.body['code'], retryAfter: sent.headers['retry-after'] }).toEqual({ status: 503, code: 'DATABASE_UNAVAILABLE', retryAfter: '5' });
+    },
+  );
+
+  it('answers a client error Fastify raises with its own status code as a 4xx problem, never 500', () => {
+    const sent = answer(Object.assign(new Error('The JSON body nests deeper than 32 levels.'), { statusCode: 400 }), 'POST');
+    expect({ status: sent.status, code: sent.body['code'] }).toEqual({ status: 400, code: 'MALFORMED_JSON' });
+    expect(answer(Object.assign(new Error('Request header fields too large'), { statusCode: 431 })).status).toBe(400);
+  });
+
   it('answers an unknown error with a bare 500 that leaks nothing', () => {
     const sent = answer(new Error('SELECT secret FROM somewhere failed at line 3'));
     expect(sent.status).toBe(500);

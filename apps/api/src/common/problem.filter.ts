@@ -80,6 +80,15 @@ function clientErrorStatus(exception: unknown): number | null {
 }
 
 const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+/** What node-postgres says, without a code, when a connection dies under a query or cannot be made in time. */
+const CONNECTION_LOST = /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed/;
+
+function isDatabaseDown(exception: object & { message: unknown }): boolean {
+  const code = (exception as { code?: string }).code ?? (exception as { driverError?: { code?: string } }).driverError?.code;
+  if (code && DATABASE_DOWN.has(code)) return true;
+  if (exception instanceof QueryFailedError && code?.startsWith('57')) return true;
+  return !code && typeof exception.message === 'string' && CONNECTION_LOST.test(exception.message);
+}
 
 /** The error as an RFC 9457 problem document, with its headers. */
 export function sendProblem(reply: FastifyReply, url: string, error: ApiError): void {
@@ -140,8 +149,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (status < 500) return new ApiError(ApiErrorCode.ValidationFailed, message);
     }
     if (exception && typeof exception === 'object' && 'message' in exception) {
-      const code = (exception as { code?: string }).code ?? (exception as { driverError?: { code?: string } }).driverError?.code;
-      if ((code && DATABASE_DOWN.has(code)) || (exception instanceof QueryFailedError && code?.startsWith('57'))) {
+      if (isDatabaseDown(exception)) {
         return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached; try again shortly.', {}, { 'retry-after': '5' });
       }
     }

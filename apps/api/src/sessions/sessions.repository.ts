@@ -204,6 +204,12 @@ export class SessionsRepository {
     const client = await this.pool.connect();
     const tx = new Transaction(client);
     let broken = false;
+    // A connection the server drops while we hold it (a restart, an admin's kill) emits 'error' between
+    // queries; unheard, that event would end the process. Heard, the connection is thrown away on release.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       const result = await work(tx);
       await tx.finish(true);
@@ -214,6 +220,7 @@ export class SessionsRepository {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
