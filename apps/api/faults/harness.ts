@@ -192,7 +192,10 @@ export async function checkConsistency(databaseUrl: string, tenantId: string, se
     const result: Consistency = { sessions: sessions.length, diverged: [], gaps: [], lost: [], duplicates: [] };
     const versions = new Map<string, number>();
     for (const session of sessions) {
-      const { rows: steps } = await db.query<{ n: number; input: Input }>('SELECT n, input FROM session_steps WHERE session_id = $1 ORDER BY n', [session.id]);
+      const { rows: steps } = await db.query<{ n: number; input: Input }>('SELECT n, input FROM session_steps WHERE tenant_id = $1 AND session_id = $2 ORDER BY n', [
+        tenantId,
+        session.id,
+      ]);
       let connection = createConnection(session.options);
       for (const s of steps) connection = step(connection, s.input).connection;
       // jsonb keeps its own key order: compare as values.

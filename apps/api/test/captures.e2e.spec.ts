@@ -38,16 +38,17 @@ interface ImportedSegment {
 describe('POST /v1/captures', () => {
   let app: NestFastifyApplication;
   let http: () => request.Agent;
+  let tenantId: string;
 
   beforeAll(async () => {
-    ({ app, http } = await startApp());
+    ({ app, http, tenant: { id: tenantId } } = await startApp());
   });
   afterAll(() => app.close());
 
   const importCapture = (body: object): request.Test => http().post('/v1/captures').send(body);
 
   async function expectReplayEqualsSnapshot(id: string): Promise<void> {
-    const { stored, replayed } = await app.get(SessionsService).replay(id);
+    const { stored, replayed } = await app.get(SessionsService).replay(tenantId, id);
     expect(JSON.parse(JSON.stringify(replayed))).toEqual(stored);
   }
 

@@ -25,9 +25,10 @@ import { SEED_ENDPOINTS, startApp } from './harness';
 
 let app: NestFastifyApplication;
 let http: Http;
+let tenantId: string;
 
 beforeAll(async () => {
-  ({ app, http } = await startApp());
+  ({ app, http, tenant: { id: tenantId } } = await startApp());
 });
 afterAll(() => app.close());
 
@@ -50,7 +51,7 @@ async function observe(id: string): Promise<Snapshot> {
 }
 
 async function expectReplayEqualsStored(id: string): Promise<void> {
-  const { stored, replayed } = await app.get(SessionsService).replay(id);
+  const { stored, replayed } = await app.get(SessionsService).replay(tenantId, id);
   expect(stored).toEqual(replayed);
 }
 

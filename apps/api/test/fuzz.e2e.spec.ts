@@ -197,7 +197,7 @@ it(`${RUNS} generated requests: no 5xx, every error problem+json, and every sess
   // Some sessions were changed by the run (a random DELETE may also have removed some).
   expect(rows.some((row) => row.step_count > 0)).toBe(true);
   for (const { id } of rows) {
-    const { stored, replayed } = await app.get(SessionsService).replay(id);
+    const { stored, replayed } = await app.get(SessionsService).replay(t.tenant.id, id);
     expect({ id, snapshot: stored }).toEqual({ id, snapshot: JSON.parse(JSON.stringify(replayed)) });
   }
 }, 300_000);

@@ -2,12 +2,15 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { Input, Segment, TcpEvent } from '@tcplab/tcp-core';
 
 /**
- * The append-only history: one row per accepted step, keyed by (session_id, n),
+ * The append-only history: one row per accepted step, keyed by (tenant_id, session_id, n),
  * holding the input (for replay) and what it produced (events, segments). One
  * row per step keeps a change to three statements: lock, insert, update.
  */
 @Entity('session_steps')
 export class SessionStepEntity {
+  @PrimaryColumn('uuid')
+  tenant_id!: string;
+
   @PrimaryColumn('uuid')
   session_id!: string;
 

@@ -8,8 +8,8 @@ export class SessionEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  /** The tenant that owns the session: no other tenant can see or change it. */
-  @Column('uuid')
+  /** The tenant that owns the session: no other tenant can see or change it. First in every key. */
+  @PrimaryColumn('uuid')
   tenant_id!: string;
 
   /** Bumped by every change; the ETag. */

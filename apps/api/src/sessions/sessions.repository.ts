@@ -119,8 +119,8 @@ export class Transaction {
     const { rows } = await this.client.query<SessionEntity>({
       name: 'insert-session-with-history',
       text: `WITH history AS (
-               INSERT INTO session_steps (session_id, n, input, events, segments, first_event)
-               SELECT $1, h.n, h.input, h.events, h.segments, h.first_event
+               INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
+               SELECT $12, $1, h.n, h.input, h.events, h.segments, h.first_event
                FROM jsonb_to_recordset($11::jsonb) AS h(n integer, input jsonb, events jsonb, segments jsonb, first_event integer)
              )
              INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id, step_count, event_count, segment_count)
@@ -151,12 +151,12 @@ export class Transaction {
     const { rows } = await this.client.query<Pick<SessionEntity, 'version' | 'updated_at'>>({
       name: 'append-step',
       text: `WITH step AS (
-               INSERT INTO session_steps (session_id, n, input, events, segments, first_event) VALUES ($1, $2, $3, $4, $5, $6)
+               INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event) VALUES ($13, $1, $2, $3, $4, $5, $6)
              )
              UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $7,
                segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, scenario_step = $12,
                updated_at = now()
-             WHERE id = $1 RETURNING version, updated_at`,
+             WHERE tenant_id = $13 AND id = $1 RETURNING version, updated_at`,
       values: [
         session.id,
         n,
@@ -170,6 +170,7 @@ export class Transaction {
         step.snapshot.client.state,
         step.snapshot.server.state,
         scenarioStep,
+        session.tenant_id,
       ],
     });
     return {
@@ -230,11 +231,6 @@ export class SessionsRepository {
     return this.dataSource.manager.findOne(SessionEntity, { where: { id, tenant_id: tenantId } });
   }
 
-  /** Any tenant's session: for operators' checks (replay), never for a request. */
-  findInAnyTenant(id: string): Promise<SessionEntity | null> {
-    return this.dataSource.manager.findOne(SessionEntity, { where: { id } });
-  }
-
   async delete(tenantId: string, id: string): Promise<boolean> {
     const result = await this.dataSource.manager.delete(SessionEntity, { id, tenant_id: tenantId });
     return (result.affected ?? 0) > 0;
@@ -264,30 +260,30 @@ export class SessionsRepository {
   }
 
   /** Steps holding events from index `from` on, in order. */
-  stepsWithEventsFrom(id: string, from: number, maxSteps: number): Promise<Array<Pick<SessionStepEntity, 'first_event' | 'events'>>> {
+  stepsWithEventsFrom(tenantId: string, id: string, from: number, maxSteps: number): Promise<Array<Pick<SessionStepEntity, 'first_event' | 'events'>>> {
     return this.dataSource.manager.query(
       `SELECT first_event, events FROM session_steps
-       WHERE session_id = $1 AND first_event + jsonb_array_length(events) > $2 ORDER BY n LIMIT $3`,
-      [id, from, maxSteps],
+       WHERE tenant_id = $4 AND session_id = $1 AND first_event + jsonb_array_length(events) > $2 ORDER BY n LIMIT $3`,
+      [id, from, maxSteps, tenantId],
     );
   }
 
   /** Steps holding segments with id above `afterId`, in order. */
-  stepsWithSegmentsAfter(id: string, afterId: number, maxSteps: number): Promise<Array<Pick<SessionStepEntity, 'segments'>>> {
+  stepsWithSegmentsAfter(tenantId: string, id: string, afterId: number, maxSteps: number): Promise<Array<Pick<SessionStepEntity, 'segments'>>> {
     return this.dataSource.manager.query(
       `SELECT segments FROM session_steps
-       WHERE session_id = $1 AND jsonb_array_length(segments) > 0 AND (segments -> -1 ->> 'id')::int > $2 ORDER BY n LIMIT $3`,
-      [id, afterId, maxSteps],
+       WHERE tenant_id = $4 AND session_id = $1 AND jsonb_array_length(segments) > 0 AND (segments -> -1 ->> 'id')::int > $2 ORDER BY n LIMIT $3`,
+      [id, afterId, maxSteps, tenantId],
     );
   }
 
   /** Every step's events and segments, in order: the material of a trace. */
-  history(id: string): Promise<Array<Pick<SessionStepEntity, 'events' | 'segments'>>> {
-    return this.dataSource.manager.query(`SELECT events, segments FROM session_steps WHERE session_id = $1 ORDER BY n`, [id]);
+  history(tenantId: string, id: string): Promise<Array<Pick<SessionStepEntity, 'events' | 'segments'>>> {
+    return this.dataSource.manager.query(`SELECT events, segments FROM session_steps WHERE tenant_id = $1 AND session_id = $2 ORDER BY n`, [tenantId, id]);
   }
 
   /** The whole input history of a session, for replay. */
-  inputs(id: string): Promise<Array<Pick<SessionStepEntity, 'input'>>> {
-    return this.dataSource.manager.query(`SELECT input FROM session_steps WHERE session_id = $1 ORDER BY n`, [id]);
+  inputs(tenantId: string, id: string): Promise<Array<Pick<SessionStepEntity, 'input'>>> {
+    return this.dataSource.manager.query(`SELECT input FROM session_steps WHERE tenant_id = $1 AND session_id = $2 ORDER BY n`, [tenantId, id]);
   }
 }

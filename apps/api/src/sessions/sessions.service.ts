@@ -173,7 +173,7 @@ export class SessionsService {
     const row = await this.find(ctx, id);
     const from = decodeIndexCursor('events', query.cursor);
     const limit = query.limit ?? 100;
-    const steps = await this.sessions.stepsWithEventsFrom(id, from, limit);
+    const steps = await this.sessions.stepsWithEventsFrom(ctx.tenantId, id, from, limit);
     const events = steps.flatMap((s) => s.events.map((event, i) => ({ index: s.first_event + i, event }))).filter((e) => e.index >= from);
     const page = events.slice(0, limit);
     const next = from + page.length;
@@ -187,7 +187,7 @@ export class SessionsService {
     const row = await this.find(ctx, id);
     const after = decodeIndexCursor('segments', query.cursor);
     const limit = query.limit ?? 100;
-    const steps = await this.sessions.stepsWithSegmentsAfter(id, after, limit);
+    const steps = await this.sessions.stepsWithSegmentsAfter(ctx.tenantId, id, after, limit);
     const page = steps.flatMap((s) => s.segments).filter((s) => s.id > after).slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -199,7 +199,7 @@ export class SessionsService {
   /** The whole session in one of the trace formats: content type, file name and body. */
   async trace(id: string, query: TraceQueryDto, ctx: RequestContext): Promise<Trace> {
     const row = await this.find(ctx, id);
-    const steps = await this.sessions.history(id);
+    const steps = await this.sessions.history(ctx.tenantId, id);
     const segments = steps.flatMap((s) => s.segments);
     const lang = query.lang ?? ctx.lang;
     const name = `tcplab-${id}`;
@@ -227,15 +227,12 @@ export class SessionsService {
     }
   }
 
-  /**
-   * Rebuild a session from its options and inputs; equal to the stored snapshot unless something is broken.
-   * For operators and consistency checks: it looks in every tenant.
-   */
-  async replay(id: string): Promise<{ stored: unknown; replayed: unknown }> {
-    const row = UUID.test(id) ? await this.sessions.findInAnyTenant(id) : null;
+  /** Rebuild a session from its options and inputs; equal to the stored snapshot unless something is broken. */
+  async replay(tenantId: string, id: string): Promise<{ stored: unknown; replayed: unknown }> {
+    const row = UUID.test(id) ? await this.sessions.find(tenantId, id) : null;
     if (!row) throw notFound(id);
     let connection = createConnection(row.options);
-    for (const { input } of await this.sessions.inputs(id)) connection = step(connection, input).connection;
+    for (const { input } of await this.sessions.inputs(tenantId, id)) connection = step(connection, input).connection;
     return { stored: row.snapshot, replayed: connection };
   }
 

