@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
+import { Client } from 'pg';
 import { establishedSessions, provisionTenant, request, sleep, startService } from './harness';
 
-/** A POST on a connection of its own, written at once: it is at the server from the start. Status 0: cut. */
+/** A POST on a connection of its own, written at once. Status 0: the connection was cut. */
 function postOnOwnConnection(url: string, key: string, path: string, body: unknown): Promise<number> {
   return new Promise((resolve) => {
     const req = httpRequest(`${url}${path}`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } }, (res) => {
@@ -13,31 +14,46 @@ function postOnOwnConnection(url: string, key: string, path: string, body: unkno
   });
 }
 
-/** SIGTERM: the requests in progress finish with their answers, new ones are refused, and the process exits 0. */
-it('SIGTERM during load: requests in progress are answered 200, later connections are refused, the process exits with 0', async () => {
-  const service = await startService(process.env['DATABASE_URL']!);
-  const tenant = await provisionTenant(service.url);
-  const [session] = await establishedSessions(service.url, tenant.key, 1);
-  let answered = 0;
-  const inProgress = Array.from({ length: 64 }, (_, i) =>
-    postOnOwnConnection(service.url, tenant.key, `/v1/sessions/${session}/calls`, { endpoint: 'client', call: 'send', data: `#${i}` }).then((status) => {
-      answered += 1;
-      return status;
-    }),
-  );
-  // 64 requests on one session wait for each other on its row lock. Once a few are answered, the server has been
-  // round its event loop many times: every connection is accepted, every request read and waiting for the lock.
-  while (answered < 3) await sleep(2);
-  await sleep(50);
-  service.process.kill('SIGTERM');
-  const unansweredAtSigterm = 64 - answered;
-  await sleep(100);
-  const afterSigterm = await request(service.url, tenant.key, 'GET', '/health/live');
-  const statuses = await Promise.all(inProgress);
-  const code = await service.exited;
+/**
+ * SIGTERM: the requests in progress finish with their answers, new connections are refused, the process exits 0.
+ * "In progress" is made certain: the test holds the session's row lock, so every request is inside the service,
+ * waiting, when the signal comes; the lock is released only after it.
+ */
+it.each(['1', '2'])('SIGTERM with %s worker(s) and 64 requests in progress: all answered 200, later connections refused, exit 0', async (workers) => {
+  const databaseUrl = process.env['DATABASE_URL']!;
+  const service = await startService(databaseUrl, undefined, { WEB_CONCURRENCY: workers });
+  // One connection holds the lock; another watches (pg_stat_activity is frozen inside a transaction).
+  const db = new Client({ connectionString: databaseUrl });
+  const watcher = new Client({ connectionString: databaseUrl });
+  await Promise.all([db.connect(), watcher.connect()]);
+  try {
+    const tenant = await provisionTenant(service.url);
+    const [session] = await establishedSessions(service.url, tenant.key, 1);
+    await db.query('BEGIN');
+    await db.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session]);
+    const statuses = Promise.all(
+      Array.from({ length: 64 }, (_, i) => postOnOwnConnection(service.url, tenant.key, `/v1/sessions/${session}/calls`, { endpoint: 'client', call: 'send', data: `#${i}` })),
+    );
+    // Every pooled connection of every worker waits for the lock (the other requests wait for a connection).
+    const blocked = 10 * Number(workers);
+    for (let waited = 0; ; waited += 50) {
+      const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`%${session}%`]);
+      if (rows[0].n >= blocked) break;
+      if (waited > 15_000) throw new Error(`only ${rows[0].n} requests reached the lock`);
+      await sleep(50);
+    }
+    await sleep(500);
 
-  expect(unansweredAtSigterm).toBeGreaterThan(10);
-  expect(statuses).toEqual(Array(64).fill(200));
-  expect(afterSigterm.status).toBe(0);
-  expect(code).toBe(0);
+    service.process.kill('SIGTERM');
+    await sleep(300);
+    const afterSigterm = await request(service.url, tenant.key, 'GET', '/health/live');
+    await db.query('COMMIT');
+
+    expect(await statuses).toEqual(Array(64).fill(200));
+    expect(afterSigterm.status).toBe(0);
+    expect(await service.exited).toBe(0);
+  } finally {
+    await Promise.all([db.end(), watcher.end()]);
+    service.process.kill('SIGKILL');
+  }
 }, 60_000);

@@ -51,12 +51,38 @@ async function main(): Promise<void> {
     console.log(`\nAdmin API key (shown once, keep it safe; or set ADMIN_API_KEY to use your own):\n\n  ${adminKey}\n`);
   }
   if (WORKERS === 1) return serve(stopDatabase);
+  let stopping = false;
+  let running = 0;
+  const recentDeaths: number[] = [];
+  cluster.on('fork', () => {
+    running += 1;
+  });
   for (let i = 0; i < WORKERS; i += 1) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    running -= 1;
+    if (stopping) {
+      // Each worker finishes its requests in progress (serve's handler); the primary waits for all of them.
+      if (running === 0) void stopDatabase().then(() => process.exit(0));
+      return;
+    }
+    // A worker that dies (a crash, the OOM killer) is replaced; sessions are in PostgreSQL, nothing is lost.
+    // Workers that keep dying at once (a bad setting) stop the service instead of looping.
+    const now = Date.now();
+    recentDeaths.push(now);
+    while (recentDeaths[0]! < now - 60_000) recentDeaths.shift();
+    if (recentDeaths.length > 5) {
+      console.error(`tcplab: ${recentDeaths.length} workers died within a minute; stopping`);
+      void stopDatabase().then(() => process.exit(1));
+      return;
+    }
+    console.error(`tcplab: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    cluster.fork();
+  });
   console.log(`tcplab: ${WORKERS} workers on http://localhost:${configuration().port} — docs at /docs`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill(signal);
-      cluster.once('exit', () => void stopDatabase().then(() => process.exit(0)));
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
     });
   }
 }
