@@ -24,12 +24,14 @@ export interface Service {
   exited: Promise<number | null>;
 }
 
-export async function startService(databaseUrl: string, port = freePort(), env: Record<string, string> = {}): Promise<Service> {
+export async function startService(databaseUrl: string, port = freePort(), env: Record<string, string> = {}, output: string[] | null = null): Promise<Service> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', WEB_CONCURRENCY: '1', LOG_LEVEL: 'fatal', RATE_LIMIT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', output ? 'pipe' : 'ignore', 'inherit'],
   });
+  // Everything the service writes to stdout (its logs), when the test asks for it.
+  child.stdout?.on('data', (chunk: Buffer) => output?.push(chunk.toString('utf8')));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
