@@ -1,6 +1,7 @@
 // npm run bench:scale — does a request cost the same with 1,000 and with 1,000,000 sessions stored?
-// A fresh database; the service with two workers; 256 sessions of the bench's tenant brought to ESTABLISHED.
-// Disk: about 3 KB per seeded session (its row and a three-step history), ~3 GB at 1,000,000.
+// A fresh database; the service with two workers. Each measurement runs on 256 fresh sessions of the bench's
+// tenant brought to ESTABLISHED (after a warm-up on 256 others). Disk: about 6 KB per seeded session (its row
+// and a three-step history), ~6 GB at 1,000,000.
 // The database is seeded (scripts/seed-sessions.mjs: copies of a session with its history, over 1,000 tenants)
 // to 1,000 sessions, then send latency is measured (16 connections, BENCH_SECONDS, data sends on the 256
 // sessions); then seeded to SCALE_SESSIONS (default 1,000,000) and measured again. Prints both, the query plans
@@ -20,9 +21,22 @@ const SESSIONS = 256;
 const CONNECTIONS = 16;
 const TOLERANCE = 0.25;
 
-/** Send latency on the measured sessions, after a 5-s warm-up with the same load (caches, JIT, pools). */
-async function measure(service, ids) {
-  await load(service, ids, 5);
+/** 256 fresh sessions of the bench's tenant, ESTABLISHED: each measurement starts from the same ones. */
+async function establishedSessions(service) {
+  const ids = [];
+  for (let i = 0; i < SESSIONS; i += 1) {
+    const { id } = await service.post('/v1/sessions', { seed: i + 1 });
+    await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'server', call: 'listen' });
+    await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'client', call: 'connect' });
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Send latency on fresh sessions, after a 5-s warm-up on other fresh ones (caches, JIT, pools). */
+async function measure(service) {
+  await load(service, await establishedSessions(service), 5);
+  const ids = await establishedSessions(service);
   const result = await load(service, ids, SECONDS);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
@@ -62,7 +76,7 @@ async function plans(databaseUrl, tenantId, sessionId, key) {
       [sessionId, tenantId],
     ],
     ['Idempotency-Key (steps sent with one)', `SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`, [tenantId, 'k']],
-    ['list a tenant\'s sessions (one page)', `SELECT id FROM sessions WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 21`, [seededTenant]],
+    ['list a tenant\'s sessions (one page)', `SELECT *, created_at::text AS created_at_exact FROM sessions WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 21`, [seededTenant]],
     [
       'events page',
       `SELECT first_event, events FROM session_steps WHERE tenant_id = $4 AND session_id = $1 AND first_event + jsonb_array_length(events) > $2 ORDER BY n LIMIT $3`,
@@ -85,29 +99,22 @@ async function main() {
   const db = await database('tcplab_scale');
   const service = await startService({ databaseUrl: db.url, workers: 2, poolPerWorker: 10 });
   try {
-    const ids = [];
-    for (let i = 0; i < SESSIONS; i += 1) {
-      const { id } = await service.post('/v1/sessions', { seed: i + 1 });
-      await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'server', call: 'listen' });
-      await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'client', call: 'connect' });
-      await service.post(`/v1/sessions/${id}/calls`, { endpoint: 'client', call: 'send', data: 'hello' });
-      ids.push(id);
-    }
     // The copies' model: a session of its own, never measured (a measured one grows a longer history every run).
     const template = (await service.post('/v1/sessions', { seed: 7 })).id;
     await service.post(`/v1/sessions/${template}/calls`, { endpoint: 'server', call: 'listen' });
     await service.post(`/v1/sessions/${template}/calls`, { endpoint: 'client', call: 'connect' });
     await service.post(`/v1/sessions/${template}/calls`, { endpoint: 'client', call: 'send', data: 'hello' });
     const log = (line) => process.stdout.write(`${line}\n`);
-    let stored = await seedSessions(db.url, SMALL - SESSIONS - 1, template, log);
-    const small = await measure(service, ids);
+    // Each measurement adds 2 × SESSIONS sessions of its own: seed so that the totals are SMALL and LARGE.
+    let stored = (await seedSessions(db.url, SMALL - 1 - 2 * SESSIONS, template, log)) + 2 * SESSIONS;
+    const small = await measure(service);
     log(`${fmt(stored)} sessions: ${fmt(small.rps)} sends/s, p50 ${small.p50} ms, p99 ${small.p99} ms, errors ${small.errors}`);
     const started = Date.now();
-    stored = await seedSessions(db.url, LARGE - stored, template, log);
+    stored = (await seedSessions(db.url, LARGE - stored - 2 * SESSIONS, template, log)) + 2 * SESSIONS;
     log(`seeded to ${fmt(stored)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const large = await measure(service, ids);
+    const large = await measure(service);
     log(`${fmt(stored)} sessions: ${fmt(large.rps)} sends/s, p50 ${large.p50} ms, p99 ${large.p99} ms, errors ${large.errors}`);
-    log(`\nQuery plans with ${fmt(stored)} sessions stored:\n\n${await plans(db.url, service.tenantId, ids[0], service.keyHash)}\n`);
+    log(`\nQuery plans with ${fmt(stored)} sessions stored:\n\n${await plans(db.url, service.tenantId, template, service.keyHash)}\n`);
 
     const change = (a, b) => `${b >= a ? '+' : ''}${((100 * (b - a)) / a).toFixed(0)}%`;
     console.log(`machine: ${machine()}; 2 workers, ${CONNECTIONS} connections, ${SECONDS} s per measurement`);

@@ -18,14 +18,18 @@ async function serve(afterClose: () => Promise<void> = async () => undefined): P
   const app = await createApp();
   const { port, host } = configuration();
   await app.listen(port, host);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void app
-        .close()
-        .then(afterClose)
-        .then(() => process.exit(0));
-    });
-  }
+  // Once: a second signal (Ctrl-C reaches the whole process group, and the primary forwards it too) must not
+  // fall back to the default action and kill requests in progress.
+  let closing = false;
+  const close = (): void => {
+    if (closing) return;
+    closing = true;
+    void app
+      .close()
+      .then(afterClose)
+      .then(() => process.exit(0));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, close);
   if (cluster.isPrimary) console.log(`tcplab listening on http://localhost:${port} — docs at http://localhost:${port}/docs`);
 }
 
@@ -48,21 +52,27 @@ async function main(): Promise<void> {
   await dataSource.destroy();
   if (adminKey !== null) {
     // Printed this once: only its hash is stored. Not through the logger, which never holds keys.
-    console.log(`\nAdmin API key (shown once, keep it safe; or set ADMIN_API_KEY to use your own):\n\n  ${adminKey}\n`);
+    console.log(`\nAdmin API key (shown once: keep it safe. Setting ADMIN_API_KEY replaces it):\n\n  ${adminKey}\n`);
   }
   if (WORKERS === 1) return serve(stopDatabase);
   let stopping = false;
   let running = 0;
+  let exitCode = 0;
   const recentDeaths: number[] = [];
+  // Each worker finishes its requests in progress (serve's handler); the database stops after the last one.
+  const shutdown = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
   cluster.on('fork', () => {
     running += 1;
   });
-  for (let i = 0; i < WORKERS; i += 1) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     running -= 1;
     if (stopping) {
-      // Each worker finishes its requests in progress (serve's handler); the primary waits for all of them.
-      if (running === 0) void stopDatabase().then(() => process.exit(0));
+      if (running === 0) void stopDatabase().then(() => process.exit(exitCode));
       return;
     }
     // A worker that dies (a crash, the OOM killer) is replaced; sessions are in PostgreSQL, nothing is lost.
@@ -72,19 +82,16 @@ async function main(): Promise<void> {
     while (recentDeaths[0]! < now - 60_000) recentDeaths.shift();
     if (recentDeaths.length > 5) {
       console.error(`tcplab: ${recentDeaths.length} workers died within a minute; stopping`);
-      void stopDatabase().then(() => process.exit(1));
+      shutdown(1);
+      if (running === 0) void stopDatabase().then(() => process.exit(1));
       return;
     }
     console.error(`tcplab: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     cluster.fork();
   });
+  for (let i = 0; i < WORKERS; i += 1) cluster.fork();
   console.log(`tcplab: ${WORKERS} workers on http://localhost:${configuration().port} — docs at /docs`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
-    });
-  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutdown(0));
 }
 
 void main();

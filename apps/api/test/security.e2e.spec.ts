@@ -51,6 +51,18 @@ describe('rate limits', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(limited.body.detail).toContain(`${LIMIT} requests per 60 s`);
+    expect({ limit: limited.headers['ratelimit-limit'], remaining: limited.headers['ratelimit-remaining'] }).toEqual({ limit: String(LIMIT), remaining: '0' });
+  });
+
+  it(`requests without a valid key are limited per client address: after ${LIMIT} refusals, a 429 with Retry-After`, async () => {
+    for (let i = 0; i < LIMIT; i += 1) {
+      const res = await t.anonymous().get('/v1/sessions').set('Authorization', `Bearer tcpl_guess${i}`);
+      expectProblem(res, 401, 'UNAUTHENTICATED');
+    }
+    const limited = await t.anonymous().get('/v1/sessions').set('Authorization', 'Bearer tcpl_one-more-guess');
+    expectProblem(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // A good key from the same address still works: the next test's first request.
   });
 
   it("one key's limit does not touch another key's", async () => {

@@ -130,6 +130,14 @@ describe('tenants (admin)', () => {
     expectProblem(await t.admin().post(`/v1/admin/tenants/${randomUUID()}/keys`).send({}), 404, 'TENANT_NOT_FOUND');
   });
 
+  it('a cursor that was not handed out (a forged time, another list\'s) is a 400, never a 500', async () => {
+    const forged = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    for (const cursor of [forged(`tenants:1|${randomUUID()}`), forged(`tenants:Jan 2|${randomUUID()}`), forged(`sessions:2026-11-27 10:00:00+00|${randomUUID()}`), 'not base64!']) {
+      expectProblem(await t.admin().get('/v1/admin/tenants').query({ cursor }), 400, 'VALIDATION_FAILED');
+    }
+    expectProblem(await t.http().get('/v1/sessions').query({ cursor: forged(`sessions:1|${randomUUID()}`) }), 400, 'VALIDATION_FAILED');
+  });
+
   it('a tenant needs a name of 1 to 200 printable characters, and nothing else', async () => {
     for (const body of [{}, { name: '' }, { name: 'x'.repeat(201) }, { name: 'a\u0000b' }, { name: 7 }, { name: 'ok', plan: 'gold' }]) {
       const res = await t.admin().post('/v1/admin/tenants').send(body);
@@ -239,9 +247,15 @@ describe('the admin key made on first start', () => {
     expect(rows).toEqual([{ role: 'admin', tenant_id: null }]);
   });
 
-  it('with ADMIN_API_KEY set none is made; one shorter than the minimum is refused', async () => {
+  it('with ADMIN_API_KEY set none is made and the stored ones are revoked; one shorter than the minimum is refused', async () => {
     const repository = app.get(TenantsRepository);
+    await app.get(DataSource).query(`UPDATE api_keys SET revoked_at = now() WHERE role = 'admin'`);
+    const made = await ensureAdminKey(repository, null);
     await expect(ensureAdminKey(repository, 'x'.repeat(MIN_ADMIN_KEY_LENGTH))).resolves.toBeNull();
+    const stored: unknown[] = await app.get(DataSource).query(`SELECT 1 FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`);
+    expect(stored).toEqual([]);
+    const afterTtl = await app.get(DataSource).query(`SELECT revoked_at FROM api_keys WHERE hash = $1`, [createHash('sha256').update(made!).digest('hex')]);
+    expect(afterTtl[0].revoked_at).not.toBeNull();
     await expect(ensureAdminKey(repository, 'short')).rejects.toThrow(/at least 24 characters/);
   });
 });

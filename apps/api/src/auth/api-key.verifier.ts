@@ -17,6 +17,8 @@ const MAX_CACHED_KEYS = 10_000;
 @Injectable()
 export class ApiKeyVerifier {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  /** Bumped by forget(): a lookup that began before a revocation must not cache what it read. */
+  private generation = 0;
   private readonly adminHash: Buffer | null;
   private readonly ttlMs: number;
 
@@ -35,12 +37,14 @@ export class ApiKeyVerifier {
     const now = Date.now();
     const cached = this.cache.get(hash);
     if (cached && cached.until > now) return cached.principal;
+    const generation = this.generation;
     const row = await this.tenants.findActiveKey(hash);
     if (!row) {
       this.cache.delete(hash);
       return null;
     }
     const principal: Principal = row.role === 'admin' || row.tenant_id === null ? { role: 'admin', keyId: row.id } : { role: 'tenant', tenantId: row.tenant_id, keyId: row.id };
+    if (generation !== this.generation) return principal;
     if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
     this.cache.set(hash, { principal, until: now + this.ttlMs });
     return principal;
@@ -48,6 +52,7 @@ export class ApiKeyVerifier {
 
   /** Forget the keys matching `test` (a revoked key, a deleted tenant's keys). */
   forget(test: (principal: Principal) => boolean): void {
+    this.generation += 1;
     for (const [hash, entry] of this.cache) if (test(entry.principal)) this.cache.delete(hash);
   }
 }

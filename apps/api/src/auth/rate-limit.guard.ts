@@ -38,7 +38,12 @@ export class RateLimitGuard extends ThrottlerGuard {
       ApiErrorCode.RateLimited,
       `This key may make ${detail.limit} requests per ${Math.ceil(detail.ttl / 1000)} s; try again in ${detail.timeToBlockExpire} s.`,
       {},
-      { 'retry-after': String(detail.timeToBlockExpire) },
+      {
+        'retry-after': String(detail.timeToBlockExpire),
+        'ratelimit-limit': String(detail.limit),
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(detail.timeToBlockExpire),
+      },
     );
   }
 }

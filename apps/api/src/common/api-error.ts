@@ -13,6 +13,7 @@ export enum ApiErrorCode {
   MalformedJson = 'MALFORMED_JSON',
   SessionNotFound = 'SESSION_NOT_FOUND',
   ScenarioNotFound = 'SCENARIO_NOT_FOUND',
+  QuizNotFound = 'QUIZ_NOT_FOUND',
   RouteNotFound = 'ROUTE_NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   HistoryFull = 'HISTORY_FULL',

@@ -83,6 +83,12 @@ describe('ProblemFilter', () => {
     expect(answer(Object.assign(new Error('Request header fields too large'), { statusCode: 431 })).status).toBe(400);
   });
 
+  it("answers a foreign-key failure on tenant_id (a tenant deleted while another process still trusted its key) with 401", () => {
+    const error = Object.assign(new Error('insert or update on table "sessions" violates foreign key constraint'), { code: '23503', constraint: 'sessions_tenant_id_fkey' });
+    const sent = answer(error, 'POST');
+    expect({ status: sent.status, code: sent.body['code'] }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+
   it('answers an unknown error with a bare 500 that leaks nothing', () => {
     const sent = answer(new Error('SELECT secret FROM somewhere failed at line 3'));
     expect(sent.status).toBe(500);

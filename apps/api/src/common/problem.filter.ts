@@ -34,6 +34,8 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 404, title: 'No such session' };
     case ApiErrorCode.ScenarioNotFound:
       return { status: 404, title: 'No such scenario' };
+    case ApiErrorCode.QuizNotFound:
+      return { status: 404, title: 'No such quiz' };
     case ApiErrorCode.RouteNotFound:
       return { status: 404, title: 'No such resource' };
     case ApiErrorCode.MethodNotAllowed:
@@ -149,6 +151,14 @@ export class ProblemFilter implements ExceptionFilter {
       if (status < 500) return new ApiError(ApiErrorCode.ValidationFailed, message);
     }
     if (exception && typeof exception === 'object' && 'message' in exception) {
+      const code = (exception as { code?: string }).code ?? (exception as { driverError?: { code?: string } }).driverError?.code;
+      const constraint = (exception as { constraint?: string }).constraint ?? (exception as { driverError?: { constraint?: string } }).driverError?.constraint;
+      // The tenant was deleted after another process last checked its key (API_KEY_CACHE_TTL_MS): the key is gone.
+      if (code === '23503' && constraint?.includes('tenant_id')) {
+        return new ApiError(ApiErrorCode.Unauthenticated, 'The API key is not valid, or has been revoked.', {}, { 'www-authenticate': 'Bearer realm="tcplab", error="invalid_token"' });
+      }
+      // A date the calendar has not (February 31) in a cursor: the client's mistake.
+      if (code === '22007' || code === '22008') return new ApiError(ApiErrorCode.ValidationFailed, 'A date in the request is not a real date.');
       if (isDatabaseDown(exception)) {
         return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached; try again shortly.', {}, { 'retry-after': '5' });
       }

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { createConnection, flagNames, renderMermaid, renderPcap, renderSvg, step, tcpdumpTrace, type ConnectionOptions, type Input, type StepResult } from '@tcplab/tcp-core';
 import { randomUUID } from 'node:crypto';
 import { ApiError, ApiErrorCode } from '../common/api-error';
-import { decodeCursor, encodeCursor, invalidCursor, UUID, type CursorKind } from '../common/cursor';
+import { decodeCursor, decodeTimeCursor, encodeCursor, encodeTimeCursor, invalidCursor, UUID, type CursorKind } from '../common/cursor';
 import type { RequestContext } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
 import type { CreateSessionDto } from './dto/create-session.dto';
@@ -87,13 +87,13 @@ export class SessionsService {
 
   async list(query: ListSessionsQueryDto, ctx: RequestContext): Promise<SessionPageDto> {
     const limit = query.limit ?? 20;
-    const rows = await this.sessions.list(ctx.tenantId, limit + 1, decodeSessionCursor(query.cursor), query.state ?? null);
+    const rows = await this.sessions.list(ctx.tenantId, limit + 1, decodeTimeCursor('sessions', query.cursor), query.state ?? null);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map((row) => presentSession(row, ctx.lang)),
       // created_at_exact keeps PostgreSQL's microseconds: a JavaScript Date would round them away.
-      next_cursor: rows.length > limit && last ? encodeCursor('sessions', `${last.created_at_exact}|${last.id}`) : null,
+      next_cursor: rows.length > limit && last ? encodeTimeCursor('sessions', last.created_at_exact, last.id) : null,
     };
   }
 
@@ -279,13 +279,6 @@ function stepError(result: StepResult, row: SessionEntity, ctx: RequestContext):
         errors: [{ field: error.field.replace(/^(segment|data)\./, ''), message: error.reason }],
       });
   }
-}
-
-function decodeSessionCursor(cursor: string | undefined): { created_at: string; id: string } | null {
-  if (!cursor) return null;
-  const [createdAt, id] = decodeCursor('sessions', cursor).split('|');
-  if (!createdAt || !id || !UUID.test(id) || Number.isNaN(Date.parse(createdAt))) throw invalidCursor();
-  return { created_at: createdAt, id };
 }
 
 function decodeIndexCursor(kind: CursorKind, cursor: string | undefined): number {

@@ -71,6 +71,11 @@ export class TenantsRepository {
     return rows[0] ?? null;
   }
 
+  /** ADMIN_API_KEY replaces the admin keys stored in the database (the one made on first start). */
+  async revokeStoredAdminKeys(): Promise<void> {
+    await this.dataSource.query(`UPDATE api_keys SET revoked_at = now() WHERE role = 'admin' AND revoked_at IS NULL`);
+  }
+
   /** The key with this hash, unless it has been revoked. */
   async findActiveKey(hash: string): Promise<Pick<ApiKeyEntity, 'id' | 'tenant_id' | 'role'> | null> {
     const rows: Array<Pick<ApiKeyEntity, 'id' | 'tenant_id' | 'role'>> = await this.dataSource.query(

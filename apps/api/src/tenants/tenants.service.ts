@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { displayPrefix, generateApiKey, hashApiKey } from '../auth/api-key';
 import { ApiKeyVerifier } from '../auth/api-key.verifier';
 import { ApiError, ApiErrorCode } from '../common/api-error';
-import { decodeCursor, encodeCursor, invalidCursor, UUID } from '../common/cursor';
+import { decodeTimeCursor, encodeTimeCursor, UUID } from '../common/cursor';
 import type { PageQueryDto } from '../sessions/dto/list-query.dto';
 import type { ApiKeyDto, ApiKeyListDto, CreatedApiKeyDto, CreateApiKeyDto, CreateTenantDto, TenantDto, TenantPageDto } from './dto/tenant.dto';
 import { TenantsRepository, type ApiKeyRow, type TenantRow } from './tenants.repository';
@@ -45,18 +45,12 @@ export class TenantsService {
 
   async list(query: PageQueryDto): Promise<TenantPageDto> {
     const limit = query.limit ?? 20;
-    let after: { created_at: string; id: string } | null = null;
-    if (query.cursor) {
-      const [createdAt, id] = decodeCursor('tenants', query.cursor).split('|');
-      if (!createdAt || !id || !UUID.test(id) || Number.isNaN(Date.parse(createdAt))) throw invalidCursor();
-      after = { created_at: createdAt, id };
-    }
-    const rows = await this.tenants.listTenants(limit + 1, after);
+    const rows = await this.tenants.listTenants(limit + 1, decodeTimeCursor('tenants', query.cursor));
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(presentTenant),
-      next_cursor: rows.length > limit && last ? encodeCursor('tenants', `${last.created_at_exact}|${last.id}`) : null,
+      next_cursor: rows.length > limit && last ? encodeTimeCursor('tenants', last.created_at_exact, last.id) : null,
     };
   }
 
