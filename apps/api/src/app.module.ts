@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { QuizzesModule } from './quizzes/quizzes.module';
 
 @Module({
   imports: [
@@ -43,6 +44,7 @@ import { TenantsModule } from './tenants/tenants.module';
     ScenariosModule,
     SessionsModule,
     CapturesModule,
+    QuizzesModule,
     HealthModule,
   ],
 })

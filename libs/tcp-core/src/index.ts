@@ -31,3 +31,4 @@ export * from './render/sequence-diagram';
 export * from './render/svg';
 export * from './render/mermaid';
 export * from './capture';
+export * from './quiz';

@@ -186,6 +186,13 @@ export class Transaction {
     };
   }
 
+  /** Any other statement in this transaction (the quizzes' repository writes through here). */
+  async run<T extends object>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    await this.begin();
+    const { rows } = await this.client.query<T>({ name, text, values });
+    return rows;
+  }
+
   async finish(commit: boolean): Promise<void> {
     if (this.begun) await this.client.query(commit ? 'COMMIT' : 'ROLLBACK');
   }

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Quiz } from '@tcplab/tcp-core';
+import { DataSource } from 'typeorm';
+import type { Transaction } from '../sessions/sessions.repository';
+
+export interface QuizRow {
+  tenant_id: string;
+  id: string;
+  scenario_id: string | null;
+  session_id: string | null;
+  seed: string;
+  lang: string;
+  quiz: Quiz;
+  created_at: Date;
+}
+
+export interface AttemptRow {
+  id: string;
+  quiz_id: string;
+  learner_id: string | null;
+  answers: Record<string, unknown>;
+  results: unknown[];
+  points: number;
+  max_points: number;
+  created_at: Date;
+}
+
+/** Quizzes and attempts: the only code that touches those tables. Writes run in the caller's transaction. */
+@Injectable()
+export class QuizzesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insertQuiz(tx: Transaction, row: Omit<QuizRow, 'created_at' | 'seed'> & { seed: number }): Promise<QuizRow> {
+    const rows = await tx.run<QuizRow>(
+      'insert-quiz',
+      `INSERT INTO quizzes (tenant_id, id, scenario_id, session_id, seed, lang, quiz) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [row.tenant_id, row.id, row.scenario_id, row.session_id, row.seed, row.lang, JSON.stringify(row.quiz)],
+    );
+    return rows[0]!;
+  }
+
+  async findQuiz(tenantId: string, id: string): Promise<QuizRow | null> {
+    const rows: QuizRow[] = await this.dataSource.query(`SELECT * FROM quizzes WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    return rows[0] ?? null;
+  }
+
+  async insertAttempt(tx: Transaction, tenantId: string, row: Omit<AttemptRow, 'created_at'>): Promise<AttemptRow> {
+    const rows = await tx.run<AttemptRow>(
+      'insert-quiz-attempt',
+      `INSERT INTO quiz_attempts (tenant_id, quiz_id, id, learner_id, answers, results, points, max_points)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, quiz_id, learner_id, answers, results, points, max_points, created_at`,
+      [tenantId, row.quiz_id, row.id, row.learner_id, JSON.stringify(row.answers), JSON.stringify(row.results), row.points, row.max_points],
+    );
+    return rows[0]!;
+  }
+
+  /** A quiz's attempts, oldest first; one learner's when `learnerId` is given. */
+  listAttempts(tenantId: string, quizId: string, learnerId: string | null): Promise<AttemptRow[]> {
+    return this.dataSource.query(
+      `SELECT id, quiz_id, learner_id, answers, results, points, max_points, created_at FROM quiz_attempts
+       WHERE tenant_id = $1 AND quiz_id = $2 AND ($3::text IS NULL OR learner_id = $3) ORDER BY created_at, id LIMIT 1000`,
+      [tenantId, quizId, learnerId],
+    );
+  }
+}

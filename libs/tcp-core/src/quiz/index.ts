@@ -1,0 +1,6 @@
+export * from './types';
+export * from './why';
+export * from './generate';
+export { quizToGift } from './gift';
+export { quizToMoodleXml } from './moodle-xml';
+export * from './grade';
