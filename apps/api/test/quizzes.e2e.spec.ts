@@ -127,6 +127,37 @@ describe('export', () => {
     expect(res.text.match(/<question type="(multichoice|numerical|ordering)">/g)).toHaveLength(15);
   });
 
+  it('QTI 1.2 for Canvas: an application/xml questestinterop attachment with one item per question', async () => {
+    const quiz = await createQuiz({ scenario: 'four-way-teardown', count: 15, seed: 9 });
+    const res = await t.http().get(`/v1/quizzes/${quiz.id}/export`).query({ format: 'qti12' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="tcplab-quiz-${quiz.id}.qti12.xml"`);
+    expect(res.text).toContain('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"');
+    expect(res.text.match(/<item ident="q\d+"/g)).toHaveLength(15);
+  });
+
+  it('QTI 2.1: an application/zip content package (the manifest first, then one item per question)', async () => {
+    const quiz = await createQuiz({ scenario: 'four-way-teardown', count: 15, seed: 9 });
+    const res = await t
+      .http()
+      .get(`/v1/quizzes/${quiz.id}/export`)
+      .query({ format: 'qti21' })
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="tcplab-quiz-${quiz.id}.qti21.zip"`);
+    const body = res.body as Buffer;
+    expect(body.readUInt32LE(0)).toBe(0x04034b50);
+    expect(body.subarray(30, 30 + 'imsmanifest.xml'.length).toString()).toBe('imsmanifest.xml');
+    expect(body.readUInt16LE(body.length - 22 + 10)).toBe(16);
+  });
+
   it('an unknown format is a 400', async () => {
     const quiz = await createQuiz({ scenario: 'three-way-handshake', count: 1 });
     expectBadFields(await t.http().get(`/v1/quizzes/${quiz.id}/export`).query({ format: 'docx' }), ['format']);

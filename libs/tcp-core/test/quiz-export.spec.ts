@@ -1,5 +1,5 @@
 import { parse as parseGift } from 'gift-pegjs';
-import { generateQuiz, QUESTION_KINDS, quizToGift, quizToMoodleXml, scenario, scenarioQuizSource, type Question, type Quiz } from '../src';
+import { generateQuiz, QUESTION_KINDS, quizToGift, quizToMoodleXml, quizToQti12, quizToQti21Package, scenario, scenarioQuizSource, type Question, type Quiz } from '../src';
 import { parseXml, type XmlElement } from './svg-reader';
 
 /**
@@ -118,5 +118,119 @@ describe('Moodle XML', () => {
       expect(stripHtml(textOf(child(element, 'questiontext')))).toContain(quiz.questions[i]!.prompt['zh-CN']);
       expect(stripHtml(textOf(child(element, 'generalfeedback')))).toBe(quiz.questions[i]!.explanation['zh-CN']);
     });
+  });
+});
+
+describe('QTI 1.2 (Canvas)', () => {
+  const children = (e: XmlElement, name: string): XmlElement[] => e.children.filter((c) => c.name === name);
+  const find = (e: XmlElement, name: string): XmlElement[] => [...children(e, name), ...e.children.flatMap((c) => find(c, name))];
+
+  it('is a well-formed questestinterop with one item per question, its Canvas question_type, and the right answer scored 100', () => {
+    const root = parseXml(quizToQti12(quiz, 'en').replace(/^<\?xml[^>]*\?>\n/, ''));
+    expect(root.name).toBe('questestinterop');
+    expect(root.attrs['xmlns']).toBe('http://www.imsglobal.org/xsd/ims_qtiasiv1p2');
+    const items = find(root, 'item');
+    expect(items.map((i) => i.attrs['ident'])).toEqual(quiz.questions.map((q) => q.id));
+    items.forEach((element, k) => {
+      const q = quiz.questions[k]!;
+      const metadata = Object.fromEntries(find(element, 'qtimetadatafield').map((f) => [children(f, 'fieldlabel')[0]!.text, children(f, 'fieldentry')[0]!.text]));
+      const expectedType = { choice: 'multiple_choice_question', choices: 'multiple_answers_question', number: 'numerical_question', order: 'matching_question' }[q.answer.type];
+      expect(metadata).toEqual({ question_type: expectedType, points_possible: '1.0' });
+      const scoring = find(element, 'respcondition').filter((c) => find(c, 'setvar').length > 0);
+      const equal = (c: XmlElement): string[] => find(c, 'varequal').map((v) => v.text);
+      switch (q.answer.type) {
+        case 'choice':
+          expect(scoring.map(equal)).toEqual([[`${q.id}_${q.answer.index}`]]);
+          break;
+        case 'choices': {
+          const notWrong = find(scoring[0]!, 'not').flatMap((n) => find(n, 'varequal').map((v) => v.text));
+          expect(equal(scoring[0]!).filter((v) => !notWrong.includes(v))).toEqual(q.answer.indices.map((i) => `${q.id}_${i}`));
+          break;
+        }
+        case 'number':
+          expect(find(scoring[0]!, 'varequal')[0]!.text).toBe(String(q.answer.value));
+          expect(find(scoring[0]!, 'vargte')[0]!.text).toBe(String(q.answer.value));
+          expect(find(scoring[0]!, 'varlte')[0]!.text).toBe(String(q.answer.value));
+          break;
+        case 'order': {
+          const answer = q.answer;
+          expect(scoring.map((c) => [find(c, 'varequal')[0]!.attrs['respident'], equal(c)[0]])).toEqual(
+            answer.indices.map((shown, position) => [`response_${q.id}_${shown}`, `${q.id}_pos${position + 1}`]),
+          );
+          break;
+        }
+      }
+      expect(stripHtml(find(element, 'itemfeedback')[0]!.children.length ? find(find(element, 'itemfeedback')[0]!, 'mattext')[0]!.text : '')).toBe(q.explanation.en);
+    });
+  });
+});
+
+describe('QTI 2.1 content package', () => {
+  /** The stored files of a ZIP, read from its central directory; each checked against zlib's CRC-32. */
+  function unzip(bytes: Uint8Array): Map<string, string> {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const end = bytes.length - 22;
+    expect(view.getUint32(end, true)).toBe(0x06054b50);
+    const count = view.getUint16(end + 10, true);
+    let at = view.getUint32(end + 16, true);
+    const files = new Map<string, string>();
+    for (let i = 0; i < count; i++) {
+      expect(view.getUint32(at, true)).toBe(0x02014b50);
+      const crc = view.getUint32(at + 16, true);
+      const size = view.getUint32(at + 20, true);
+      const nameLength = view.getUint16(at + 28, true);
+      const offset = view.getUint32(at + 42, true);
+      const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+      expect(view.getUint32(offset, true)).toBe(0x04034b50);
+      const dataAt = offset + 30 + view.getUint16(offset + 26, true) + view.getUint16(offset + 28, true);
+      const data = bytes.subarray(dataAt, dataAt + size);
+      expect(crc).toBe(require('node:zlib').crc32(data));
+      files.set(name, new TextDecoder().decode(data));
+      at += 46 + nameLength;
+    }
+    return files;
+  }
+  const children = (e: XmlElement, name: string): XmlElement[] => e.children.filter((c) => c.name === name);
+  const find = (e: XmlElement, name: string): XmlElement[] => [...children(e, name), ...e.children.flatMap((c) => find(c, name))];
+
+  it('is a ZIP whose manifest lists one imsqti_item_xmlv2p1 resource per question, each file present', () => {
+    const files = unzip(quizToQti21Package(quiz, 'en'));
+    const manifest = parseXml(files.get('imsmanifest.xml')!.replace(/^<\?xml[^>]*\?>\n/, ''));
+    const resources = find(manifest, 'resource');
+    expect(resources.map((r) => [r.attrs['identifier'], r.attrs['type'], r.attrs['href']])).toEqual(quiz.questions.map((q) => [q.id, 'imsqti_item_xmlv2p1', `items/${q.id}.xml`]));
+    expect([...files.keys()].sort()).toEqual(['imsmanifest.xml', ...quiz.questions.map((q) => `items/${q.id}.xml`)].sort());
+  });
+
+  it('each assessmentItem declares the right response, the interaction of its kind, response processing and the explanation', () => {
+    const files = unzip(quizToQti21Package(quiz, 'zh-CN'));
+    for (const q of quiz.questions) {
+      const item = parseXml(files.get(`items/${q.id}.xml`)!.replace(/^<\?xml[^>]*\?>\n/, ''));
+      expect({ name: item.name, ns: item.attrs['xmlns'], id: item.attrs['identifier'] }).toEqual({ name: 'assessmentItem', ns: 'http://www.imsglobal.org/xsd/imsqti_v2p1', id: q.id });
+      const declaration = find(item, 'responseDeclaration')[0]!;
+      const values = find(declaration, 'value').map((v) => v.text);
+      const interaction = { choice: 'choiceInteraction', choices: 'choiceInteraction', number: 'textEntryInteraction', order: 'orderInteraction' }[q.answer.type];
+      expect(find(item, interaction)).toHaveLength(1);
+      switch (q.answer.type) {
+        case 'choice':
+          expect({ c: declaration.attrs['cardinality'], v: values }).toEqual({ c: 'single', v: [`${q.id}_${q.answer.index}`] });
+          break;
+        case 'choices':
+          expect({ c: declaration.attrs['cardinality'], v: values }).toEqual({ c: 'multiple', v: q.answer.indices.map((i) => `${q.id}_${i}`) });
+          break;
+        case 'number':
+          expect({ c: declaration.attrs['cardinality'], t: declaration.attrs['baseType'], v: values }).toEqual({ c: 'single', t: 'integer', v: [String(q.answer.value)] });
+          break;
+        case 'order':
+          expect({ c: declaration.attrs['cardinality'], v: values }).toEqual({ c: 'ordered', v: q.answer.indices.map((i) => `${q.id}_${i}`) });
+          break;
+      }
+      expect(find(item, 'responseProcessing')).toHaveLength(1);
+      expect(find(find(item, 'responseIf')[0]!, 'correct')).toHaveLength(1);
+      expect(find(find(item, 'modalFeedback')[0]!, 'p')[0]!.text).toContain(q.explanation['zh-CN'].split('\n')[0]!);
+    }
+  });
+
+  it('the same quiz gives the same bytes', () => {
+    expect(quizToQti21Package(quiz, 'en')).toEqual(quizToQti21Package(quiz, 'en'));
   });
 });

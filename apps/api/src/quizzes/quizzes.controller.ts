@@ -73,12 +73,12 @@ export class QuizzesController {
   }
 
   @Get(':id/export')
-  @ApiOperation({ summary: 'The quiz as a file an LMS imports: GIFT or Moodle XML' })
-  @ApiProduces('text/plain', 'application/xml')
+  @ApiOperation({ summary: 'The quiz as a file an LMS imports: GIFT, Moodle XML, QTI 1.2 (Canvas) or a QTI 2.1 package' })
+  @ApiProduces('text/plain', 'application/xml', 'application/zip')
   @ApiResponse({ status: 200, description: 'The file, with Content-Disposition naming it.' })
   @BAD_REQUEST
   @NOT_FOUND
-  async export(@Param('id') id: string, @Query() query: ExportQueryDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async export(@Param('id') id: string, @Query() query: ExportQueryDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string | Buffer> {
     const file = await this.quizzes.export(id, query.format, ctx);
     void reply.header('content-type', file.type).header('content-disposition', `attachment; filename="${file.file}"`);
     return file.body;

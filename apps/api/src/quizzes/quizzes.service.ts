@@ -7,6 +7,8 @@ import {
   QUESTION_KINDS,
   quizToGift,
   quizToMoodleXml,
+  quizToQti12,
+  quizToQti21Package,
   scenario,
   scenarioQuizSource,
   whyTopicsFor,
@@ -154,7 +156,7 @@ export class QuizzesService {
     return { items: (await this.quizzes.listAttempts(ctx.tenantId, id, learnerId)).map(presentAttempt) };
   }
 
-  async export(id: string, format: ExportFormat, ctx: RequestContext): Promise<{ type: string; file: string; body: string }> {
+  async export(id: string, format: ExportFormat, ctx: RequestContext): Promise<{ type: string; file: string; body: string | Buffer }> {
     const row = await this.find(id, ctx);
     const lang = row.lang as Language;
     switch (format) {
@@ -162,6 +164,10 @@ export class QuizzesService {
         return { type: 'text/plain; charset=utf-8', file: `tcplab-quiz-${id}.gift.txt`, body: quizToGift(row.quiz, lang) };
       case 'moodle-xml':
         return { type: 'application/xml; charset=utf-8', file: `tcplab-quiz-${id}.xml`, body: quizToMoodleXml(row.quiz, lang) };
+      case 'qti12':
+        return { type: 'application/xml; charset=utf-8', file: `tcplab-quiz-${id}.qti12.xml`, body: quizToQti12(row.quiz, lang, `tcplab quiz ${id}`) };
+      case 'qti21':
+        return { type: 'application/zip', file: `tcplab-quiz-${id}.qti21.zip`, body: Buffer.from(quizToQti21Package(row.quiz, lang)) };
     }
   }
 

@@ -62,11 +62,11 @@ export class QuizQueryDto {
   answers?: 'true' | 'false';
 }
 
-export const EXPORT_FORMATS = ['gift', 'moodle-xml'] as const;
+export const EXPORT_FORMATS = ['gift', 'moodle-xml', 'qti12', 'qti21'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export class ExportQueryDto {
-  /** The LMS format. */
+  /** gift and moodle-xml for Moodle; qti12 (Canvas's QTI 1.2) for Canvas; qti21 a QTI 2.1 content package (ZIP). */
   @IsIn(EXPORT_FORMATS)
   @ApiProperty({ enum: EXPORT_FORMATS, example: 'moodle-xml' })
   format!: ExportFormat;
