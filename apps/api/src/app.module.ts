@@ -13,6 +13,7 @@ import { ScenariosModule } from './scenarios/scenarios.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { QuizzesModule } from './quizzes/quizzes.module';
+import { ExercisesModule } from './exercises/exercises.module';
 
 @Module({
   imports: [
@@ -45,6 +46,7 @@ import { QuizzesModule } from './quizzes/quizzes.module';
     SessionsModule,
     CapturesModule,
     QuizzesModule,
+    ExercisesModule,
     HealthModule,
   ],
 })

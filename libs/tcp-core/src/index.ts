@@ -32,3 +32,4 @@ export * from './render/svg';
 export * from './render/mermaid';
 export * from './capture';
 export * from './quiz';
+export * from './exercise';

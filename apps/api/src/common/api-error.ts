@@ -14,6 +14,7 @@ export enum ApiErrorCode {
   SessionNotFound = 'SESSION_NOT_FOUND',
   ScenarioNotFound = 'SCENARIO_NOT_FOUND',
   QuizNotFound = 'QUIZ_NOT_FOUND',
+  ExerciseNotFound = 'EXERCISE_NOT_FOUND',
   RouteNotFound = 'ROUTE_NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   HistoryFull = 'HISTORY_FULL',

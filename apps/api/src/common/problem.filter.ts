@@ -36,6 +36,8 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 404, title: 'No such scenario' };
     case ApiErrorCode.QuizNotFound:
       return { status: 404, title: 'No such quiz' };
+    case ApiErrorCode.ExerciseNotFound:
+      return { status: 404, title: 'No such exercise' };
     case ApiErrorCode.RouteNotFound:
       return { status: 404, title: 'No such resource' };
     case ApiErrorCode.MethodNotAllowed:

@@ -289,6 +289,29 @@ export class SessionsRepository {
     return this.dataSource.manager.query(`SELECT events, segments FROM session_steps WHERE tenant_id = $1 AND session_id = $2 ORDER BY n`, [tenantId, id]);
   }
 
+  /**
+   * A move the session refused (a 422): it changed nothing, so it is kept apart, with the problem it was
+   * answered with — an exercise's grade counts these.
+   */
+  async recordRefusal(tenantId: string, sessionId: string, afterStep: number, input: Input, code: string, problem: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO session_refusals (tenant_id, session_id, after_step, input, code, problem) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [tenantId, sessionId, afterStep, JSON.stringify(input), code, JSON.stringify(problem)],
+    );
+  }
+
+  refusals(tenantId: string, sessionId: string): Promise<Array<{ after_step: number; input: Input; code: string; problem: Record<string, unknown> }>> {
+    return this.dataSource.query(
+      `SELECT after_step, input, code, problem FROM session_refusals WHERE tenant_id = $1 AND session_id = $2 ORDER BY id LIMIT 10000`,
+      [tenantId, sessionId],
+    );
+  }
+
+  /** Every step's input and events, in order (an exercise's grade replays them). */
+  stepsWithEvents(tenantId: string, id: string): Promise<Array<Pick<SessionStepEntity, 'n' | 'input' | 'events'>>> {
+    return this.dataSource.manager.query(`SELECT n, input, events FROM session_steps WHERE tenant_id = $1 AND session_id = $2 ORDER BY n`, [tenantId, id]);
+  }
+
   /** The whole input history of a session, for replay. */
   inputs(tenantId: string, id: string): Promise<Array<Pick<SessionStepEntity, 'input'>>> {
     return this.dataSource.manager.query(`SELECT input FROM session_steps WHERE tenant_id = $1 AND session_id = $2 ORDER BY n`, [tenantId, id]);

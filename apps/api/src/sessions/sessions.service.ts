@@ -130,7 +130,8 @@ export class SessionsService {
     plan: (row: SessionEntity) => { input: Input; scenarioStep?: number; extra?: Partial<StepResultDto> },
   ): Promise<Reply<StepResultDto>> {
     if (!UUID.test(id)) return Promise.reject(notFound(id));
-    return idempotently(this.sessions, ctx, async (tx) => {
+    let refused: { afterStep: number; input: Input; error: ApiError } | null = null;
+    const applied = idempotently(this.sessions, ctx, async (tx) => {
       const row = await tx.lockSession(ctx.tenantId, id);
       if (!row) throw notFound(id);
       if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) {
@@ -138,7 +139,11 @@ export class SessionsService {
       }
       const { input, scenarioStep, extra } = plan(row);
       const result = step(row.snapshot, input);
-      if (!result.outcome.ok) throw stepError(result, row, ctx);
+      if (!result.outcome.ok) {
+        const error = stepError(result, row, ctx);
+        if (error.code === ApiErrorCode.CallRefused || error.code === ApiErrorCode.SegmentInvalid) refused = { afterStep: row.step_count, input, error };
+        throw error;
+      }
       if (row.segment_count + result.segments.length > this.maxSegments) {
         throw new ApiError(
           ApiErrorCode.HistoryFull,
@@ -166,6 +171,14 @@ export class SessionsService {
           ...extra,
         },
       };
+    });
+    // A refused move (the TCP said no: 422) changes nothing in the session; it is kept apart, after the rollback.
+    return applied.catch(async (error: unknown) => {
+      const move = refused as { afterStep: number; input: Input; error: ApiError } | null;
+      if (move && error === move.error) {
+        await this.sessions.recordRefusal(ctx.tenantId, id, move.afterStep, move.input, move.error.code, { detail: move.error.detail, ...move.error.extensions });
+      }
+      throw error;
     });
   }
 

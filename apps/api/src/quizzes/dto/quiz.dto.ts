@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { LANGUAGES, QUESTION_KINDS, SCENARIOS, type Language, type QuestionKind } from '@tcplab/tcp-core';
+import { OptionalSeed } from '../../common/dto-fields';
 
 export class CreateQuizDto {
   /**
@@ -41,10 +42,7 @@ export class CreateQuizDto {
    * The same seed gives the same quiz; another seed, other numbers for the same exchange. Random when left out.
    * @example 42
    */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(4294967295)
+  @OptionalSeed()
   seed?: number;
 
   /** The language of the questions (and of the exports); Accept-Language when left out. */

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { SCENARIOS } from '@tcplab/tcp-core';
+import { OptionalSeed } from '../../common/dto-fields';
 
 /** One endpoint's socket and what its SYN offers. Every field is optional. */
 export class EndpointConfigDto {
@@ -88,10 +89,7 @@ export class CreateSessionDto {
    * Seed of the session's PRNG (ISNs, timestamp offsets, random loss): same seed, same session.
    * @example 42
    */
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(4294967295)
+  @OptionalSeed()
   seed?: number;
 
   /**
