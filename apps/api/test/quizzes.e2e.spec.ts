@@ -60,11 +60,33 @@ describe('POST /v1/quizzes', () => {
     }
   });
 
+  it('a question whose context helps links its sequence diagram, served as SVG; others link none', async () => {
+    const quiz = await createQuiz({ scenario: 'four-way-teardown', count: 30, seed: 12 });
+    const drawn = quiz.questions.filter((q: { diagram_url: string | null }) => q.diagram_url !== null);
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(quiz.questions.filter((q: { kind: string; diagram_url: string | null }) => q.kind === 'order' || q.kind === 'why').every((q: { diagram_url: null }) => q.diagram_url === null)).toBe(true);
+    const res = await t
+      .http()
+      .get(drawn[0].diagram_url)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => done(null, text));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(res.body).toMatch(/^<svg /);
+    const none = quiz.questions.find((q: { diagram_url: string | null }) => q.diagram_url === null);
+    expectProblem(await t.http().get(`/v1/quizzes/${quiz.id}/questions/${none.id}/diagram`), 404, 'QUIZ_NOT_FOUND');
+  });
+
   it('the same seed gives the same questions; another seed, other numbers', async () => {
     const a = await createQuiz({ scenario: 'three-way-handshake', kinds: ['ack_number'], seed: 1 });
     const b = await createQuiz({ scenario: 'three-way-handshake', kinds: ['ack_number'], seed: 1 });
     const c = await createQuiz({ scenario: 'three-way-handshake', kinds: ['ack_number'], seed: 2 });
-    expect(b.questions).toEqual(a.questions);
+    const withoutLinks = (quiz: Record<string, any>) => quiz['questions'].map(({ diagram_url: _, ...q }: Record<string, unknown>) => q);
+    expect(withoutLinks(b)).toEqual(withoutLinks(a));
     expect(c.connection.client.isn).not.toBe(a.connection.client.isn);
     const answersA = (await answersOf(a.id)).map((q) => q['answer']);
     expect(answersA).toContain((a.connection.client.isn + 1) % 2 ** 32);

@@ -1,5 +1,19 @@
 import { parse as parseGift } from 'gift-pegjs';
-import { generateQuiz, QUESTION_KINDS, quizToGift, quizToMoodleXml, quizToQti12, quizToQti21Package, scenario, scenarioQuizSource, type Question, type Quiz } from '../src';
+import {
+  diagramDataUri,
+  generateQuiz,
+  QUESTION_KINDS,
+  questionDiagram,
+  questionToQti21,
+  quizToGift,
+  quizToMoodleXml,
+  quizToQti12,
+  quizToQti21Package,
+  scenario,
+  scenarioQuizSource,
+  type Question,
+  type Quiz,
+} from '../src';
 import { parseXml, type XmlElement } from './svg-reader';
 
 /**
@@ -234,3 +248,27 @@ describe('QTI 2.1 content package', () => {
     expect(quizToQti21Package(quiz, 'en')).toEqual(quizToQti21Package(quiz, 'en'));
   });
 });
+
+describe('diagrams in the exports', () => {
+  it('a question with a diagram carries it as an <img> SVG data: URI in GIFT, Moodle XML, QTI 1.2 and QTI 2.1; one without does not', () => {
+    const drawn = quiz.questions.find((q) => q.diagram)!;
+    const undrawn = quiz.questions.find((q) => q.kind === 'order')!;
+    const uri = diagramDataUri(questionDiagram(quiz, drawn, 'en')!);
+    const gift = parseGift(quizToGift(quiz, 'en')) as unknown as Array<{ title: string; stem: { text: string } }>;
+    expect(gift.find((g) => g.title.startsWith(`${drawn.id} `))!.stem.text).toContain(`src="${uri}"`);
+    expect(gift.find((g) => g.title.startsWith(`${undrawn.id} `))!.stem.text).not.toContain('<img');
+    const moodle = parseXml(quizToMoodleXml(quiz, 'en').replace(/^<\?xml[^>]*\?>\n/, ''));
+    const moodleText = (id: string): string =>
+      moodle.children.find((c) => c.children.some((n) => n.name === 'name' && n.children[0]!.text.startsWith(`${id} `)))!.children.find((c) => c.name === 'questiontext')!.children[0]!.text;
+    expect(moodleText(drawn.id)).toContain(`src="${uri}"`);
+    expect(moodleText(undrawn.id)).not.toContain('<img');
+    expect(quizToQti12(quiz, 'en')).toContain(`src=&quot;${uri}&quot;`);
+    const item = parseXml(questionToQti21(quiz, drawn, 'en').replace(/^<\?xml[^>]*\?>\n/, ''));
+    const img = elementsNamed(item, 'img');
+    expect(img.map((e) => e.attrs['src'])).toEqual([uri]);
+  });
+});
+
+function elementsNamed(root: XmlElement, name: string): XmlElement[] {
+  return [...(root.name === name ? [root] : []), ...root.children.flatMap((c) => elementsNamed(c, name))];
+}

@@ -1,6 +1,8 @@
 import {
   ACK,
   createConnection,
+  diagramDataUri,
+  questionDiagram,
   FLAG_NAMES,
   flagNames,
   generateQuiz,
@@ -16,6 +18,7 @@ import {
   type Segment,
   type TcpEvent,
 } from '../src';
+import { byClass, parseXml } from './svg-reader';
 
 /**
  * Every generated question's answer, checked against an independent replay of its run through the simulator:
@@ -160,3 +163,45 @@ describe('generateQuiz', () => {
     for (const q of quiz.questions) expect(isns).not.toContain(q.answer.type === 'number' ? q.answer.value : -1);
   });
 });
+
+describe('questionDiagram', () => {
+  it('draws, for the kinds it helps, one arrow per segment sent before the question\'s step, and none for order or why', () => {
+    const source = scenarioQuizSource(scenario('four-way-teardown')!, 8);
+    const quiz = generateQuiz(source, { count: 200, kinds: QUESTION_KINDS, seed: 8 });
+    const drawn = quiz.questions.filter((q) => q.diagram);
+    expect(drawn.length).toBeGreaterThan(5);
+    for (const q of quiz.questions) {
+      const svg = questionDiagram(quiz, q, 'en');
+      if (['order', 'why', 'flags'].includes(q.kind) || q.context.length === 0) {
+        expect({ id: q.id, svg }).toEqual({ id: q.id, svg: null });
+        continue;
+      }
+      // The run's segments sent by the steps before the question's.
+      const before = replayInputs(source, q.source.step);
+      if (before === 0) {
+        expect(svg).toBeNull();
+        continue;
+      }
+      expect(byClass(parseXml(svg!), 'arrow')).toHaveLength(before);
+      expect(before).toBeLessThanOrEqual(q.context.length);
+    }
+  });
+
+  it('a data: URI holds the SVG as base64', () => {
+    const uri = diagramDataUri('<svg xmlns="http://www.w3.org/2000/svg">é</svg>');
+    expect(uri.startsWith('data:image/svg+xml;base64,')).toBe(true);
+    expect(Buffer.from(uri.split(',')[1]!, 'base64').toString('utf8')).toBe('<svg xmlns="http://www.w3.org/2000/svg">é</svg>');
+  });
+});
+
+/** How many segments the first `steps` inputs put on the wire. */
+function replayInputs(source: QuizSource, steps: number): number {
+  let connection = createConnection(source.options);
+  let count = 0;
+  for (const input of source.inputs.slice(0, steps)) {
+    const result = step(connection, input);
+    count += result.segments.length;
+    connection = result.connection;
+  }
+  return count;
+}

@@ -72,6 +72,17 @@ export class QuizzesController {
     return this.quizzes.attempts(id, query.learner_id ?? null, ctx);
   }
 
+  @Get(':id/questions/:questionId/diagram')
+  @ApiOperation({ summary: "A question's sequence diagram (the segments so far), as SVG" })
+  @ApiProduces('image/svg+xml')
+  @ApiResponse({ status: 200, description: 'The SVG.' })
+  @ProblemResponse(404, 'No such quiz, or the question has no diagram.')
+  async diagram(@Param('id') id: string, @Param('questionId') questionId: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const svg = await this.quizzes.diagram(id, questionId, ctx);
+    void reply.header('content-type', 'image/svg+xml; charset=utf-8');
+    return svg;
+  }
+
   @Get(':id/export')
   @ApiOperation({ summary: 'The quiz as a file an LMS imports: GIFT, Moodle XML, QTI 1.2 (Canvas) or a QTI 2.1 package' })
   @ApiProduces('text/plain', 'application/xml', 'application/zip')

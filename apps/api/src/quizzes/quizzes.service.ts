@@ -6,6 +6,7 @@ import {
   isCorrect,
   QUESTION_KINDS,
   quizToGift,
+  questionDiagram,
   quizToMoodleXml,
   quizToQti12,
   quizToQti21Package,
@@ -27,7 +28,7 @@ import { QuizzesRepository, type AttemptRow, type QuizRow } from './quizzes.repo
 
 const TYPE_OF = { choice: 'multiple_choice', choices: 'multiple_answer', number: 'numerical', order: 'ordering' } as const;
 
-function presentQuestion(q: Question, lang: Language, withAnswers: boolean): QuestionDto {
+function presentQuestion(row: QuizRow, q: Question, lang: Language, withAnswers: boolean): QuestionDto {
   return {
     id: q.id,
     kind: q.kind,
@@ -35,6 +36,7 @@ function presentQuestion(q: Question, lang: Language, withAnswers: boolean): Que
     prompt: q.prompt[lang],
     context: [...q.context],
     choices: q.choices ? q.choices.map((c) => c.text[lang]) : null,
+    diagram_url: questionDiagram(row.quiz, q, lang) === null ? null : `/v1/quizzes/${row.id}/questions/${q.id}/diagram`,
     ...(withAnswers ? { answer: answerValue(q.answer), explanation: q.explanation[lang] } : {}),
   };
 }
@@ -52,7 +54,7 @@ function presentQuiz(row: QuizRow, withAnswers: boolean): QuizDto {
     seed: Number(row.seed),
     lang,
     connection: { client: endpoint('client'), server: endpoint('server') },
-    questions: row.quiz.questions.map((q) => presentQuestion(q, lang, withAnswers)),
+    questions: row.quiz.questions.map((q) => presentQuestion(row, q, lang, withAnswers)),
     created_at: new Date(row.created_at).toISOString(),
   };
 }
@@ -169,6 +171,15 @@ export class QuizzesService {
       case 'qti21':
         return { type: 'application/zip', file: `tcplab-quiz-${id}.qti21.zip`, body: Buffer.from(quizToQti21Package(row.quiz, lang)) };
     }
+  }
+
+  /** The sequence diagram of a question's context, as SVG. */
+  async diagram(id: string, questionId: string, ctx: RequestContext): Promise<string> {
+    const row = await this.find(id, ctx);
+    const question = row.quiz.questions.find((q) => q.id === questionId);
+    const svg = question ? questionDiagram(row.quiz, question, row.lang as Language) : null;
+    if (svg === null) throw new ApiError(ApiErrorCode.QuizNotFound, `Quiz ${id} has no diagram for question ${questionId}.`);
+    return svg;
   }
 
   private async find(id: string, ctx: RequestContext): Promise<QuizRow> {

@@ -138,7 +138,10 @@ function stateChoices(from: State, to: State, draw: Draw): { choices: Choice[]; 
   };
 }
 
-type Candidate = Omit<Question, 'id'>;
+type Candidate = Omit<Question, 'id' | 'diagram'>;
+
+/** Kinds whose question is about the moment after the context: a drawing of it helps (order's would give it away). */
+const DRAWN: readonly QuestionKind[] = ['next_state', 'ack_number', 'seq_number', 'wrong_field'];
 
 function nextStateQuestions(run: Run, draw: Draw): Candidate[] {
   return run.transitions.map((tr) => {
@@ -359,5 +362,10 @@ export function generateQuiz(source: QuizSource, request: QuizRequest): Quiz {
       if (next && picked.length < request.count) picked.push(next);
     }
   }
-  return { seed: request.seed, options: source.options, questions: picked.map((q, i) => ({ id: `q${i + 1}`, ...q })) };
+  return {
+    seed: request.seed,
+    options: source.options,
+    inputs: source.inputs,
+    questions: picked.map((q, i) => ({ id: `q${i + 1}`, ...q, diagram: DRAWN.includes(q.kind) && q.context.length > 0 })),
+  };
 }

@@ -41,6 +41,6 @@ function answers(q: Question, lang: Language): string {
 
 export function quizToGift(quiz: Quiz, lang: Language): string {
   return quiz.questions
-    .map((q) => `// ${q.id}: ${q.kind}\n::${q.id} ${q.kind}::[html]${html(questionHtml(q, lang))} ${answers(q, lang)}\n`)
+    .map((q) => `// ${q.id}: ${q.kind}\n::${q.id} ${q.kind}::[html]${html(questionHtml(quiz, q, lang))} ${answers(q, lang)}\n`)
     .join('\n');
 }

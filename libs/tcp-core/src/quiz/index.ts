@@ -7,3 +7,4 @@ export * from './grade';
 export { quizToQti12 } from './qti12';
 export { qti21Manifest, questionToQti21, quizToQti21Package } from './qti21';
 export { crc32, zip } from './zip';
+export { diagramDataUri, questionDiagram } from './diagram';

@@ -1,16 +1,23 @@
 /** What the LMS exporters share: a question's text as HTML in one language, and ordinal labels. */
 import type { Language } from '../render/messages';
-import type { Question } from './types';
+import { diagramDataUri, questionDiagram } from './diagram';
+import type { Question, Quiz } from './types';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** The segments so far (as tcpdump prints them) and the question, as HTML; no raw newline, which GIFT would end on. */
-export function questionHtml(q: Question, lang: Language): string {
+/**
+ * The segments so far (as tcpdump prints them), their sequence diagram where it helps (an SVG data: URI), and the
+ * question, as HTML; no raw newline, which GIFT would end on.
+ */
+export function questionHtml(quiz: Quiz, q: Question, lang: Language): string {
   const intro = lang === 'zh-CN' ? '此前线路上的报文段:' : 'The segments so far:';
   const context = q.context.length > 0 ? `<p>${intro}</p><pre>${q.context.map(escapeHtml).join('<br>')}</pre>` : '';
-  return `${context}<p>${escapeHtml(q.prompt[lang]).replace(/\n/g, '<br>')}</p>`;
+  const svg = questionDiagram(quiz, q, lang);
+  const alt = lang === 'zh-CN' ? '此前报文段的时序图' : 'Sequence diagram of the segments so far';
+  const drawing = svg ? `<p><img alt="${alt}" src="${diagramDataUri(svg)}"/></p>` : '';
+  return `${context}${drawing}<p>${escapeHtml(q.prompt[lang]).replace(/\n/g, '<br>')}</p>`;
 }
 
 export function explanationHtml(q: Question, lang: Language): string {

@@ -59,7 +59,7 @@ export function quizToMoodleXml(quiz: Quiz, lang: Language, category = 'tcplab')
     return [
       `  <question type="${type}">`,
       `    <name>${text(`${q.id} ${q.kind}`)}</name>`,
-      `    <questiontext format="html">${text(questionHtml(q, lang))}</questiontext>`,
+      `    <questiontext format="html">${text(questionHtml(quiz, q, lang))}</questiontext>`,
       `    <generalfeedback format="html">${text(explanationHtml(q, lang))}</generalfeedback>`,
       '    <defaultgrade>1</defaultgrade><penalty>0</penalty><hidden>0</hidden>',
       ...parts,

@@ -62,12 +62,12 @@ function presentationAndScoring(q: Question, lang: Language): { presentation: st
   }
 }
 
-function item(q: Question, lang: Language): string {
+function item(quiz: Quiz, q: Question, lang: Language): string {
   const { presentation, conditions } = presentationAndScoring(q, lang);
   return [
     `      <item ident="${q.id}" title="${x(`${q.id} ${q.kind}`)}">`,
     `        <itemmetadata><qtimetadata>${field('question_type', QUESTION_TYPE[q.answer.type])}${field('points_possible', '1.0')}</qtimetadata></itemmetadata>`,
-    `        <presentation>${mattext(questionHtml(q, lang))}${presentation}</presentation>`,
+    `        <presentation>${mattext(questionHtml(quiz, q, lang))}${presentation}</presentation>`,
     '        <resprocessing>',
     '          <outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE" vartype="Decimal"/></outcomes>',
     '          <respcondition continue="Yes"><conditionvar><other/></conditionvar><displayfeedback feedbacktype="Response" linkrefid="general_fb"/></respcondition>',
@@ -85,7 +85,7 @@ export function quizToQti12(quiz: Quiz, lang: Language, title = 'tcplab quiz'): 
     `  <assessment ident="tcplab_quiz_${quiz.seed}" title="${x(title)}">`,
     `    <qtimetadata>${field('cc_maxattempts', '1')}</qtimetadata>`,
     '    <section ident="root_section">',
-    ...quiz.questions.map((q) => item(q, lang)),
+    ...quiz.questions.map((q) => item(quiz, q, lang)),
     '    </section>',
     '  </assessment>',
     '</questestinterop>',

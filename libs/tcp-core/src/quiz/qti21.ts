@@ -42,7 +42,7 @@ function interaction(q: Question, lang: Language): string {
   }
 }
 
-export function questionToQti21(q: Question, lang: Language): string {
+export function questionToQti21(quiz: Quiz, q: Question, lang: Language): string {
   const { cardinality, baseType, values } = declaration(q);
   const score = (value: number): string => `<setOutcomeValue identifier="SCORE"><baseValue baseType="float">${value}</baseValue></setOutcomeValue>`;
   return [
@@ -51,7 +51,7 @@ export function questionToQti21(q: Question, lang: Language): string {
     `  <responseDeclaration identifier="RESPONSE" cardinality="${cardinality}" baseType="${baseType}"><correctResponse>${values.map((v) => `<value>${v}</value>`).join('')}</correctResponse></responseDeclaration>`,
     '  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"><defaultValue><value>0</value></defaultValue></outcomeDeclaration>',
     '  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>',
-    `  <itemBody><div>${xhtml(questionHtml(q, lang))}</div>${interaction(q, lang)}</itemBody>`,
+    `  <itemBody><div>${xhtml(questionHtml(quiz, q, lang))}</div>${interaction(q, lang)}</itemBody>`,
     '  <responseProcessing>',
     `    <responseCondition><responseIf><match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>${score(1)}</responseIf><responseElse>${score(0)}</responseElse></responseCondition>`,
     '    <setOutcomeValue identifier="FEEDBACK"><baseValue baseType="identifier">EXPLANATION</baseValue></setOutcomeValue>',
@@ -79,5 +79,5 @@ export function qti21Manifest(quiz: Quiz): string {
 
 /** The quiz as a QTI 2.1 content package (ZIP bytes). */
 export function quizToQti21Package(quiz: Quiz, lang: Language): Uint8Array {
-  return zip([{ name: 'imsmanifest.xml', content: qti21Manifest(quiz) }, ...quiz.questions.map((q) => ({ name: `items/${q.id}.xml`, content: questionToQti21(q, lang) }))]);
+  return zip([{ name: 'imsmanifest.xml', content: qti21Manifest(quiz) }, ...quiz.questions.map((q) => ({ name: `items/${q.id}.xml`, content: questionToQti21(quiz, q, lang) }))]);
 }

@@ -4,6 +4,7 @@
  * Exporters (gift.ts, moodle-xml.ts) write it in the formats LMSs import.
  */
 import type { ConnectionOptions } from '../connection';
+import type { Input } from '../step';
 import type { Localized } from '../scenarios/types';
 
 export const QUESTION_KINDS = ['next_state', 'ack_number', 'seq_number', 'flags', 'wrong_field', 'order', 'why'] as const;
@@ -39,11 +40,15 @@ export interface Question {
   readonly explanation: Localized;
   /** Where in the run the question comes from: the input's index and the segment it is about, if any. */
   readonly source: { readonly step: number; readonly segment_id: number | null };
+  /** Whether a sequence diagram of the run before `source.step` helps (diagram.ts draws it). */
+  readonly diagram: boolean;
 }
 
 export interface Quiz {
   readonly seed: number;
   /** The connection the questions come from, with the numbers the seed drew. */
   readonly options: ConnectionOptions;
+  /** The run's inputs: with `options`, what diagrams are drawn from. */
+  readonly inputs: readonly Input[];
   readonly questions: readonly Question[];
 }

@@ -104,6 +104,11 @@ export class QuestionDto {
   /** What to choose from (ordering: the items, shuffled); null for a numerical question. */
   @ApiProperty({ type: [String], nullable: true, example: null })
   choices!: string[] | null;
+  /**
+   * The sequence diagram of the segments so far (image/svg+xml), where it helps; null otherwise.
+   * @example "/v1/quizzes/2b1f0c7e-5d4a-4c3b-9a8e-7f6d5c4b3a21/questions/q2/diagram"
+   */
+  diagram_url!: string | null;
   /** With ?answers=true: the right answer, in the form `type` says. */
   @ApiProperty({ required: false, oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }], example: 1001 })
   answer?: number | number[];
