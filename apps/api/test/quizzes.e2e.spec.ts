@@ -230,6 +230,20 @@ describe('attempts', () => {
     expect(ada.body.items.map((a: { score: { percent: number } }) => a.score.percent)).toEqual([100, 50]);
   });
 
+  it("a learner's attempts are listed across the tenant's quizzes, and no other tenant's", async () => {
+    const second = await createQuiz({ scenario: 'four-way-teardown', count: 2, seed: 3 });
+    expect((await t.http().post(`/v1/quizzes/${second['id']}/attempts`).send({ answers: {}, learner_id: 'ada' })).status).toBe(201);
+    const ada = await t.http().get('/v1/learners/ada/attempts');
+    expect(ada.status).toBe(200);
+    expect(ada.body.items.map((a: { quiz_id: string; score: { percent: number } }) => [a.quiz_id, a.score.percent])).toEqual([
+      [quiz['id'], 100],
+      [quiz['id'], 50],
+      [second['id'], 0],
+    ]);
+    const other = await t.newTenant('other school');
+    expect((await other.http().get('/v1/learners/ada/attempts')).body.items).toEqual([]);
+  });
+
   it('answers that do not fit the quiz are a 400 naming each one, and nothing is stored', async () => {
     const numerical = questions.find((q) => q['type'] === 'numerical')!;
     const choice = questions.find((q) => q['type'] === 'multiple_choice')!;

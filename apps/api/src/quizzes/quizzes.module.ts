@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SessionsModule } from '../sessions/sessions.module';
+import { LearnersController } from './learners.controller';
 import { QuizzesController } from './quizzes.controller';
 import { QuizzesRepository } from './quizzes.repository';
 import { QuizzesService } from './quizzes.service';
@@ -7,7 +8,7 @@ import { QuizzesService } from './quizzes.service';
 /** Quizzes generated from scenarios and sessions, graded attempts, LMS exports. */
 @Module({
   imports: [SessionsModule],
-  controllers: [QuizzesController],
+  controllers: [QuizzesController, LearnersController],
   providers: [QuizzesService, QuizzesRepository],
 })
 export class QuizzesModule {}

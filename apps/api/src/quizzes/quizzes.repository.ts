@@ -55,6 +55,15 @@ export class QuizzesRepository {
     return rows[0]!;
   }
 
+  /** A learner's attempts at every quiz of the tenant, oldest first. */
+  listLearnerAttempts(tenantId: string, learnerId: string): Promise<AttemptRow[]> {
+    return this.dataSource.query(
+      `SELECT id, quiz_id, learner_id, answers, results, points, max_points, created_at FROM quiz_attempts
+       WHERE tenant_id = $1 AND learner_id = $2 ORDER BY created_at, id LIMIT 1000`,
+      [tenantId, learnerId],
+    );
+  }
+
   /** A quiz's attempts, oldest first; one learner's when `learnerId` is given. */
   listAttempts(tenantId: string, quizId: string, learnerId: string | null): Promise<AttemptRow[]> {
     return this.dataSource.query(

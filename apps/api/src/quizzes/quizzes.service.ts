@@ -158,6 +158,10 @@ export class QuizzesService {
     return { items: (await this.quizzes.listAttempts(ctx.tenantId, id, learnerId)).map(presentAttempt) };
   }
 
+  async learnerAttempts(learnerId: string, ctx: RequestContext): Promise<AttemptListDto> {
+    return { items: (await this.quizzes.listLearnerAttempts(ctx.tenantId, learnerId)).map(presentAttempt) };
+  }
+
   async export(id: string, format: ExportFormat, ctx: RequestContext): Promise<{ type: string; file: string; body: string | Buffer }> {
     const row = await this.find(id, ctx);
     const lang = row.lang as Language;
