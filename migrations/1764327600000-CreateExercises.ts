@@ -30,8 +30,11 @@ export class CreateExercises1764327600000 implements MigrationInterface {
         input jsonb NOT NULL,
         code text NOT NULL,
         problem jsonb NOT NULL,
+        -- A retried request (same Idempotency-Key) is the same refusal: kept once.
+        idempotency_key text NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (tenant_id, session_id, id),
+        UNIQUE (tenant_id, session_id, idempotency_key),
         FOREIGN KEY (tenant_id, session_id) REFERENCES sessions (tenant_id, id) ON DELETE CASCADE
       )`);
   }

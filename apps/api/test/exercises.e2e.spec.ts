@@ -100,6 +100,13 @@ describe('other goals', () => {
     expect(await grade(ex.id)).toEqual(expect.objectContaining({ completed: true, completed_at_move: 4, score: 100 }));
   });
 
+  it('an abort is not a close: server CLOSE then a client ABORT leaves close-from-server not completed', async () => {
+    const ex = await start({ goal: 'close-from-server', seed: 8 });
+    expect((await t.http().post(`/v1/sessions/${ex.session_id}/calls`).send({ endpoint: 'server', call: 'close' })).status).toBe(200);
+    expect((await t.http().post(`/v1/sessions/${ex.session_id}/calls`).send({ endpoint: 'client', call: 'abort' })).status).toBe(200);
+    expect(await grade(ex.id)).toEqual(expect.objectContaining({ completed: false, score: 0 }));
+  });
+
   it('recover-lost-final-ack: after the RTO the server retransmits its FIN, the client ACKs again, the server is CLOSED', async () => {
     const ex = await start({ goal: 'recover-lost-final-ack', scenario: 'four-way-teardown' });
     const s = ex.session_id;
@@ -110,6 +117,21 @@ describe('other goals', () => {
     expect((await send(s, { from: 'server', flags: ['FIN', 'ACK'] })).status).toBe(200);
     expect((await send(s, { from: 'client', flags: ['ACK'] })).status).toBe(200);
     expect(await grade(ex.id)).toEqual(expect.objectContaining({ completed: true, completed_at_move: 2, attempts: { total: 3, accepted: 2, refused: 1 }, score: 90 }));
+  });
+});
+
+describe('counting', () => {
+  it('a refused move retried with the same Idempotency-Key counts once; moves after the goal do not count', async () => {
+    const ex = await start({ goal: 'establish-as-client', seed: 9 });
+    const s = ex.session_id;
+    for (let i = 0; i < 2; i += 1) {
+      const res = await t.http().post(`/v1/sessions/${s}/send`).set('Idempotency-Key', 'same-mistake').send({ from: 'client', flags: ['ACK'] });
+      expectProblem(res, 422, 'SEGMENT_INVALID');
+    }
+    for (const [from, flags] of [['client', ['SYN']], ['server', ['SYN', 'ACK']], ['client', ['ACK']]] as const) expect((await send(s, { from, flags })).status).toBe(200);
+    expectProblem(await send(s, { from: 'client', flags: ['SYN'] }), 422, 'SEGMENT_INVALID');
+    expect((await t.http().post(`/v1/sessions/${s}/calls`).send({ endpoint: 'client', call: 'close' })).status).toBe(200);
+    expect(await grade(ex.id)).toEqual(expect.objectContaining({ completed: true, completed_at_move: 3, attempts: { total: 4, accepted: 3, refused: 1 }, score: 90 }));
   });
 });
 

@@ -232,7 +232,7 @@ describe('QTI 2.1 content package', () => {
           expect({ c: declaration.attrs['cardinality'], v: values }).toEqual({ c: 'multiple', v: q.answer.indices.map((i) => `${q.id}_${i}`) });
           break;
         case 'number':
-          expect({ c: declaration.attrs['cardinality'], t: declaration.attrs['baseType'], v: values }).toEqual({ c: 'single', t: 'integer', v: [String(q.answer.value)] });
+          expect({ c: declaration.attrs['cardinality'], t: declaration.attrs['baseType'], v: values }).toEqual({ c: 'single', t: 'string', v: [String(q.answer.value)] });
           break;
         case 'order':
           expect({ c: declaration.attrs['cardinality'], v: values }).toEqual({ c: 'ordered', v: q.answer.indices.map((i) => `${q.id}_${i}`) });

@@ -1,5 +1,7 @@
 import {
   ACK,
+  seqAdd,
+  segLen,
   createConnection,
   diagramDataUri,
   questionDiagram,
@@ -51,11 +53,15 @@ function checkAgainstReplay(q: Question, run: Replay): void {
   const segment = q.source.segment_id === null ? null : run.segments.find((s) => s.id === q.source.segment_id)!;
   const index = segment ? run.segments.indexOf(segment) : -1;
   switch (q.kind) {
-    case 'ack_number':
+    case 'ack_number': {
       expect(q.answer).toEqual({ type: 'number', value: segment!.ack });
       expect(segment!.flags & ACK).toBeTruthy();
       expect(q.context).toEqual(run.segments.slice(0, index).map((s) => tcpdumpLine(s)));
+      // Derivable from the context: the peer's last segment shown ends exactly where the ack points.
+      const peer = run.segments.slice(0, index).reverse().find((s) => s.from !== segment!.from)!;
+      expect(seqAdd(peer.seq, segLen(peer))).toBe(segment!.ack);
       break;
+    }
     case 'seq_number':
       expect(q.answer).toEqual({ type: 'number', value: segment!.seq });
       expect(q.context).toEqual(run.segments.slice(0, index).map((s) => tcpdumpLine(s)));
@@ -161,6 +167,33 @@ describe('generateQuiz', () => {
     const quiz = generateQuiz(source, { count: 100, kinds: ['seq_number'], seed: 5 });
     const isns = [source.options.client!.isn, source.options.server!.isn];
     for (const q of quiz.questions) expect(isns).not.toContain(q.answer.type === 'number' ? q.answer.value : -1);
+  });
+});
+
+describe('questions with one right answer', () => {
+  it('no ordering question where segments cross or repeat: a simultaneous open, a retransmitted SYN, a simultaneous close', () => {
+    for (const id of ['simultaneous-open', 'lost-syn-retransmission', 'simultaneous-close']) {
+      const quiz = generateQuiz(scenarioQuizSource(scenario(id)!, 1), { count: 100, kinds: ['order'], seed: 1 });
+      const handshakeOrTeardown = quiz.questions.map((q) => q.prompt.en);
+      if (id === 'simultaneous-open' || id === 'lost-syn-retransmission') expect(handshakeOrTeardown.filter((p) => p.includes('handshake'))).toEqual([]);
+      if (id === 'simultaneous-close') expect(handshakeOrTeardown.filter((p) => p.includes('teardown'))).toEqual([]);
+    }
+    const plain = generateQuiz(scenarioQuizSource(scenario('four-way-teardown')!, 1), { count: 100, kinds: ['order'], seed: 1 });
+    expect(plain.questions.map((q) => q.prompt.en)).toEqual([
+      'Put the segments of the three-way handshake in the order they were sent.',
+      'Put the segments of the teardown in the order they were sent.',
+    ]);
+  });
+
+  it('no wrong-field question about a seq the context cannot tell (a side\'s first SYN)', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const source = scenarioQuizSource(scenario('three-way-handshake')!, seed);
+      const quiz = generateQuiz(source, { count: 100, kinds: ['wrong_field'], seed });
+      for (const q of quiz.questions) {
+        const flagsShown = /Flags \[([^\]]*)\]/.exec(q.prompt.en)![1];
+        if (flagsShown === 'S.') expect(q.answer).not.toEqual({ type: 'choice', index: 0 });
+      }
+    }
   });
 });
 

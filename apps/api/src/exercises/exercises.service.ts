@@ -82,14 +82,22 @@ export class ExercisesService {
     const since: TcpEvent[] = [];
     let moves = 0;
     let completedAt: number | null = null;
+    let completedStep = Number.POSITIVE_INFINITY;
     for (const s of history) {
       connection = step(connection, s.input).connection;
       if (s.n <= row.setup_steps) continue;
       since.push(...s.events);
       if (isMove(s.input)) moves += 1;
-      if (completedAt === null && goal.reached(connection, since)) completedAt = moves;
+      if (completedAt === null && goal.reached(connection, since)) {
+        completedAt = moves;
+        completedStep = s.n;
+      }
     }
-    const refusals = (await this.sessions.refusals(ctx.tenantId, row.session_id)).filter((r) => r.after_step >= row.setup_steps && isMove(r.input));
+    // Moves after the goal was reached, accepted or refused, do not change the grade.
+    if (completedAt !== null) moves = completedAt;
+    const refusals = (await this.sessions.refusals(ctx.tenantId, row.session_id)).filter(
+      (r) => r.after_step >= row.setup_steps && r.after_step < completedStep && isMove(r.input),
+    );
     const movesBefore = (afterStep: number): number => history.filter((s) => s.n > row.setup_steps && s.n <= afterStep && isMove(s.input)).length;
     const mistakes: MistakeDto[] = refusals.map((r) => ({
       after_move: movesBefore(r.after_step),

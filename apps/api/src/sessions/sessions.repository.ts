@@ -293,10 +293,15 @@ export class SessionsRepository {
    * A move the session refused (a 422): it changed nothing, so it is kept apart, with the problem it was
    * answered with — an exercise's grade counts these.
    */
-  async recordRefusal(tenantId: string, sessionId: string, afterStep: number, input: Input, code: string, problem: Record<string, unknown>): Promise<void> {
+  async recordRefusal(
+    tenantId: string,
+    sessionId: string,
+    refusal: { afterStep: number; input: Input; code: string; problem: Record<string, unknown>; idempotencyKey: string | null },
+  ): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO session_refusals (tenant_id, session_id, after_step, input, code, problem) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [tenantId, sessionId, afterStep, JSON.stringify(input), code, JSON.stringify(problem)],
+      `INSERT INTO session_refusals (tenant_id, session_id, after_step, input, code, problem, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (tenant_id, session_id, idempotency_key) DO NOTHING`,
+      [tenantId, sessionId, refusal.afterStep, JSON.stringify(refusal.input), refusal.code, JSON.stringify(refusal.problem), refusal.idempotencyKey],
     );
   }
 

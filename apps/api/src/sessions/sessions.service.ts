@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createConnection, flagNames, renderMermaid, renderPcap, renderSvg, step, tcpdumpTrace, type ConnectionOptions, type Input, type StepResult } from '@tcplab/tcp-core';
 import { randomUUID } from 'node:crypto';
@@ -47,6 +47,7 @@ function notFound(id: string): ApiError {
 @Injectable()
 export class SessionsService {
   private readonly maxSegments: number;
+  private readonly logger = new Logger(SessionsService.name);
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -176,7 +177,16 @@ export class SessionsService {
     return applied.catch(async (error: unknown) => {
       const move = refused as { afterStep: number; input: Input; error: ApiError } | null;
       if (move && error === move.error) {
-        await this.sessions.recordRefusal(ctx.tenantId, id, move.afterStep, move.input, move.error.code, { detail: move.error.detail, ...move.error.extensions });
+        // The 422 is the answer, whatever happens to its record (the session deleted meanwhile, say).
+        await this.sessions
+          .recordRefusal(ctx.tenantId, id, {
+            afterStep: move.afterStep,
+            input: move.input,
+            code: move.error.code,
+            problem: { detail: move.error.detail, ...move.error.extensions },
+            idempotencyKey: ctx.idempotencyKey,
+          })
+          .catch((recordError: unknown) => this.logger.warn(`refusal on session ${id} not recorded: ${String(recordError)}`));
       }
       throw error;
     });

@@ -61,7 +61,9 @@ export const GOALS: Readonly<Record<ExerciseGoalId, ExerciseGoal>> = {
       '连接已建立。请让服务器作为主动关闭方关闭连接:四次挥手的每一个报文段都由你发送,直到客户端进入 CLOSED、服务器进入 TIME_WAIT。',
     ),
     setup: HANDSHAKE,
-    reached: (c, since) => movedTo(since, 'server', 'FIN_WAIT_1') && c.client.state === 'CLOSED' && (c.server.state === 'TIME_WAIT' || c.server.state === 'CLOSED'),
+    // The orderly close, not an abort: the server went through FIN_WAIT_1 to TIME_WAIT, the client through LAST_ACK.
+    reached: (c, since) =>
+      movedTo(since, 'server', 'FIN_WAIT_1') && movedTo(since, 'server', 'TIME_WAIT') && movedTo(since, 'client', 'LAST_ACK') && c.client.state === 'CLOSED',
   },
   'recover-lost-final-ack': {
     id: 'recover-lost-final-ack',
@@ -71,7 +73,9 @@ export const GOALS: Readonly<Record<ExerciseGoalId, ExerciseGoal>> = {
       '客户端先关闭;它的最后一个 ACK(第四次挥手)丢失了,服务器仍处于 LAST_ACK。请推进时间(POST /advance)直到服务器必须重传 FIN,再发送这个重传和客户端新的 ACK,直到服务器进入 CLOSED。',
     ),
     setup: [...HANDSHAKE, send('client', FIN | ACK), send('server', ACK), send('server', FIN | ACK), send('client', ACK, 'drop')],
-    reached: (c, since) => since.some((e) => e.kind === 'send' && e.endpoint === 'server') && c.server.state === 'CLOSED' && c.client.state !== 'ESTABLISHED',
+    // The server closed because its FIN was acknowledged (LAST_ACK → CLOSED), not by an abort.
+    reached: (c, since) =>
+      c.server.state === 'CLOSED' && since.some((e) => e.kind === 'transition' && e.endpoint === 'server' && e.code === 'LAST_ACK_ACK_TO_CLOSED'),
   },
 };
 

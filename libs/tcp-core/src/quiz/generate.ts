@@ -116,7 +116,15 @@ function runOf(source: QuizSource): Run {
       if (event.kind !== 'transition' || !event.endpoint || !event.from_state || !event.to_state) continue;
       const segment = event.segment_id !== null ? (known.get(event.segment_id) ?? null) : null;
       const cause = describeCause(input, event.endpoint, segment);
-      if (cause) transitions.push({ step: index, side: event.endpoint, from: event.from_state, to: event.to_state, cause, segmentsBefore: before });
+      if (!cause) continue;
+      // One cause can move an endpoint twice (SYN_RECEIVED → ESTABLISHED → CLOSE_WAIT on an ACK with FIN): the
+      // question is where it ends up.
+      const last = transitions[transitions.length - 1];
+      if (last && last.step === index && last.side === event.endpoint && last.to === event.from_state && last.cause.en === cause.en) {
+        transitions[transitions.length - 1] = { ...last, to: event.to_state };
+        continue;
+      }
+      transitions.push({ step: index, side: event.endpoint, from: event.from_state, to: event.to_state, cause, segmentsBefore: before });
     }
     for (const segment of result.segments) segments.push({ segment, step: index });
     connection = result.connection;
@@ -161,6 +169,20 @@ function nextStateQuestions(run: Run, draw: Draw): Candidate[] {
   });
 }
 
+/** The segment at `index` acknowledges exactly the end of the peer's last segment shown before it. */
+function ackFollows(run: Run, index: number): boolean {
+  const s = run.segments[index]!.segment;
+  const peer = lastFrom(run, index, other(s.from));
+  return (s.flags & ACK) !== 0 && peer !== null && seqAdd(peer.seq, segLen(peer)) === s.ack;
+}
+
+/** The segment at `index` continues its sender's sequence from its previous segment shown (not a first SYN, not a retransmission). */
+function seqFollows(run: Run, index: number): boolean {
+  const s = run.segments[index]!.segment;
+  const previous = lastFrom(run, index, s.from);
+  return previous !== null && seqAdd(previous.seq, segLen(previous)) === s.seq;
+}
+
 /** The segment's place in the run, and the last segment before it from `side`. */
 function lastFrom(run: Run, index: number, side: Side): Segment | null {
   for (let i = index - 1; i >= 0; i--) if (run.segments[i]!.segment.from === side) return run.segments[i]!.segment;
@@ -180,17 +202,13 @@ function ackQuestions(run: Run): Candidate[] {
   run.segments.forEach(({ segment: s, step: stepIndex }, index) => {
     const peer = lastFrom(run, index, other(s.from));
     if (!(s.flags & ACK) || !peer) return;
-    const peerNext = seqAdd(peer.seq, segLen(peer));
-    const because =
-      peerNext === s.ack
-        ? t(
-            `the ${SIDE[peer.from].en}'s last segment had seq ${peer.seq} and occupied ${segLen(peer)} sequence number(s)${peer.flags & (SYN | FIN) ? ' (SYN and FIN count one each)' : ''}, so the next one expected is ${peer.seq} + ${segLen(peer)} = ${s.ack}.`,
-            `${SIDE[peer.from]['zh-CN']}上一个报文段的序列号是 ${peer.seq},占用 ${segLen(peer)} 个序列号${peer.flags & (SYN | FIN) ? '(SYN 和 FIN 各占一个)' : ''},所以期望的下一个序列号是 ${peer.seq} + ${segLen(peer)} = ${s.ack}。`,
-          )
-        : t(
-            `it acknowledges everything received in order from the ${SIDE[peer.from].en} so far: the next sequence number it expects is ${s.ack}.`,
-            `它确认了迄今按序收到的${SIDE[peer.from]['zh-CN']}的全部数据:期望的下一个序列号是 ${s.ack}。`,
-          );
+    // Only when the answer follows from the segments shown: a peer segment still in flight (crossing FINs, a
+    // loss) would make the ack depend on what the context does not tell.
+    if (!ackFollows(run, index)) return;
+    const because = t(
+      `the ${SIDE[peer.from].en}'s last segment had seq ${peer.seq} and occupied ${segLen(peer)} sequence number(s)${peer.flags & (SYN | FIN) ? ' (SYN and FIN count one each)' : ''}, so the next one expected is ${peer.seq} + ${segLen(peer)} = ${s.ack}.`,
+      `${SIDE[peer.from]['zh-CN']}上一个报文段的序列号是 ${peer.seq},占用 ${segLen(peer)} 个序列号${peer.flags & (SYN | FIN) ? '(SYN 和 FIN 各占一个)' : ''},所以期望的下一个序列号是 ${peer.seq} + ${segLen(peer)} = ${s.ack}。`,
+    );
     out.push({
       kind: 'ack_number',
       prompt: t(`After the segments shown, ${describeSegment(s).en}. What acknowledgment number does it carry?`, `在上述报文段之后,${describeSegment(s)['zh-CN']}。它的确认号是多少?`),
@@ -209,7 +227,7 @@ function seqQuestions(run: Run): Candidate[] {
   run.segments.forEach(({ segment: s, step: stepIndex }, index) => {
     const previous = lastFrom(run, index, s.from);
     // The first segment of a side carries its ISN, which nothing before it shows; a retransmission repeats a seq.
-    if (!previous || seqAdd(previous.seq, segLen(previous)) !== s.seq) return;
+    if (!previous || !seqFollows(run, index)) return;
     out.push({
       kind: 'seq_number',
       prompt: t(`After the segments shown, ${describeSegment(s).en}. What sequence number does it carry?`, `在上述报文段之后,${describeSegment(s)['zh-CN']}。它的序列号是多少?`),
@@ -257,8 +275,14 @@ function wrongFieldQuestions(run: Run, draw: Draw): Candidate[] {
   const out: Candidate[] = [];
   run.segments.forEach(({ segment: s, step: stepIndex }, index) => {
     if (index === 0 || !(s.flags & ACK)) return;
-    // tcpdump shows seq only on segments that occupy sequence space; any window is one a TCP may advertise.
-    const fields: Array<'seq' | 'ack' | 'flags'> = s.length > 0 || s.flags & (SYN | FIN) ? ['seq', 'ack', 'flags'] : ['ack', 'flags'];
+    // Only a field the context lets one check: seq where it continues the sender's sequence (tcpdump shows it only
+    // on segments that occupy sequence space), ack where it acknowledges the peer's last segment shown; any window
+    // is one a TCP may advertise.
+    const fields: Array<'seq' | 'ack' | 'flags'> = [
+      ...((s.length > 0 || s.flags & (SYN | FIN)) && seqFollows(run, index) ? (['seq'] as const) : []),
+      ...(ackFollows(run, index) ? (['ack'] as const) : []),
+      'flags',
+    ];
     const field = fields[draw.below(fields.length)]!;
     const delta = 1 + draw.below(3);
     const wrong: Segment =
@@ -297,14 +321,31 @@ function orderQuestions(run: Run, draw: Draw): Candidate[] {
   const all = run.segments.map((s) => s.segment);
   const out: Candidate[] = [];
   const handshake = all.slice(0, 3);
-  if (handshake.length === 3 && handshake[0]!.flags & SYN && handshake[1]!.flags & SYN) {
+  const [syn, synAck, ack] = handshake;
+  if (syn?.flags === SYN && synAck?.flags === (SYN | ACK) && ack && !(ack.flags & SYN) && hasOneOrder(handshake)) {
     out.push(orderQuestion(run, handshake, 0, t('the three-way handshake', '三次握手'), draw));
   }
   const firstFin = all.findIndex((s) => (s.flags & FIN) !== 0);
-  if (firstFin >= 0 && all.length - firstFin >= 3 && all.length - firstFin <= 6) {
-    out.push(orderQuestion(run, all.slice(firstFin), firstFin, t('the teardown', '连接释放(挥手)'), draw));
+  const teardown = firstFin >= 0 ? all.slice(firstFin) : [];
+  if (teardown.length >= 3 && teardown.length <= 6 && hasOneOrder(teardown)) {
+    out.push(orderQuestion(run, teardown, firstFin, t('the teardown', '连接释放(挥手)'), draw));
   }
   return out;
+}
+
+/**
+ * Whether the segments can be put in order from what they show: no two alike, each answer acknowledging the
+ * segment before it (crossing segments, as in a simultaneous open or close, could go either way), and a side's two
+ * segments in a row only as the passive closer's ACK followed by its FIN.
+ */
+function hasOneOrder(segments: readonly Segment[]): boolean {
+  if (new Set(segments.map((s) => tcpdumpLine(s))).size !== segments.length) return false;
+  return segments.every((b, i) => {
+    const a = segments[i - 1];
+    if (!a) return true;
+    if (a.from === b.from) return a.flags === ACK && a.length === 0 && (b.flags & FIN) !== 0;
+    return (b.flags & ACK) !== 0 && b.ack === seqAdd(a.seq, segLen(a));
+  });
 }
 
 function orderQuestion(run: Run, segments: Segment[], first: number, what: Localized, draw: Draw): Candidate {

@@ -30,8 +30,9 @@ export function checkShape(question: Question, given: unknown): Given | null {
     case 'number':
       return Number.isInteger(given) && (given as number) >= 0 && (given as number) <= 0xffff_ffff ? (given as number) : null;
     case 'choices':
-    case 'order':
       return Array.isArray(given) && given.length <= choices && given.every(isIndex) && new Set(given).size === given.length ? given : null;
+    case 'order':
+      return Array.isArray(given) && given.length === choices && given.every(isIndex) && new Set(given).size === given.length ? given : null;
   }
 }
 

@@ -22,7 +22,8 @@ function declaration(q: Question): { cardinality: string; baseType: string; valu
     case 'choices':
       return { cardinality: 'multiple', baseType: 'identifier', values: q.answer.indices.map((i) => `${q.id}_${i}`) };
     case 'number':
-      return { cardinality: 'single', baseType: 'integer', values: [String(q.answer.value)] };
+      // QTI's integer is 32-bit signed; sequence numbers go to 2^32 − 1: matched exactly, as text.
+      return { cardinality: 'single', baseType: 'string', values: [String(q.answer.value)] };
     case 'order':
       return { cardinality: 'ordered', baseType: 'identifier', values: q.answer.indices.map((i) => `${q.id}_${i}`) };
   }
