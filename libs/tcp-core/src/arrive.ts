@@ -211,6 +211,9 @@ function sendOutOfWindowAck(ctx: Context, side: Side, reason: EventCode): void {
   sendAck(ctx, side, reason);
 }
 
+/** The reasons an owed segment is a retransmission (timers.ts, §3.10.7.4's retransmitted SYN,ACK). */
+const RETRANSMISSIONS: ReadonlySet<string> = new Set(['RETRANSMISSION_TIMEOUT', 'SYN_RECEIVED_SYN_RETRANSMITTED']);
+
 /**
  * Take in an acceptable acknowledgment: SND.UNA ← SEG.ACK, drop what it covers
  * from the retransmission queue, and restart or stop the retransmission timer
@@ -239,6 +242,9 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
       urgent_pointer: head.urgent_pointer,
     };
   }
+  // A retransmission owed in manual mode is owed no more once this ACK covers what it repeats (the timer owes
+  // any tail again when it next fires): otherwise a FIN, acknowledged meanwhile, could be sent from FIN_WAIT_2.
+  if (e.owed.length > 0) e.owed = e.owed.filter((o) => !RETRANSMISSIONS.has(o.reason) || !seqLt(o.seq, ack));
   tcb.rto_ms = synTimedOut ? Math.max(ctx.conn.config.rto_ms, SYN_TIMEOUT_FALLBACK_MS) : ctx.conn.config.rto_ms;
   tcb.retries = 0;
   if (tcb.retransmission_queue.length === 0) {

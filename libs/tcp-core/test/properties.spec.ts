@@ -543,6 +543,28 @@ function deferredCloseInSimultaneousOpen(profile: Profile, mode: Mode): Script {
   };
 }
 
+/**
+ * The client's FIN is retransmitted after its RTO (owed, in manual mode) and then acknowledged before the caller
+ * sends the retransmission: the owed FIN stayed owed, and went out from FIN_WAIT_2 (found with seeds 1244043747
+ * and 662093772).
+ */
+function finRetransmissionOwedAfterItsAck(profile: Profile, mode: Mode): Script {
+  return {
+    options: { seed: 0, profile, mode, client: { isn: 0 }, server: { isn: 4294962295 } },
+    actions: [
+      { k: 'configure', auto_deliver: true, loss_rate: 0 },
+      call('server', 'listen'),
+      call('client', 'connect'),
+      { k: 'send_owed', from: 'server', index: 0 },
+      { k: 'send_owed', from: 'client', index: 0 },
+      call('client', 'close'),
+      { k: 'advance', ms: 1000 },
+      call('server', 'send', null, 0),
+      { k: 'send_owed', from: 'client', index: 0 },
+    ],
+  };
+}
+
 // ---------------------------------------------------------------------------
 
 /** Kept modest so that the whole file runs in well under 20 s. */
@@ -595,7 +617,7 @@ describe.each(PROFILES.flatMap((profile) => MODES.map((mode) => [profile, mode] 
       fc.property(scriptArb(profile, mode), (script) => {
         runScript(script, (_before, input, result) => checkFinStates(input, result));
       }),
-      { numRuns: NUM_RUNS, examples: [[deferredCloseInSimultaneousOpen(profile, mode)]] },
+      { numRuns: NUM_RUNS, examples: [[deferredCloseInSimultaneousOpen(profile, mode)], [finRetransmissionOwedAfterItsAck(profile, mode)]] },
     );
   });
 
