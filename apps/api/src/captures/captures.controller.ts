@@ -1,15 +1,13 @@
 import { Body, Controller, Post, Res } from '@nestjs/common';
-import { ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ProblemResponse } from '../common/problem-response';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { ProblemDto } from '../sessions/dto/session.dto';
+import { sendReply } from '../sessions/idempotency';
 import { CaptureImportDto, CaptureProblemDto } from './dto/capture-report.dto';
 import { ImportCaptureDto } from './dto/import-capture.dto';
 import { CapturesService } from './captures.service';
-
-function problem(status: number, description: string, schema: typeof ProblemDto = ProblemDto): MethodDecorator {
-  return ApiResponse({ status, description, content: { 'application/problem+json': { schema: { $ref: getSchemaPath(schema) } } } });
-}
 
 @ApiTags('captures')
 @ApiExtraModels(ProblemDto, CaptureProblemDto)
@@ -30,11 +28,11 @@ export class CapturesController {
   })
   @ApiConsumes('application/json', 'application/vnd.tcpdump.pcap', 'application/octet-stream', 'text/plain')
   @ApiResponse({ status: 201, type: CaptureImportDto, description: 'The annotated connections, each with the id of the session it was stored as.' })
-  @problem(400, 'Invalid body: neither or both of pcap and text, pcap not base64 or not a pcap/pcapng file; the fields are named in `errors`.')
-  @problem(409, 'A connection has more segments than a session may keep.')
-  @problem(413, 'Body over 64 KiB.')
-  @problem(415, 'The body is neither JSON, a capture file (application/vnd.tcpdump.pcap, application/octet-stream) nor text/plain.')
-  @problem(422, 'CAPTURE_UNREADABLE: the capture holds no IPv4 TCP segment (with what the parser found), or an Idempotency-Key was reused with another body.', CaptureProblemDto)
+  @ProblemResponse(400, 'Invalid body: neither or both of pcap and text, pcap not base64 or not a pcap/pcapng file; the fields are named in `errors`.')
+  @ProblemResponse(409, 'A connection has more segments than a session may keep.')
+  @ProblemResponse(413, 'Body over 64 KiB.')
+  @ProblemResponse(415, 'The body is neither JSON, a capture file (application/vnd.tcpdump.pcap, application/octet-stream) nor text/plain.')
+  @ProblemResponse(422, 'CAPTURE_UNREADABLE: the capture holds no IPv4 TCP segment (with what the parser found), or an Idempotency-Key was reused with another body.', CaptureProblemDto)
   @ApiHeader({ name: 'Accept-Language', required: false, description: 'en (default) or zh-CN: the language of the violations in anomalies.' })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -42,8 +40,6 @@ export class CapturesController {
     description: 'A retry with the same key and body returns the stored response and imports nothing again; the same key with another body is a 422.',
   })
   async import(@Body() dto: ImportCaptureDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaptureImportDto> {
-    const result = await this.captures.import(dto, ctx);
-    void reply.status(result.status).headers(result.headers);
-    return result.body;
+    return sendReply(reply, await this.captures.import(dto, ctx));
   }
 }

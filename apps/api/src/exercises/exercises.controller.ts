@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ProblemResponse } from '../common/problem-response';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { ProblemDto } from '../sessions/dto/session.dto';
+import { sendReply } from '../sessions/idempotency';
 import { CreateExerciseDto, ExerciseDto, ExerciseGradeDto } from './dto/exercise.dto';
 import { ExercisesService, SCORE_FORMULA } from './exercises.service';
 
@@ -29,9 +30,7 @@ export class ExercisesController {
   @LANGUAGE
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key and body returns the stored response.' })
   async create(@Body() dto: CreateExerciseDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<ExerciseDto> {
-    const result = await this.exercises.create(dto, ctx);
-    void reply.status(result.status).headers(result.headers);
-    return result.body;
+    return sendReply(reply, await this.exercises.create(dto, ctx));
   }
 
   @Get(':id')

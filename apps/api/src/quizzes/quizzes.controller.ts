@@ -4,14 +4,9 @@ import type { FastifyReply } from 'fastify';
 import { ProblemResponse } from '../common/problem-response';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { ProblemDto } from '../sessions/dto/session.dto';
-import type { Reply } from '../sessions/idempotency';
+import { sendReply } from '../sessions/idempotency';
 import { AttemptDto, AttemptListDto, AttemptListQueryDto, CreateAttemptDto, CreateQuizDto, ExportQueryDto, QuizDto, QuizQueryDto } from './dto/quiz.dto';
 import { QuizzesService } from './quizzes.service';
-
-function send<T>(reply: FastifyReply, result: Reply<T>): T {
-  void reply.status(result.status).headers(result.headers);
-  return result.body;
-}
 
 const BAD_REQUEST = ProblemResponse(400, 'Invalid body or query: every bad field is named in `errors`.');
 const NOT_FOUND = ProblemResponse(404, 'No such quiz (or session).');
@@ -38,7 +33,7 @@ export class QuizzesController {
   @ApiHeader({ name: 'Accept-Language', required: false, description: 'The language of the quiz when `lang` is left out.' })
   @IDEMPOTENCY
   async create(@Body() dto: CreateQuizDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<QuizDto> {
-    return send(reply, await this.quizzes.create(dto, ctx));
+    return sendReply(reply, await this.quizzes.create(dto, ctx));
   }
 
   @Get(':id')
@@ -60,7 +55,7 @@ export class QuizzesController {
   @NOT_FOUND
   @IDEMPOTENCY
   async attempt(@Param('id') id: string, @Body() dto: CreateAttemptDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<AttemptDto> {
-    return send(reply, await this.quizzes.attempt(id, dto, ctx));
+    return sendReply(reply, await this.quizzes.attempt(id, dto, ctx));
   }
 
   @Get(':id/attempts')

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { RequestContext } from '../common/request-context';
 import type { SessionsRepository, Transaction } from './sessions.repository';
@@ -7,6 +8,12 @@ export interface Reply<T> {
   status: number;
   headers: Record<string, string>;
   body: T;
+}
+
+/** Sets the reply's status and headers, and gives back the body for Nest to send. */
+export function sendReply<T>(reply: FastifyReply, result: Reply<T>): T {
+  void reply.status(result.status).headers(result.headers);
+  return result.body;
 }
 
 /**

@@ -9,13 +9,8 @@ import { TraceQueryDto } from './dto/trace-query.dto';
 import { EventPageDto, ProblemDto, SegmentPageDto, SessionDto, SessionPageDto, StepResultDto } from './dto/session.dto';
 import { AdvanceDto, CallDto, DeliverDto, InjectDto, NetworkDto, SendDto } from './dto/step-inputs.dto';
 import { callInput, injectInput, sendInput } from './session-inputs';
-import type { Reply } from './idempotency';
+import { sendReply } from './idempotency';
 import { SessionsService } from './sessions.service';
-
-function send<T>(reply: FastifyReply, result: Reply<T>): T {
-  void reply.status(result.status).headers(result.headers);
-  return result.body;
-}
 
 const LANGUAGE = ApiHeader({ name: 'Accept-Language', required: false, description: 'en (default) or zh-CN: the language of every message.' });
 const IDEMPOTENCY = ApiHeader({
@@ -70,7 +65,7 @@ export class SessionsController {
   @LANGUAGE
   @IDEMPOTENCY
   async create(@Body() dto: CreateSessionDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionDto> {
-    return send(reply, await this.sessions.create(dto, ctx));
+    return sendReply(reply, await this.sessions.create(dto, ctx));
   }
 
   @Get()
@@ -88,7 +83,7 @@ export class SessionsController {
   @NOT_FOUND
   @LANGUAGE
   async get(@Param('id') id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionDto> {
-    return send(reply, await this.sessions.get(id, ctx));
+    return sendReply(reply, await this.sessions.get(id, ctx));
   }
 
   @Delete(':id')
@@ -103,44 +98,44 @@ export class SessionsController {
   @Post(':id/calls')
   @StepRoute('A user call at one endpoint: listen, connect, send, receive, close, abort (RFC 9293 §3.10.1–§3.10.5)')
   async call(@Param('id') id: string, @Body() dto: CallDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
-    return send(reply, await this.sessions.apply(id, callInput(dto), ctx));
+    return sendReply(reply, await this.sessions.apply(id, callInput(dto), ctx));
   }
 
   @Post(':id/send')
   @StepRoute('Send a segment from one endpoint, validated: could a conforming TCP in its state send exactly this now?')
   async send(@Param('id') id: string, @Body() dto: SendDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
-    return send(reply, await this.sessions.apply(id, sendInput(dto), ctx));
+    return sendReply(reply, await this.sessions.apply(id, sendInput(dto), ctx));
   }
 
   @Post(':id/inject')
   @StepRoute('A segment arrives at an endpoint from the network, whatever the peer did (an old duplicate, a forged RST)')
   async inject(@Param('id') id: string, @Body() dto: InjectDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
-    return send(reply, await this.sessions.apply(id, injectInput(dto), ctx));
+    return sendReply(reply, await this.sessions.apply(id, injectInput(dto), ctx));
   }
 
   @Put(':id/network')
   @StepRoute('Configure the network: automatic delivery and random loss')
   async network(@Param('id') id: string, @Body() dto: NetworkDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     const input = { type: 'configure_network' as const, ...(dto.auto_deliver !== undefined ? { auto_deliver: dto.auto_deliver } : {}), ...(dto.loss_rate !== undefined ? { loss_rate: dto.loss_rate } : {}) };
-    return send(reply, await this.sessions.apply(id, input, ctx));
+    return sendReply(reply, await this.sessions.apply(id, input, ctx));
   }
 
   @Post(':id/deliver')
   @StepRoute('Deliver, drop or duplicate a segment in flight')
   async deliver(@Param('id') id: string, @Body() dto: DeliverDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
-    return send(reply, await this.sessions.apply(id, { type: 'deliver', segment_id: dto.segment_id, action: dto.action }, ctx));
+    return sendReply(reply, await this.sessions.apply(id, { type: 'deliver', segment_id: dto.segment_id, action: dto.action }, ctx));
   }
 
   @Post(':id/advance')
   @StepRoute('Advance the simulated clock; timers fire in time order (retransmissions, TIME_WAIT expiry)')
   async advance(@Param('id') id: string, @Body() dto: AdvanceDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
-    return send(reply, await this.sessions.apply(id, { type: 'advance', ms: dto.ms }, ctx));
+    return sendReply(reply, await this.sessions.apply(id, { type: 'advance', ms: dto.ms }, ctx));
   }
 
   @Post(':id/step')
   @StepRoute('Play the next step of the scenario the session was created from, with its teaching text (en and zh-CN)')
   async playStep(@Param('id') id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
-    return send(reply, await this.sessions.playScenarioStep(id, ctx));
+    return sendReply(reply, await this.sessions.playScenarioStep(id, ctx));
   }
 
   @Get(':id/trace')
