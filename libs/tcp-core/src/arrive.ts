@@ -242,8 +242,9 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
       urgent_pointer: head.urgent_pointer,
     };
   }
-  // A retransmission owed in manual mode is owed no more once this ACK covers what it repeats (the timer owes
-  // any tail again when it next fires): otherwise a FIN, acknowledged meanwhile, could be sent from FIN_WAIT_2.
+  // RFC 9293 §3.10.7.4 (fifth, ESTABLISHED): acknowledged segments leave the retransmission queue — and so does
+  // a retransmission owed in manual mode that this ACK covers (the timer owes any tail again when it next fires);
+  // otherwise a FIN, acknowledged meanwhile, could be sent from FIN_WAIT_2.
   if (e.owed.length > 0) e.owed = e.owed.filter((o) => !RETRANSMISSIONS.has(o.reason) || !seqLt(o.seq, ack));
   tcb.rto_ms = synTimedOut ? Math.max(ctx.conn.config.rto_ms, SYN_TIMEOUT_FALLBACK_MS) : ctx.conn.config.rto_ms;
   tcb.retries = 0;

@@ -39,9 +39,8 @@ export class ExercisesService {
   create(dto: CreateExerciseDto, ctx: RequestContext): Promise<Reply<ExerciseDto>> {
     const goal = GOALS[dto.goal];
     const seed = dto.seed ?? randomInt(0, 2 ** 32);
-    const base: ConnectionOptions = dto.scenario
-      ? scenario(dto.scenario)!.options
-      : { seed, client: { isn: randomIsn(seed, 1) }, server: { isn: randomIsn(seed, 2) } };
+    // Without a scenario the simulator draws both ISNs from the seed itself.
+    const base: ConnectionOptions = dto.scenario ? scenario(dto.scenario)!.options : { seed };
     const options = exerciseOptions(base);
     // The stage is set by the simulator itself: the setup's segments are right by construction.
     let connection = createConnection(options);
@@ -125,9 +124,4 @@ export class ExercisesService {
     if (!row) throw new ApiError(ApiErrorCode.ExerciseNotFound, `There is no exercise ${id}.`);
     return row;
   }
-}
-
-/** An ISN drawn from the seed for each side (1: client, 2: server): other numbers for each learner. */
-function randomIsn(seed: number, side: number): number {
-  return (Math.imul(seed ^ (side * 0x9e3779b9), 0x85ebca6b) ^ (seed >>> 13)) >>> 0;
 }

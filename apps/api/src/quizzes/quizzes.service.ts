@@ -36,7 +36,7 @@ function presentQuestion(row: QuizRow, q: Question, lang: Language, withAnswers:
     prompt: q.prompt[lang],
     context: [...q.context],
     choices: q.choices ? q.choices.map((c) => c.text[lang]) : null,
-    diagram_url: questionDiagram(row.quiz, q, lang) === null ? null : `/v1/quizzes/${row.id}/questions/${q.id}/diagram`,
+    diagram_url: q.diagram ? `/v1/quizzes/${row.id}/questions/${q.id}/diagram` : null,
     ...(withAnswers ? { answer: answerValue(q.answer), explanation: q.explanation[lang] } : {}),
   };
 }

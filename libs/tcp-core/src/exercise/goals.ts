@@ -5,7 +5,7 @@
  */
 import type { ConnectionOptions } from '../connection';
 import type { TcpEvent } from '../events';
-import type { Localized } from '../scenarios/types';
+import { localized, type Localized } from '../scenarios/types';
 import { ACK, FIN, SYN } from '../segment';
 import type { SegmentDraft } from '../validate';
 import type { Connection } from '../connection';
@@ -24,7 +24,7 @@ export interface ExerciseGoal {
   readonly reached: (connection: Connection, since: readonly TcpEvent[]) => boolean;
 }
 
-const t = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh });
+const t = localized;
 
 /** Numbers filled in by the simulator (a draft with only flags): the setup's segments are right by construction. */
 function send(from: 'client' | 'server', flags: number, network?: 'drop'): Input {

@@ -16,7 +16,6 @@ export function questionDiagram(quiz: Quiz, question: Question, lang: Language):
     connection = result.connection;
     return { events: result.events, segments: result.segments };
   });
-  if (!steps.some((s) => s.segments.length > 0)) return null;
   return renderSvg({ client, server, steps }, { lang });
 }
 

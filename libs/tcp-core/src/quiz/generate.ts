@@ -8,7 +8,7 @@ import { createConnection, type Connection, type ConnectionOptions } from '../co
 import { edgesFrom } from '../diagram';
 import { nextUint32, seedState } from '../prng';
 import { tcpdumpLine } from '../render/tcpdump';
-import type { Localized, Scenario } from '../scenarios/types';
+import { localized, type Localized, type Scenario } from '../scenarios/types';
 import { ACK, FLAG_NAMES, flagNames, flagsLabel, FIN, SYN, segLen, type Segment, type Side } from '../segment';
 import { seqAdd } from '../sequence';
 import { STATES, type State } from '../state';
@@ -29,7 +29,7 @@ export interface QuizRequest {
   readonly seed: number;
 }
 
-const t = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh });
+const t = localized;
 const same = (text: string): Localized => ({ en: text, 'zh-CN': text });
 const SIDE: Record<Side, Localized> = { client: t('client', '客户端'), server: t('server', '服务器') };
 const other = (side: Side): Side => (side === 'client' ? 'server' : 'client');
@@ -407,6 +407,7 @@ export function generateQuiz(source: QuizSource, request: QuizRequest): Quiz {
     seed: request.seed,
     options: source.options,
     inputs: source.inputs,
-    questions: picked.map((q, i) => ({ id: `q${i + 1}`, ...q, diagram: DRAWN.includes(q.kind) && q.context.length > 0 })),
+    // A drawing exists when a step before the question's put a segment on the wire.
+    questions: picked.map((q, i) => ({ id: `q${i + 1}`, ...q, diagram: DRAWN.includes(q.kind) && run.segments.some((s) => s.step < q.source.step) })),
   };
 }

@@ -40,7 +40,7 @@ export interface Question {
   readonly explanation: Localized;
   /** Where in the run the question comes from: the input's index and the segment it is about, if any. */
   readonly source: { readonly step: number; readonly segment_id: number | null };
-  /** Whether a sequence diagram of the run before `source.step` helps (diagram.ts draws it). */
+  /** Whether a sequence diagram of the run before `source.step` helps, and has an arrow to draw (diagram.ts). */
   readonly diagram: boolean;
 }
 

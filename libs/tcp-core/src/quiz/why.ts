@@ -3,7 +3,7 @@
  * (each wrong choice says why it is wrong). These are the only answers written by hand — they are reasons, not
  * numbers; every number in a quiz comes from the simulator. zh-CN uses the terms of shared/GLOSSARY.md.
  */
-import type { Localized } from '../scenarios/types';
+import { localized, type Localized } from '../scenarios/types';
 
 export const WHY_TOPICS = ['third-handshake', 'time-wait-2msl', 'time-wait-active-closer', 'close-wait', 'syn-fin-consume', 'rst'] as const;
 export type WhyTopic = (typeof WHY_TOPICS)[number];
@@ -16,7 +16,7 @@ export interface WhyQuestion {
   readonly explanation: Localized;
 }
 
-const t = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh });
+const t = localized;
 
 export const WHY_QUESTIONS: readonly WhyQuestion[] = [
   {

@@ -3,6 +3,6 @@
  * opening and closing sequences and their anomalies, as plain data that the
  * simulator plays step by step.
  */
-export type { Localized, Scenario, ScenarioStep } from './types';
+export { localized, type Localized, type Scenario, type ScenarioStep } from './types';
 export { SCENARIOS, scenario } from './catalogue';
 export { createScenarioConnection, playScenario, playStep, type PlayedStep } from './play';

@@ -13,6 +13,11 @@ import type { Input } from '../step';
 /** The same text in every language the message catalogue speaks. */
 export type Localized<T = string> = Readonly<Record<Language, T>>;
 
+/** The same text in English and in Chinese. */
+export function localized(en: string, zh: string): Localized {
+  return { en, 'zh-CN': zh };
+}
+
 export interface ScenarioStep {
   /** Exactly one simulator input. */
   readonly input: Input;
