@@ -28,17 +28,24 @@ export async function startService(databaseUrl: string, port = freePort(), env: 
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', WEB_CONCURRENCY: '1', LOG_LEVEL: 'fatal', RATE_LIMIT: '0', ...env },
-    stdio: ['ignore', output ? 'pipe' : 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  // Everything the service writes to stdout (its logs), when the test asks for it.
-  child.stdout?.on('data', (chunk: Buffer) => output?.push(chunk.toString('utf8')));
+  // Everything the service writes to stdout (its logs): given to the test when it asks, and read for readiness.
+  let written = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    written += chunk.toString('utf8');
+    output?.push(chunk.toString('utf8'));
+  });
+  // With several workers, /health answers as soon as one listens: wait until the primary says all do.
+  const workers = Number(env['WEB_CONCURRENCY'] ?? 1);
+  const ready = (): boolean => workers === 1 || written.includes(`${workers} workers listening`);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode} while starting`);
     try {
-      if ((await fetch(`${url}/health/live`)).ok) return { url, process: child, exited };
+      if ((await fetch(`${url}/health/live`)).ok && ready()) return { url, process: child, exited };
     } catch {
       // not listening yet
     }

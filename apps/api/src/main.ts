@@ -90,7 +90,12 @@ async function main(): Promise<void> {
     cluster.fork();
   });
   for (let i = 0; i < WORKERS; i += 1) cluster.fork();
-  console.log(`tcplab: ${WORKERS} workers on http://localhost:${configuration().port} — docs at /docs`);
+  // Said once every worker takes connections (until then the port answers from fewer workers).
+  let listening = 0;
+  cluster.on('listening', () => {
+    listening += 1;
+    if (listening === WORKERS) console.log(`tcplab: ${WORKERS} workers listening on http://localhost:${configuration().port} — docs at /docs`);
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutdown(0));
 }
 
