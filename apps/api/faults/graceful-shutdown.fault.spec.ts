@@ -29,6 +29,7 @@ it.each(['1', '2'])('SIGTERM with %s worker(s) and 64 requests in progress: all 
   try {
     const tenant = await provisionTenant(service.url);
     const [session] = await establishedSessions(service.url, tenant.key, 1);
+    const holder = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     await db.query('BEGIN');
     await db.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session]);
     const statuses = Promise.all(
@@ -37,7 +38,14 @@ it.each(['1', '2'])('SIGTERM with %s worker(s) and 64 requests in progress: all 
     // Every pooled connection of every worker waits for the lock (the other requests wait for a connection).
     const blocked = 10 * Number(workers);
     for (let waited = 0; ; waited += 50) {
-      const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`%${session}%`]);
+      // Waiting behind the holder, directly or behind another waiter (row locks queue on the tuple).
+      const { rows } = await watcher.query(
+        `WITH RECURSIVE waiting(pid) AS (
+           SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))
+           UNION SELECT a.pid FROM pg_stat_activity a JOIN waiting w ON w.pid = ANY(pg_blocking_pids(a.pid))
+         ) SELECT count(*)::int AS n FROM waiting`,
+        [holder],
+      );
       if (rows[0].n >= blocked) break;
       if (waited > 15_000) throw new Error(`only ${rows[0].n} requests reached the lock`);
       await sleep(50);

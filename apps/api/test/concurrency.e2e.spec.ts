@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import type request from 'supertest';
+import request from 'supertest';
 import { SessionsService } from '../src/sessions/sessions.service';
 import {
   C_ISS,
@@ -13,24 +13,36 @@ import {
   manualSessionAt,
   type Http,
 } from './e2e-helpers';
+import { createApp } from '../src/app.factory';
 import { SEED_ENDPOINTS, startApp } from './harness';
 
 /**
- * Retries and races: Idempotency-Key, If-Match, and 50 concurrent requests
- * to one session. Each change is one PostgreSQL transaction that locks the
- * session row, so concurrent requests apply one after the other: no lost
- * update, no gap or repeat in the history, and the stored snapshot is always
- * the replay of the recorded inputs.
+ * Retries and races: Idempotency-Key, If-Match, 50 concurrent requests to one
+ * session, and two processes on the same sessions. Each change is one
+ * PostgreSQL transaction — a write conditional on the version it was computed
+ * from, or, when that cannot go through, one that locks the session row — so
+ * concurrent requests apply one after the other: no lost update, no gap or
+ * repeat in the history, and the stored snapshot is always the replay of the
+ * recorded inputs.
  */
 
 let app: NestFastifyApplication;
 let http: Http;
 let tenantId: string;
+/** A second instance of the service on the same database, as another process would be, with the same tenant's key. */
+let other: NestFastifyApplication;
+let otherHttp: Http;
 
 beforeAll(async () => {
-  ({ app, http, tenant: { id: tenantId } } = await startApp());
+  let key: string;
+  ({ app, http, tenant: { id: tenantId, key } } = await startApp());
+  other = await createApp({ logger: false });
+  otherHttp = () => request.agent(other.getHttpServer()).set('Authorization', `Bearer ${key}`);
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await other.close();
+  await app.close();
+});
 
 interface Snapshot {
   etag: string | undefined;
@@ -298,5 +310,74 @@ describe('50 concurrent requests to one session', () => {
     expect({ accepted: accepted.length, refused: refused.length }).toEqual({ accepted: 1, refused: 49 });
     expect(accepted[0]!.body.segments).toEqual([expect.objectContaining({ flags: ['SYN', 'ACK'], seq: S_ISS, ack: C_ISS + 1 })]);
     expect(after.session).toMatchObject({ version: start + 1, client: { state: 'ESTABLISHED' }, server: { state: 'SYN_RECEIVED' } });
+  });
+});
+
+// ---------------------------------------------------------------- two processes
+
+describe('two instances of the service on one database', () => {
+  it('sends alternating between them: each is applied to the other\'s result (seq follows on, versions consecutive), history contiguous, snapshot = replay', async () => {
+    const id = await createSession(http, SEED_ENDPOINTS);
+    await call(http, id, { endpoint: 'server', call: 'listen' });
+    await call(otherHttp, id, { endpoint: 'client', call: 'connect' });
+    const start = (await getSession(http, id)).body.version as number;
+
+    // Each instance changed the session last two requests ago: what it remembers of it is always one change old.
+    const responses: request.Response[] = [];
+    for (let i = 0; i < 10; i += 1) responses.push(await call(i % 2 === 0 ? http : otherHttp, id, { endpoint: 'client', call: 'send', data: `part-${i}----` }));
+
+    responses.forEach((r, i) => {
+      expect(r.body.session.version).toBe(start + 1 + i);
+      expect(r.body.segments[0]).toMatchObject({ from: 'client', seq: C_ISS + 1 + 10 * i, length: 10 });
+      expect(r.body.segments[1]).toMatchObject({ from: 'server', flags: ['ACK'], ack: C_ISS + 1 + 10 * (i + 1) });
+    });
+    const after = await observe(id);
+    expect((after.segments as Array<{ id: number }>).map((s) => s.id)).toEqual(Array.from({ length: 3 + 20 }, (_, i) => i + 1));
+    await expectReplayEqualsStored(id);
+    const received = await call(otherHttp, id, { endpoint: 'server', call: 'receive' });
+    expect(received.body.received).toEqual({ length: 100, data: responses.map((_, i) => `part-${i}----`).join('') });
+  });
+
+  it('50 concurrent sends, 25 through each: all 200, versions start+1 … start+50 each once, history contiguous, snapshot = replay', async () => {
+    const id = await createSession(http, SEED_ENDPOINTS);
+    await call(http, id, { endpoint: 'server', call: 'listen' });
+    await call(http, id, { endpoint: 'client', call: 'connect' });
+    await call(otherHttp, id, { endpoint: 'client', call: 'send', data: 'warm-up---' });
+    const before = await observe(id);
+    const start = before.session['version'] as number;
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? http : otherHttp)().post(`/v1/sessions/${id}/calls`).send({ endpoint: 'client', call: 'send', data: `msg-${String(i).padStart(2, '0')}----` })),
+    );
+
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const ordered = byVersion(responses);
+    expect(ordered.map((r) => r.body.session.version)).toEqual(Array.from({ length: 50 }, (_, i) => start + 1 + i));
+    ordered.forEach((r, i) => expect(r.body.segments[0]).toMatchObject({ seq: C_ISS + 1 + 10 * (i + 1), length: 10 }));
+    const after = await observe(id);
+    expect(after.events).toEqual([...before.events, ...ordered.flatMap((r) => r.body.events)]);
+    expect(after.segments).toEqual([...before.segments, ...ordered.flatMap((r) => r.body.segments)]);
+    await expectReplayEqualsStored(id);
+  });
+
+  it('a session deleted through one is gone for the other, which changed it last: 404 on its next step, nothing written', async () => {
+    const id = await createSession(otherHttp, SEED_ENDPOINTS);
+    await call(otherHttp, id, { endpoint: 'server', call: 'listen' });
+    expect((await http().delete(`/v1/sessions/${id}`)).status).toBe(204);
+
+    const res = await otherHttp().post(`/v1/sessions/${id}/calls`).send({ endpoint: 'client', call: 'connect' });
+    expectProblem(res, 404, 'SESSION_NOT_FOUND');
+    expect((await otherHttp().get(`/v1/sessions/${id}`)).status).toBe(404);
+  });
+
+  it('If-Match with the ETag one instance last answered, after the other moved the session on → 412 and nothing changes', async () => {
+    const id = await createSession(http, SEED_ENDPOINTS);
+    const listened = await call(http, id, { endpoint: 'server', call: 'listen' });
+    await call(otherHttp, id, { endpoint: 'client', call: 'connect' });
+    const before = await observe(id);
+
+    const res = await http().post(`/v1/sessions/${id}/calls`).set('If-Match', listened.headers['etag']!).send({ endpoint: 'client', call: 'send', data: 'x' });
+    expectProblem(res, 412, 'VERSION_MISMATCH');
+    expect(await observe(id)).toEqual(before);
   });
 });

@@ -10,9 +10,8 @@ export interface RequestContext {
   tenantId: string;
   lang: Language;
   ifMatch: string | null;
-  idempotencyKey: string | null;
-  /** SHA-256 over method, path and body: a retried request has the same one. */
-  fingerprint: string;
+  /** The Idempotency-Key, if any, and SHA-256 over method, path and body: a retried request has the same one. */
+  idempotency: { key: string; fingerprint: string } | null;
 }
 
 function header(request: FastifyRequest, name: string): string | null {
@@ -20,19 +19,23 @@ function header(request: FastifyRequest, name: string): string | null {
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }
 
+function fingerprintOf(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.url.split('?')[0]}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
+}
+
 export function readRequestContext(request: AuthenticatedRequest): RequestContext {
   const principal = request.principal;
   // ApiKeyGuard lets only tenant keys through to tenant routes; reaching here without one is a wiring bug.
   if (principal?.role !== 'tenant') throw new Error('RequestContext read on a route that is not for tenants');
-  const fingerprint = createHash('sha256')
-    .update(`${request.method} ${request.url.split('?')[0]}\n${JSON.stringify(request.body ?? null)}`)
-    .digest('hex');
+  const key = header(request, 'idempotency-key');
   return {
     tenantId: principal.tenantId,
     lang: pickLanguage(header(request, 'accept-language')),
     ifMatch: header(request, 'if-match'),
-    idempotencyKey: header(request, 'idempotency-key'),
-    fingerprint,
+    // Without a key there is nothing to compare a fingerprint with: most requests skip the hash.
+    idempotency: key === null ? null : { key, fingerprint: fingerprintOf(request) },
   };
 }
 

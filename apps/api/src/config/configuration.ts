@@ -21,6 +21,8 @@ export interface AppConfig {
   apiKeyCacheTtlMs: number;
   /** Requests a key may make per window (429 beyond); 0 turns rate limiting off. Counted per process. */
   rateLimit: { limit: number; windowMs: number };
+  /** Sessions a process keeps in memory after changing them, to change them again without reading them first; 0: none. */
+  sessionCacheSize: number;
   /** Origins (LMS pages) whose browsers may call the API; empty: no CORS headers at all. */
   corsOrigins: string[];
 }
@@ -45,6 +47,7 @@ export function configuration(): AppConfig {
     adminApiKey: env['ADMIN_API_KEY'] || null,
     apiKeyCacheTtlMs: Number(env['API_KEY_CACHE_TTL_MS'] ?? 5_000),
     rateLimit: { limit: Number(env['RATE_LIMIT'] ?? 1_200), windowMs: Number(env['RATE_LIMIT_WINDOW_MS'] ?? 60_000) },
+    sessionCacheSize: Number(env['SESSION_CACHE_SIZE'] ?? 1_000),
     corsOrigins: list(env['CORS_ORIGINS']),
   };
 }

@@ -23,18 +23,18 @@ export function sendReply<T>(reply: FastifyReply, result: Reply<T>): T {
  */
 export function idempotently<T>(sessions: SessionsRepository, ctx: RequestContext, work: (tx: Transaction) => Promise<Reply<T>>): Promise<Reply<T>> {
   return sessions.transaction(async (tx) => {
-    const key = ctx.idempotencyKey;
-    if (key !== null) {
-      const stored = await tx.lockIdempotencyKey(ctx.tenantId, key);
+    const idempotency = ctx.idempotency;
+    if (idempotency !== null) {
+      const stored = await tx.lockIdempotencyKey(ctx.tenantId, idempotency.key);
       if (stored) {
-        if (stored.fingerprint !== ctx.fingerprint) {
+        if (stored.fingerprint !== idempotency.fingerprint) {
           throw new ApiError(ApiErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different request; use a new key.');
         }
         return { status: stored.status, headers: stored.headers, body: stored.body as T };
       }
     }
     const reply = await work(tx);
-    if (key !== null) await tx.storeIdempotentResponse(ctx.tenantId, key, { fingerprint: ctx.fingerprint, ...reply });
+    if (idempotency !== null) await tx.storeIdempotentResponse(ctx.tenantId, idempotency.key, { fingerprint: idempotency.fingerprint, ...reply });
     return reply;
   });
 }

@@ -27,10 +27,11 @@ export interface NewStep {
 export type NewSession = Pick<SessionEntity, 'id' | 'tenant_id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'>;
 
 /**
- * One transaction on one pooled connection. A change to a session costs three
- * round trips: BEGIN with the row lock, the history insert with the snapshot
- * update (one statement), COMMIT — prepared statements, so PostgreSQL plans
- * each once per connection.
+ * One transaction on one pooled connection. A change to a session made under
+ * its row lock costs three round trips: BEGIN with the lock, the history insert
+ * with the snapshot update (one statement), COMMIT — prepared statements, so
+ * PostgreSQL plans each once per connection. (Most changes need only one:
+ * SessionsRepository.appendStepIfCurrent.)
  */
 export class Transaction {
   private begun = false;
@@ -231,6 +232,71 @@ export class SessionsRepository {
       client.off('error', onError);
       client.release(broken);
     }
+  }
+
+  /**
+   * The session as it is now, without a lock: where an optimistic change starts (appendStepIfCurrent). The ids
+   * must be checked UUIDs.
+   */
+  async peek(tenantId: string, id: string): Promise<SessionEntity | null> {
+    const { rows } = await this.pool.query<SessionEntity>({
+      name: 'peek-session',
+      text: 'SELECT * FROM sessions WHERE tenant_id = $1 AND id = $2',
+      values: [tenantId, id],
+    });
+    return rows[0] ?? null;
+  }
+
+  /**
+   * An optimistic change, one statement and so one transaction: append the step and move the snapshot on only if
+   * the session is still at the version `session` was read at. Null when it has moved on (or was deleted)
+   * meanwhile: nothing was written, and the caller starts again.
+   */
+  async appendStepIfCurrent(session: SessionEntity, step: NewStep): Promise<SessionEntity | null> {
+    const n = session.step_count + 1;
+    const scenarioStep = step.scenarioStep ?? session.scenario_step;
+    const { rows } = await this.pool.query<Pick<SessionEntity, 'updated_at'>>({
+      name: 'append-step-if-current',
+      text: `WITH moved AS (
+               UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $7,
+                 segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, scenario_step = $12,
+                 updated_at = now()
+               WHERE tenant_id = $13 AND id = $1 AND version = $14
+               RETURNING tenant_id
+             )
+             INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
+             SELECT tenant_id, $1, $2, $3, $4, $5, $6 FROM moved
+             RETURNING now() AS updated_at`,
+      values: [
+        session.id,
+        n,
+        step.input,
+        JSON.stringify(step.events),
+        JSON.stringify(step.segments),
+        session.event_count,
+        step.events.length,
+        step.segments.length,
+        step.snapshot,
+        step.snapshot.client.state,
+        step.snapshot.server.state,
+        scenarioStep,
+        session.tenant_id,
+        session.version,
+      ],
+    });
+    if (!rows[0]) return null;
+    return {
+      ...session,
+      version: session.version + 1,
+      updated_at: rows[0].updated_at,
+      step_count: n,
+      event_count: session.event_count + step.events.length,
+      segment_count: session.segment_count + step.segments.length,
+      snapshot: step.snapshot,
+      client_state: step.snapshot.client.state,
+      server_state: step.snapshot.server.state,
+      scenario_step: scenarioStep,
+    };
   }
 
   /** The tenant's session; another tenant's is null, exactly as a missing one. */

@@ -14,7 +14,8 @@ import { presentEvent, presentExpected, presentSegment, presentSession, presentV
 import type { SessionEntity } from './session.entity';
 import { ScenariosService } from '../scenarios/scenarios.service';
 import { idempotently, type Reply } from './idempotency';
-import { SessionsRepository } from './sessions.repository';
+import { RecentSessions } from './recent-sessions';
+import { SessionsRepository, type NewStep } from './sessions.repository';
 
 /** A trace as the controller sends it. */
 export interface Trace {
@@ -47,6 +48,7 @@ function notFound(id: string): ApiError {
 @Injectable()
 export class SessionsService {
   private readonly maxSegments: number;
+  private readonly recent: RecentSessions;
   private readonly logger = new Logger(SessionsService.name);
 
   constructor(
@@ -55,19 +57,24 @@ export class SessionsService {
     config: ConfigService<AppConfig, true>,
   ) {
     this.maxSegments = config.get('maxSegmentsPerSession', { infer: true });
+    this.recent = new RecentSessions(config.get('sessionCacheSize', { infer: true }));
   }
 
-  create(dto: CreateSessionDto, ctx: RequestContext): Promise<Reply<SessionDto>> {
+  async create(dto: CreateSessionDto, ctx: RequestContext): Promise<Reply<SessionDto>> {
     const options = dto.scenario ? this.scenarioOptions(dto) : connectionOptions(dto);
-    return idempotently(this.sessions, ctx, async (tx) => {
+    let created: SessionEntity | null = null;
+    const reply = await idempotently(this.sessions, ctx, async (tx) => {
       const snapshot = createConnection(options);
       const row = await tx.insertSession({ id: randomUUID(), tenant_id: ctx.tenantId, mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null });
+      created = row;
       return {
         status: 201,
         headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
         body: presentSession(row, ctx.lang),
       };
     });
+    if (created) this.recent.remember(created);
+    return reply;
   }
 
   /** A scenario fixes the whole connection: other options beside it would be silently ignored, so they are refused. */
@@ -99,10 +106,11 @@ export class SessionsService {
   }
 
   async delete(id: string, ctx: RequestContext): Promise<void> {
+    this.recent.forget(ctx.tenantId, id);
     if (!UUID.test(id) || !(await this.sessions.delete(ctx.tenantId, id))) throw notFound(id);
   }
 
-  /** Apply one tcp-core input to a session: one transaction — lock, step, append history, save snapshot. */
+  /** Apply one tcp-core input to a session: one transaction — step, append history, save snapshot. */
   apply(id: string, input: Input, ctx: RequestContext): Promise<Reply<StepResultDto>> {
     return this.applyStep(id, ctx, () => ({ input }));
   }
@@ -125,24 +133,68 @@ export class SessionsService {
     });
   }
 
-  private applyStep(
-    id: string,
-    ctx: RequestContext,
-    plan: (row: SessionEntity) => { input: Input; scenarioStep?: number; extra?: Partial<StepResultDto> },
-  ): Promise<Reply<StepResultDto>> {
-    if (!UUID.test(id)) return Promise.reject(notFound(id));
+  /**
+   * Optimistically first (one conditional write, after a read unless this process changed the session last);
+   * when that cannot give the answer — a session changed meanwhile, a refused move, an Idempotency-Key, any
+   * error — in a transaction holding the row lock, whose answer is authoritative.
+   */
+  private async applyStep(id: string, ctx: RequestContext, plan: StepPlan): Promise<Reply<StepResultDto>> {
+    if (!UUID.test(id)) throw notFound(id);
+    if (ctx.idempotency === null) {
+      const applied = await this.applyOptimistically(id, ctx, plan);
+      if (applied) return applied;
+    }
+    return this.applyLocked(id, ctx, plan);
+  }
+
+  /**
+   * The session as this process last left it (else as read), stepped, and written back only if no other change
+   * came in between: the same result as under the lock, in one or two round trips instead of three. Null when
+   * the answer is not a plain success, which only the locked path may give.
+   */
+  private async applyOptimistically(id: string, ctx: RequestContext, plan: StepPlan): Promise<Reply<StepResultDto> | null> {
+    const cached = this.recent.get(ctx.tenantId, id);
+    if (cached) {
+      const applied = await this.stepIfCurrent(cached, ctx, plan);
+      if (applied !== 'moved on') return applied;
+      this.recent.forget(ctx.tenantId, id);
+    }
+    const row = await this.sessions.peek(ctx.tenantId, id);
+    if (!row) return null;
+    const applied = await this.stepIfCurrent(row, ctx, plan);
+    return applied === 'moved on' ? null : applied;
+  }
+
+  private async stepIfCurrent(row: SessionEntity, ctx: RequestContext, plan: StepPlan): Promise<Reply<StepResultDto> | 'moved on' | null> {
+    if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) return null;
+    let planned: ReturnType<StepPlan>;
+    try {
+      planned = plan(row);
+    } catch {
+      return null;
+    }
+    const result = step(row.snapshot, planned.input);
+    if (!result.outcome.ok || row.segment_count + result.segments.length > this.maxSegments) return null;
+    const saved = await this.sessions.appendStepIfCurrent(row, newStep(planned, result));
+    if (!saved) return 'moved on';
+    this.recent.remember(saved);
+    return stepReply(saved, result, planned.extra, ctx);
+  }
+
+  private applyLocked(id: string, ctx: RequestContext, plan: StepPlan): Promise<Reply<StepResultDto>> {
     let refused: { afterStep: number; input: Input; error: ApiError } | null = null;
+    let saved: SessionEntity | null = null;
     const applied = idempotently(this.sessions, ctx, async (tx) => {
       const row = await tx.lockSession(ctx.tenantId, id);
       if (!row) throw notFound(id);
       if (ctx.ifMatch !== null && !etagMatches(ctx.ifMatch, row.version)) {
         throw new ApiError(ApiErrorCode.VersionMismatch, `The session is at version ${row.version} (ETag ${etag(row.version)}), not ${ctx.ifMatch}.`);
       }
-      const { input, scenarioStep, extra } = plan(row);
-      const result = step(row.snapshot, input);
+      const planned = plan(row);
+      const result = step(row.snapshot, planned.input);
       if (!result.outcome.ok) {
         const error = stepError(result, row, ctx);
-        if (error.code === ApiErrorCode.CallRefused || error.code === ApiErrorCode.SegmentInvalid) refused = { afterStep: row.step_count, input, error };
+        if (error.code === ApiErrorCode.CallRefused || error.code === ApiErrorCode.SegmentInvalid) refused = { afterStep: row.step_count, input: planned.input, error };
         throw error;
       }
       if (row.segment_count + result.segments.length > this.maxSegments) {
@@ -151,30 +203,15 @@ export class SessionsService {
           `A session keeps at most ${this.maxSegments} segments; this one has ${row.segment_count}. Create a new session to go on.`,
         );
       }
-      const saved = await tx.appendStep(row, {
-        input,
-        ...(scenarioStep !== undefined ? { scenarioStep } : {}),
-        events: result.events,
-        segments: result.segments,
-        snapshot: result.connection,
-      });
-      const received = result.outcome.received;
-      return {
-        status: 200,
-        headers: { etag: etag(saved.version) },
-        body: {
-          session: presentSession(saved, ctx.lang),
-          events: result.events.map((e) => presentEvent(e, ctx.lang)),
-          segments: result.segments.map(presentSegment),
-          ...(received
-            ? { received: { length: received.length, data: received.payload === null ? null : Buffer.from(received.payload, 'base64').toString('utf8') } }
-            : {}),
-          ...extra,
-        },
-      };
+      saved = await tx.appendStep(row, newStep(planned, result));
+      return stepReply(saved, result, planned.extra, ctx);
+    });
+    const committed = applied.then((reply) => {
+      if (saved) this.recent.remember(saved);
+      return reply;
     });
     // A refused move (the TCP said no: 422) changes nothing in the session; it is kept apart, after the rollback.
-    return applied.catch(async (error: unknown) => {
+    return committed.catch(async (error: unknown) => {
       const move = refused as { afterStep: number; input: Input; error: ApiError } | null;
       if (move && error === move.error) {
         // The 422 is the answer, whatever happens to its record (the session deleted meanwhile, say).
@@ -184,7 +221,7 @@ export class SessionsService {
             input: move.input,
             code: move.error.code,
             problem: { detail: move.error.detail, ...move.error.extensions },
-            idempotencyKey: ctx.idempotencyKey,
+            idempotencyKey: ctx.idempotency?.key ?? null,
           })
           .catch((recordError: unknown) => this.logger.warn(`refusal on session ${id} not recorded: ${String(recordError)}`));
       }
@@ -264,6 +301,36 @@ export class SessionsService {
     if (!row) throw notFound(id);
     return row;
   }
+}
+
+/** What a step request applies to the session it found: the input, and for a scenario its next step and text. */
+type StepPlan = (row: SessionEntity) => { input: Input; scenarioStep?: number; extra?: Partial<StepResultDto> };
+
+function newStep(planned: ReturnType<StepPlan>, result: StepResult): NewStep {
+  return {
+    input: planned.input,
+    ...(planned.scenarioStep !== undefined ? { scenarioStep: planned.scenarioStep } : {}),
+    events: result.events,
+    segments: result.segments,
+    snapshot: result.connection,
+  };
+}
+
+function stepReply(saved: SessionEntity, result: StepResult, extra: Partial<StepResultDto> | undefined, ctx: RequestContext): Reply<StepResultDto> {
+  const received = result.outcome.ok ? result.outcome.received : undefined;
+  return {
+    status: 200,
+    headers: { etag: etag(saved.version) },
+    body: {
+      session: presentSession(saved, ctx.lang),
+      events: result.events.map((e) => presentEvent(e, ctx.lang)),
+      segments: result.segments.map(presentSegment),
+      ...(received
+        ? { received: { length: received.length, data: received.payload === null ? null : Buffer.from(received.payload, 'base64').toString('utf8') } }
+        : {}),
+      ...extra,
+    },
+  };
 }
 
 function connectionOptions(dto: CreateSessionDto): ConnectionOptions {
