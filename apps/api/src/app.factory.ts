@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -131,7 +131,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
-  await app.register(helmet, {
+  // Security headers from helmet, its middleware built once: @fastify/helmet would build it again for every request.
+  const securityHeaders = helmet({
     // Swagger UI at /docs loads its own scripts and styles, and a few inline styles and data: images. No
     // upgrade-insecure-requests: `npm start` serves plain http on localhost, and /docs must work there.
     contentSecurityPolicy: {
@@ -144,6 +145,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
       },
     },
   });
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   const { corsOrigins } = configuration();
   if (corsOrigins.length > 0) {
     app.enableCors({
