@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Connection, Input, Segment, State, TcpEvent } from '@tcplab/tcp-core';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { UUID } from '../common/cursor';
@@ -90,12 +90,7 @@ export class Transaction {
 
   async insertSession(row: NewSession): Promise<SessionEntity> {
     await this.begin();
-    const { rows } = await this.client.query<SessionEntity>({
-      name: 'insert-session',
-      text: `INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id)
-             VALUES ($1, $8, 1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id, row.tenant_id],
-    });
+    const { rows } = await this.client.query<SessionEntity>(insertSessionQuery(row));
     return rows[0]!;
   }
 
@@ -199,6 +194,15 @@ export class Transaction {
   }
 }
 
+function insertSessionQuery(row: NewSession): QueryConfig {
+  return {
+    name: 'insert-session',
+    text: `INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id)
+           VALUES ($1, $8, 1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+    values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id, row.tenant_id],
+  };
+}
+
 /** The only code that touches the database. */
 @Injectable()
 export class SessionsRepository {
@@ -232,6 +236,12 @@ export class SessionsRepository {
       client.off('error', onError);
       client.release(broken);
     }
+  }
+
+  /** A new session, one statement in a transaction of its own (Transaction.insertSession inside a larger one). */
+  async insertSession(row: NewSession): Promise<SessionEntity> {
+    const { rows } = await this.pool.query<SessionEntity>(insertSessionQuery(row));
+    return rows[0]!;
   }
 
   /**

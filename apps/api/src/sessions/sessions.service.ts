@@ -15,7 +15,7 @@ import type { SessionEntity } from './session.entity';
 import { ScenariosService } from '../scenarios/scenarios.service';
 import { idempotently, type Reply } from './idempotency';
 import { RecentSessions } from './recent-sessions';
-import { SessionsRepository, type NewStep } from './sessions.repository';
+import { SessionsRepository, type NewSession, type NewStep } from './sessions.repository';
 
 /** A trace as the controller sends it. */
 export interface Trace {
@@ -62,18 +62,27 @@ export class SessionsService {
 
   async create(dto: CreateSessionDto, ctx: RequestContext): Promise<Reply<SessionDto>> {
     const options = dto.scenario ? this.scenarioOptions(dto) : connectionOptions(dto);
-    let created: SessionEntity | null = null;
-    const reply = await idempotently(this.sessions, ctx, async (tx) => {
+    const newSession = (): NewSession => {
       const snapshot = createConnection(options);
-      const row = await tx.insertSession({ id: randomUUID(), tenant_id: ctx.tenantId, mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null });
-      created = row;
-      return {
-        status: 201,
-        headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
-        body: presentSession(row, ctx.lang),
-      };
+      return { id: randomUUID(), tenant_id: ctx.tenantId, mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null };
+    };
+    const created = (row: SessionEntity): Reply<SessionDto> => ({
+      status: 201,
+      headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
+      body: presentSession(row, ctx.lang),
     });
-    if (created) this.recent.remember(created);
+    // Without an Idempotency-Key the insert is the whole transaction: one statement.
+    if (ctx.idempotency === null) {
+      const row = await this.sessions.insertSession(newSession());
+      this.recent.remember(row);
+      return created(row);
+    }
+    let inserted: SessionEntity | null = null;
+    const reply = await idempotently(this.sessions, ctx, async (tx) => {
+      inserted = await tx.insertSession(newSession());
+      return created(inserted);
+    });
+    if (inserted) this.recent.remember(inserted);
     return reply;
   }
 
