@@ -86,7 +86,7 @@ export function autocannonRun(options) {
 export async function startService({ databaseUrl, workers, poolPerWorker, port = 3900 + (process.pid % 90), build = true }) {
   if (build) execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
   const adminKey = `bench-admin-${randomBytes(24).toString('base64url')}`;
-  const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/apps/api/apps/api/src/main.js'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
