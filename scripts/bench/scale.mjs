@@ -67,14 +67,19 @@ async function plans(databaseUrl, tenantId, sessionId, key) {
   const seededTenant = rows[0].tenant_id;
   const queries = [
     ['API key (once per TTL per process)', `SELECT id, tenant_id, role FROM api_keys WHERE hash = $1 AND revoked_at IS NULL`, [key]],
-    ['lock the session (every step)', `SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [sessionId, tenantId]],
+    ['read the session (a step, unless this process changed the session last)', `SELECT * FROM sessions WHERE tenant_id = $1 AND id = $2`, [tenantId, sessionId]],
     [
-      'append the step and move the snapshot (every step)',
-      `WITH step AS (INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
-                     SELECT tenant_id, id, step_count + 1, '{}'::jsonb, '[]'::jsonb, '[]'::jsonb, event_count FROM sessions WHERE tenant_id = $2 AND id = $1)
-       UPDATE sessions SET version = version + 1, step_count = step_count + 1, updated_at = now() WHERE tenant_id = $2 AND id = $1`,
+      'append the step if the session is still at the version read (every step)',
+      `WITH moved AS (
+         UPDATE sessions SET version = version + 1, step_count = step_count + 1, updated_at = now()
+         WHERE tenant_id = $2 AND id = $1 AND version = (SELECT version FROM sessions WHERE tenant_id = $2 AND id = $1)
+         RETURNING tenant_id, step_count, event_count
+       )
+       INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
+       SELECT tenant_id, $1, step_count, '{}'::jsonb, '[]'::jsonb, '[]'::jsonb, event_count FROM moved`,
       [sessionId, tenantId],
     ],
+    ['lock the session (a step the optimistic write cannot take)', `SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [sessionId, tenantId]],
     ['Idempotency-Key (steps sent with one)', `SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2`, [tenantId, 'k']],
     ['list a tenant\'s sessions (one page)', `SELECT *, created_at::text AS created_at_exact FROM sessions WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 21`, [seededTenant]],
     [
