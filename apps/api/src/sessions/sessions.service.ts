@@ -144,8 +144,8 @@ export class SessionsService {
 
   /**
    * Optimistically first (one conditional write, after a read unless this process changed the session last);
-   * when that cannot give the answer — a session changed meanwhile, a refused move, an Idempotency-Key, any
-   * error — in a transaction holding the row lock, whose answer is authoritative.
+   * when that cannot give the answer — a session changed meanwhile, a refused move, a stale If-Match, a full
+   * history, an Idempotency-Key — in a transaction holding the row lock, whose answer is authoritative.
    */
   private async applyStep(id: string, ctx: RequestContext, plan: StepPlan): Promise<Reply<StepResultDto>> {
     if (!UUID.test(id)) throw notFound(id);
