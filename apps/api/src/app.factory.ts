@@ -6,8 +6,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ApiError, ApiErrorCode } from './common/api-error';
-import { HandlersInFlight } from './common/handlers-in-flight';
 import { ProblemFilter, sendProblem } from './common/problem.filter';
+import { waitForRequestsInProgressOnClose } from './common/requests-in-progress';
 import { RouteTable } from './common/route-table';
 import { validationPipe } from './common/validation';
 import { configuration } from './config/configuration';
@@ -126,6 +126,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   registerCaptureUploads(fastify);
   limitJsonDepth(fastify);
   closeConnectionsWhenClosing(fastify);
+  waitForRequestsInProgressOnClose(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bodyParser: false,
     bufferLogs: true,
@@ -159,10 +160,6 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   // Nest routes Fastify's own errors (body parsing, content type) through the global filters too.
   app.useGlobalFilters(new ProblemFilter(routes));
   app.useGlobalPipes(validationPipe());
-  // Fastify's onClose runs once the server has no connections left, before Nest's shutdown hooks close the pool.
-  const handlers = new HandlersInFlight();
-  app.useGlobalInterceptors(handlers);
-  fastify.addHook('onClose', () => handlers.drained());
   const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
