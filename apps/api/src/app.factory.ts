@@ -3,7 +3,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { ApiError, ApiErrorCode } from './common/api-error';
 import { ProblemFilter, sendProblem } from './common/problem.filter';
@@ -93,6 +94,20 @@ function closeConnectionsWhenClosing(fastify: FastifyInstance): void {
   });
 }
 
+/**
+ * One JSON line per answered request: its id, method, URL, status and time — never a header or a body (the
+ * API key is in a header, a session's data in the body). Errors (5xx) at level error, the rest at info.
+ */
+function logRequests(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    // The logger's serializers (app.module.ts) keep only these fields; `res` is the answer itself, as they expect.
+    const line = { req: { id: request.id, method: request.method, url: request.url }, res: reply.raw, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+    if (reply.statusCode >= 500) PinoLogger.root.error(line, 'request errored');
+    else PinoLogger.root.info(line, 'request completed');
+    done();
+  });
+}
+
 /** Fastify's own JSON parser (with its prototype-poisoning checks), behind a nesting limit. */
 function limitJsonDepth(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
@@ -110,6 +125,9 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   const routes = new RouteTable();
   const adapter = new FastifyAdapter({
     bodyLimit: configuration().bodyLimit,
+    // A request's id: the caller's X-Request-Id, else a new UUID; it is in the request's log line.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
     // Errors the router meets before any route runs (a path segment over 100 characters, a malformed URL)
     // are problem+json too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -132,7 +150,10 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     bufferLogs: true,
     logger: options.logger === false ? false : undefined,
   });
-  if (options.logger !== false) app.useLogger(app.get(Logger));
+  if (options.logger !== false) {
+    app.useLogger(app.get(Logger));
+    logRequests(fastify);
+  }
   // Security headers from helmet, its middleware built once: @fastify/helmet would build it again for every request.
   const securityHeaders = helmet({
     // Swagger UI at /docs loads its own scripts and styles, and a few inline styles and data: images. No

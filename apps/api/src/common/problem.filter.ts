@@ -165,7 +165,7 @@ export class ProblemFilter implements ExceptionFilter {
         return new ApiError(ApiErrorCode.DatabaseUnavailable, 'The database cannot be reached; try again shortly.', {}, { 'retry-after': '5' });
       }
     }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    this.logger.error({ req: { id: request.id, method: request.method, url: request.url } }, exception instanceof Error ? exception.stack : String(exception));
     return new ApiError(ApiErrorCode.Internal, 'Something went wrong on our side.');
   }
 }
