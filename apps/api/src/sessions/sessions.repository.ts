@@ -142,44 +142,10 @@ export class Transaction {
   /** Append the step to the history and move the snapshot (and a scenario's next step) on, in one statement. */
   async appendStep(session: SessionEntity, step: NewStep): Promise<SessionEntity> {
     await this.begin();
-    const n = session.step_count + 1;
-    const scenarioStep = step.scenarioStep ?? session.scenario_step;
-    const { rows } = await this.client.query<Pick<SessionEntity, 'version' | 'updated_at'>>({
-      name: 'append-step',
-      text: `WITH step AS (
-               INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event) VALUES ($13, $1, $2, $3, $4, $5, $6)
-             )
-             UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $7,
-               segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, scenario_step = $12,
-               updated_at = now()
-             WHERE tenant_id = $13 AND id = $1 RETURNING version, updated_at`,
-      values: [
-        session.id,
-        n,
-        step.input,
-        JSON.stringify(step.events),
-        JSON.stringify(step.segments),
-        session.event_count,
-        step.events.length,
-        step.segments.length,
-        step.snapshot,
-        step.snapshot.client.state,
-        step.snapshot.server.state,
-        scenarioStep,
-        session.tenant_id,
-      ],
-    });
-    return {
-      ...session,
-      ...rows[0]!,
-      step_count: n,
-      event_count: session.event_count + step.events.length,
-      segment_count: session.segment_count + step.segments.length,
-      snapshot: step.snapshot,
-      client_state: step.snapshot.client.state,
-      server_state: step.snapshot.server.state,
-      scenario_step: scenarioStep,
-    };
+    const { rows } = await this.client.query<Pick<SessionEntity, 'updated_at'>>(appendStepQuery(session, step));
+    // This transaction holds the row lock (lockSession): the session is still at the version it was read at.
+    if (!rows[0]) throw new Error(`session ${session.id} moved on while locked`);
+    return steppedSession(session, step, rows[0].updated_at);
   }
 
   /** Any other statement in this transaction (the quizzes' repository writes through here). */
@@ -200,6 +166,59 @@ function insertSessionQuery(row: NewSession): QueryConfig {
     text: `INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id)
            VALUES ($1, $8, 1, $2, $3, $4, $5, $6, $7) RETURNING *`,
     values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id, row.tenant_id],
+  };
+}
+
+/**
+ * Append the step to the history and move the snapshot (and a scenario's next step) on, in one statement and only
+ * if the session is still at the version `session` was read at: no row comes back when it has moved on (or was
+ * deleted), and then nothing was written.
+ */
+function appendStepQuery(session: SessionEntity, step: NewStep): QueryConfig {
+  return {
+    name: 'append-step',
+    text: `WITH moved AS (
+             UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $7,
+               segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, scenario_step = $12,
+               updated_at = now()
+             WHERE tenant_id = $13 AND id = $1 AND version = $14
+             RETURNING tenant_id
+           )
+           INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
+           SELECT tenant_id, $1, $2, $3, $4, $5, $6 FROM moved
+           RETURNING now() AS updated_at`,
+    values: [
+      session.id,
+      session.step_count + 1,
+      step.input,
+      JSON.stringify(step.events),
+      JSON.stringify(step.segments),
+      session.event_count,
+      step.events.length,
+      step.segments.length,
+      step.snapshot,
+      step.snapshot.client.state,
+      step.snapshot.server.state,
+      step.scenarioStep ?? session.scenario_step,
+      session.tenant_id,
+      session.version,
+    ],
+  };
+}
+
+/** The session as appendStepQuery left it. */
+function steppedSession(session: SessionEntity, step: NewStep, updatedAt: Date): SessionEntity {
+  return {
+    ...session,
+    version: session.version + 1,
+    updated_at: updatedAt,
+    step_count: session.step_count + 1,
+    event_count: session.event_count + step.events.length,
+    segment_count: session.segment_count + step.segments.length,
+    snapshot: step.snapshot,
+    client_state: step.snapshot.client.state,
+    server_state: step.snapshot.server.state,
+    scenario_step: step.scenarioStep ?? session.scenario_step,
   };
 }
 
@@ -263,50 +282,8 @@ export class SessionsRepository {
    * meanwhile: nothing was written, and the caller starts again.
    */
   async appendStepIfCurrent(session: SessionEntity, step: NewStep): Promise<SessionEntity | null> {
-    const n = session.step_count + 1;
-    const scenarioStep = step.scenarioStep ?? session.scenario_step;
-    const { rows } = await this.pool.query<Pick<SessionEntity, 'updated_at'>>({
-      name: 'append-step-if-current',
-      text: `WITH moved AS (
-               UPDATE sessions SET version = version + 1, step_count = $2, event_count = event_count + $7,
-                 segment_count = segment_count + $8, snapshot = $9, client_state = $10, server_state = $11, scenario_step = $12,
-                 updated_at = now()
-               WHERE tenant_id = $13 AND id = $1 AND version = $14
-               RETURNING tenant_id
-             )
-             INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
-             SELECT tenant_id, $1, $2, $3, $4, $5, $6 FROM moved
-             RETURNING now() AS updated_at`,
-      values: [
-        session.id,
-        n,
-        step.input,
-        JSON.stringify(step.events),
-        JSON.stringify(step.segments),
-        session.event_count,
-        step.events.length,
-        step.segments.length,
-        step.snapshot,
-        step.snapshot.client.state,
-        step.snapshot.server.state,
-        scenarioStep,
-        session.tenant_id,
-        session.version,
-      ],
-    });
-    if (!rows[0]) return null;
-    return {
-      ...session,
-      version: session.version + 1,
-      updated_at: rows[0].updated_at,
-      step_count: n,
-      event_count: session.event_count + step.events.length,
-      segment_count: session.segment_count + step.segments.length,
-      snapshot: step.snapshot,
-      client_state: step.snapshot.client.state,
-      server_state: step.snapshot.server.state,
-      scenario_step: scenarioStep,
-    };
+    const { rows } = await this.pool.query<Pick<SessionEntity, 'updated_at'>>(appendStepQuery(session, step));
+    return rows[0] ? steppedSession(session, step, rows[0].updated_at) : null;
   }
 
   /** The tenant's session; another tenant's is null, exactly as a missing one. */
