@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import { ApiError, ApiErrorCode } from './common/api-error';
 import { ProblemFilter, sendProblem } from './common/problem.filter';
+import { PUBLIC_OPERATION } from './common/public-operation';
 import { waitForRequestsInProgressOnClose } from './common/requests-in-progress';
 import { RouteTable } from './common/route-table';
 import { validationPipe } from './common/validation';
@@ -23,7 +24,15 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
         'Errors are RFC 9457 problem+json.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'tcpl_… (opaque)', description: "A tenant's API key (sessions, captures) or the admin key (/v1/admin)." }, 'api_key')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'tcpl_… or tlnk_… (opaque)',
+        description: "A tenant's API key (sessions, captures), the admin key (/v1/admin), or a share link's token (tlnk_…) on the routes its target reaches.",
+      },
+      'api_key',
+    )
     .build();
   return withAuthAnswers(SwaggerModule.createDocument(app, config));
 }
@@ -38,7 +47,7 @@ const RATE_LIMIT_HEADERS = {
 
 /**
  * Every /v1 operation needs the api_key scheme and can answer 401, 403 and 429: said once here rather than on
- * every route. /health stays public.
+ * every route. /health and operations marked PUBLIC_OPERATION stay public (they can still answer 429).
  */
 function withAuthAnswers(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
@@ -46,6 +55,13 @@ function withAuthAnswers(document: OpenAPIObject): OpenAPIObject {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
       if (!operation) continue;
+      const extensions = operation as unknown as Record<string, unknown>;
+      if (extensions[PUBLIC_OPERATION]) {
+        delete extensions[PUBLIC_OPERATION];
+        operation.security = [];
+        operation.responses['429'] ??= { description: 'Too many requests from this address: Retry-After says when to come back.', content: PROBLEM };
+        continue;
+      }
       operation.security = [{ api_key: [] }];
       operation.responses['401'] ??= { description: 'No API key, or one that is not valid or revoked (WWW-Authenticate: Bearer).', content: PROBLEM };
       operation.responses['403'] ??= { description: "The key's role does not fit the route (the admin key on sessions, a tenant key on /v1/admin).", content: PROBLEM };
@@ -101,7 +117,9 @@ function closeConnectionsWhenClosing(fastify: FastifyInstance): void {
 function logRequests(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     // The logger's serializers (app.module.ts) keep only these fields; `res` is the answer itself, as they expect.
-    const line = { req: { id: request.id, method: request.method, url: request.url }, res: reply.raw, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+    // A share link's token is a credential: its URL is logged without it.
+    const url = request.url.replace(/^\/l\/[^/?#]+/, '/l/…');
+    const line = { req: { id: request.id, method: request.method, url }, res: reply.raw, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
     if (reply.statusCode >= 500) PinoLogger.root.error(line, 'request errored');
     else PinoLogger.root.info(line, 'request completed');
     done();

@@ -13,6 +13,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { QuizzesModule } from './quizzes/quizzes.module';
 import { ExercisesModule } from './exercises/exercises.module';
+import { LinksModule } from './links/links.module';
 
 @Module({
   imports: [
@@ -49,6 +50,7 @@ import { ExercisesModule } from './exercises/exercises.module';
     CapturesModule,
     QuizzesModule,
     ExercisesModule,
+    LinksModule,
     HealthModule,
   ],
 })

@@ -6,6 +6,9 @@ import { createApp } from './app.factory';
 import { dataSourceOptions } from './database/data-source';
 import { ensureAdminKey } from './tenants/admin-key';
 import { TenantsRepository } from './tenants/tenants.repository';
+import { ensureDemo } from './links/demo';
+import { LinksRepository } from './links/links.repository';
+import { SessionsRepository } from './sessions/sessions.repository';
 
 /** WEB_CONCURRENCY worker processes share the port (node:cluster); the service keeps no state of its own. */
 const WORKERS = Math.max(1, Number(process.env['WEB_CONCURRENCY'] ?? 1));
@@ -48,11 +51,17 @@ async function main(): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(process.env['DATABASE_URL']!, 1));
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'all' });
-  const adminKey = await ensureAdminKey(new TenantsRepository(dataSource), configuration().adminApiKey);
+  const tenants = new TenantsRepository(dataSource);
+  const adminKey = await ensureAdminKey(tenants, configuration().adminApiKey);
+  const { port, publicUrl } = configuration();
+  const demoUrl = await ensureDemo({ tenants, sessions: new SessionsRepository(dataSource), links: new LinksRepository(dataSource) }, publicUrl ?? `http://localhost:${port}`);
   await dataSource.destroy();
   if (adminKey !== null) {
     // Printed this once: only its hash is stored. Not through the logger, which never holds keys.
     console.log(`\nAdmin API key (shown once: keep it safe. Setting ADMIN_API_KEY replaces it):\n\n  ${adminKey}\n`);
+  }
+  if (demoUrl !== null) {
+    console.log(`Play with TCP in your browser — a demo session (shown once; the scenarios are at /):\n\n  ${demoUrl}\n`);
   }
   if (WORKERS === 1) return serve(stopDatabase);
   let stopping = false;

@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('rate limits', () => {
   it(`a key gets ${LIMIT} requests per window across all routes, each with RateLimit headers; the next is a 429 problem+json with Retry-After`, async () => {
     for (let i = 0; i < LIMIT; i += 1) {
-      const res = await busy.http().get(i % 2 === 0 ? '/v1/sessions' : '/v1/scenarios');
+      const res = await busy.http().get(i % 2 === 0 ? '/v1/sessions' : '/v1/links');
       expect(res.status).toBe(200);
       expect({
         limit: res.headers['ratelimit-limit'],
@@ -66,9 +66,9 @@ describe('rate limits', () => {
   });
 
   it("one key's limit does not touch another key's", async () => {
-    for (let i = 0; i <= LIMIT; i += 1) await first.http().get('/v1/scenarios');
-    expect((await first.http().get('/v1/scenarios')).status).toBe(429);
-    const res = await second.http().get('/v1/scenarios');
+    for (let i = 0; i <= LIMIT; i += 1) await first.http().get('/v1/links');
+    expect((await first.http().get('/v1/links')).status).toBe(429);
+    const res = await second.http().get('/v1/links');
     expect(res.status).toBe(200);
     expect(res.headers['ratelimit-remaining']).toBe(String(LIMIT - 1));
   });

@@ -92,6 +92,8 @@ describe('POST /v1/sessions', () => {
       in_flight: [],
       owed: [],
       scenario: null,
+      link_id: null,
+      learner_id: null,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });

@@ -59,9 +59,10 @@ describe('API keys', () => {
     expectProblem(await t.http().post(`/v1/admin/tenants/${t.tenant.id}/keys`).send({}), 403, 'FORBIDDEN');
   });
 
-  it('both kinds of key may read the scenario catalogue', async () => {
+  it('the scenario catalogue is public: read with either kind of key, or with none', async () => {
     expect((await t.http().get('/v1/scenarios')).status).toBe(200);
     expect((await t.admin().get('/v1/scenarios')).status).toBe(200);
+    expect((await t.anonymous().get('/v1/scenarios/lost-final-ack/run')).status).toBe(200);
   });
 
   it('a new key is shown once, as tcpl_ and 43 base64url characters; the list shows only its prefix', async () => {

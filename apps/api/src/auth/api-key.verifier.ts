@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../config/configuration';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { hashApiKey } from './api-key';
-import type { Principal } from './principal';
+import type { KeyPrincipal } from './principal';
 
 /** Bounds the cache whatever keys are thrown at it; when full it starts again (a miss costs one indexed lookup). */
 const MAX_CACHED_KEYS = 10_000;
@@ -16,7 +16,7 @@ const MAX_CACHED_KEYS = 10_000;
  */
 @Injectable()
 export class ApiKeyVerifier {
-  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private readonly cache = new Map<string, { principal: KeyPrincipal; until: number }>();
   /** Bumped by forget(): a lookup that began before a revocation must not cache what it read. */
   private generation = 0;
   private readonly adminHash: Buffer | null;
@@ -31,7 +31,7 @@ export class ApiKeyVerifier {
     this.ttlMs = config.get('apiKeyCacheTtlMs', { infer: true });
   }
 
-  async verify(key: string): Promise<Principal | null> {
+  async verify(key: string): Promise<KeyPrincipal | null> {
     const hash = hashApiKey(key);
     if (this.adminHash && timingSafeEqual(this.adminHash, Buffer.from(hash, 'hex'))) return { role: 'admin', keyId: null };
     const now = Date.now();
@@ -43,7 +43,7 @@ export class ApiKeyVerifier {
       this.cache.delete(hash);
       return null;
     }
-    const principal: Principal = row.role === 'admin' || row.tenant_id === null ? { role: 'admin', keyId: row.id } : { role: 'tenant', tenantId: row.tenant_id, keyId: row.id };
+    const principal: KeyPrincipal = row.role === 'admin' || row.tenant_id === null ? { role: 'admin', keyId: row.id } : { role: 'tenant', tenantId: row.tenant_id, keyId: row.id };
     if (generation !== this.generation) return principal;
     if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
     this.cache.set(hash, { principal, until: now + this.ttlMs });
@@ -51,7 +51,7 @@ export class ApiKeyVerifier {
   }
 
   /** Forget the keys matching `test` (a revoked key, a deleted tenant's keys). */
-  forget(test: (principal: Principal) => boolean): void {
+  forget(test: (principal: KeyPrincipal) => boolean): void {
     this.generation += 1;
     for (const [hash, entry] of this.cache) if (test(entry.principal)) this.cache.delete(hash);
   }

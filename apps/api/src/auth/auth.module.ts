@@ -7,8 +7,10 @@ import { TenantsRepository } from '../tenants/tenants.repository';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyVerifier } from './api-key.verifier';
 import { RateLimitGuard } from './rate-limit.guard';
+import { LinkVerifier } from './link-verifier';
+import { LinksRepository } from '../links/links.repository';
 
-/** API keys on every route (ApiKeyGuard), then rate limits per key (RateLimitGuard): guards run in this order. */
+/** API keys or share links on every route (ApiKeyGuard), then rate limits per key or link (RateLimitGuard): guards run in this order. */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -19,7 +21,7 @@ import { RateLimitGuard } from './rate-limit.guard';
       },
     }),
   ],
-  providers: [TenantsRepository, ApiKeyVerifier, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_GUARD, useClass: RateLimitGuard }],
-  exports: [ApiKeyVerifier, TenantsRepository],
+  providers: [TenantsRepository, ApiKeyVerifier, LinksRepository, LinkVerifier, { provide: APP_GUARD, useClass: ApiKeyGuard }, { provide: APP_GUARD, useClass: RateLimitGuard }],
+  exports: [ApiKeyVerifier, TenantsRepository, LinksRepository, LinkVerifier],
 })
 export class AuthModule {}

@@ -4,7 +4,7 @@ import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { AuthenticatedRequest } from './principal';
 
 /**
- * @nestjs/throttler, counted per API key across all routes (per client IP for public routes), with the IETF
+ * @nestjs/throttler, counted per API key (or share link) across all routes (per client IP for public routes), with the IETF
  * RateLimit-Limit/-Remaining/-Reset fields plus RateLimit-Policy, and a 429 problem+json with Retry-After.
  * Runs after ApiKeyGuard, which has put the principal on the request.
  */
@@ -19,6 +19,8 @@ export class RateLimitGuard extends ThrottlerGuard {
   protected override async getTracker(request: AuthenticatedRequest): Promise<string> {
     const principal = request.principal;
     if (!principal) return `ip:${request.ip}`;
+    // A link is limited on its own: a class sharing one link shares its limit, and cannot use up the tenant's keys'.
+    if (principal.role === 'link') return `link:${principal.link.id}`;
     return `key:${principal.keyId ?? 'admin-from-environment'}`;
   }
 

@@ -1,11 +1,14 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import type { Language } from '@tcplab/tcp-core';
+import { AccessFor } from '../auth/access.decorator';
+import { PublicOperation } from '../common/public-operation';
 import { ApiConsumes, ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ProblemResponse } from '../common/problem-response';
-import { Ctx, type RequestContext } from '../common/request-context';
+import { Ctx, Lang, type RequestContext } from '../common/request-context';
 import { ProblemDto } from '../sessions/dto/session.dto';
 import { sendReply } from '../sessions/idempotency';
-import { CaptureImportDto, CaptureProblemDto } from './dto/capture-report.dto';
+import { CaptureAnalysisDto, CaptureImportDto, CaptureProblemDto } from './dto/capture-report.dto';
 import { ImportCaptureDto } from './dto/import-capture.dto';
 import { CapturesService } from './captures.service';
 
@@ -41,5 +44,22 @@ export class CapturesController {
   })
   async import(@Body() dto: ImportCaptureDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaptureImportDto> {
     return sendReply(reply, await this.captures.import(dto, ctx));
+  }
+
+  @Post('analysis')
+  @HttpCode(200)
+  @AccessFor('public')
+  @PublicOperation()
+  @ApiOperation({
+    summary: 'Read a capture and replay every TCP connection in it, as POST /v1/captures does, but store nothing (the capture viewer)',
+    description: 'No key needed: nothing is kept. JSON only, with the file as base64 in `pcap` or tcpdump text in `text`; each connection comes with its sequence diagram.',
+  })
+  @ApiResponse({ status: 200, type: CaptureAnalysisDto })
+  @ProblemResponse(400, 'Invalid body: neither or both of pcap and text, pcap not base64 or not a pcap/pcapng file; the fields are named in `errors`.')
+  @ProblemResponse(413, 'Body over 64 KiB.')
+  @ProblemResponse(422, 'CAPTURE_UNREADABLE: the capture holds no IPv4 TCP segment (with what the parser found).', CaptureProblemDto)
+  @ApiHeader({ name: 'Accept-Language', required: false, description: 'en (default) or zh-CN: the language of the diagrams and violations.' })
+  analyze(@Body() dto: ImportCaptureDto, @Lang() lang: Language): CaptureAnalysisDto {
+    return this.captures.analyze(dto, lang);
   }
 }

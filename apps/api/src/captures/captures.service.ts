@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { analyzeCapture, detectCaptureFormat, type CaptureReport, type ObservedConnection } from '@tcplab/tcp-core';
+import { analyzeCapture, detectCaptureFormat, renderSvg, type CaptureReport, type Language, type ObservedConnection } from '@tcplab/tcp-core';
 import { randomUUID } from 'node:crypto';
 import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { RequestContext } from '../common/request-context';
@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/configuration';
 import { presentViolation } from '../sessions/session.presenter';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { idempotently, type Reply } from '../sessions/idempotency';
-import type { CaptureImportDto, CaptureSegmentDto, ImportedConnectionDto } from './dto/capture-report.dto';
+import type { CaptureAnalysisDto, CaptureImportDto, CaptureSegmentDto, ObservedConnectionDto } from './dto/capture-report.dto';
 import type { ImportCaptureDto } from './dto/import-capture.dto';
 
 /** How many skipped packets and unparsed lines a 422 lists (the count is in the detail). */
@@ -54,6 +54,22 @@ export class CapturesService {
     this.maxSegments = config.get('maxSegmentsPerSession', { infer: true });
   }
 
+  /** The capture read and replayed as import() does, each connection drawn as a sequence diagram; nothing stored. */
+  analyze(dto: ImportCaptureDto, lang: Language): CaptureAnalysisDto {
+    const report = analyzeCapture(captureInput(dto));
+    if (report.connections.length === 0) throw unreadable(report);
+    return {
+      format: report.format,
+      connections: report.connections.map((c) => ({
+        ...presentConnection(c, lang),
+        svg: renderSvg({ client: c.client, server: c.server, steps: c.history }, { lang }),
+      })),
+      skipped_packets: report.skipped_packets,
+      unparsed_lines: report.unparsed_lines,
+      errors: report.errors,
+    };
+  }
+
   import(dto: ImportCaptureDto, ctx: RequestContext): Promise<Reply<CaptureImportDto>> {
     const report = analyzeCapture(captureInput(dto));
     if (report.connections.length === 0) throw unreadable(report);
@@ -68,13 +84,13 @@ export class CapturesService {
     }
     // One transaction for the whole import: every connection is stored, or none.
     return idempotently(this.sessions, ctx, async (tx) => {
-      const connections: ImportedConnectionDto[] = [];
+      const connections: CaptureImportDto['connections'] = [];
       for (const c of report.connections) {
         const row = await tx.insertSessionWithHistory(
           { id: randomUUID(), tenant_id: ctx.tenantId, mode: c.connection.config.mode, options: c.options, snapshot: c.connection, scenario_id: null },
           c.history,
         );
-        connections.push(presentConnection(row.id, c, ctx));
+        connections.push({ session_id: row.id, ...presentConnection(c, ctx.lang) });
       }
       return {
         status: 201,
@@ -107,9 +123,8 @@ function unreadable(report: CaptureReport): ApiError {
   );
 }
 
-function presentConnection(sessionId: string, c: ObservedConnection, ctx: RequestContext): ImportedConnectionDto {
+function presentConnection(c: ObservedConnection, lang: Language): ObservedConnectionDto {
   return {
-    session_id: sessionId,
     client: { ip: c.client.ip, port: c.client.port },
     server: { ip: c.server.ip, port: c.server.port },
     start: c.start,
@@ -133,7 +148,7 @@ function presentConnection(sessionId: string, c: ObservedConnection, ctx: Reques
         anomalies: s.anomalies.map((a) => ({
           kind: a.kind,
           text: a.text,
-          ...(a.violations ? { violations: a.violations.map((v) => presentViolation(v, ctx.lang)) } : {}),
+          ...(a.violations ? { violations: a.violations.map((v) => presentViolation(v, lang)) } : {}),
         })),
       }),
     ),

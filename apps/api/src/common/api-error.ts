@@ -15,6 +15,7 @@ export enum ApiErrorCode {
   ScenarioNotFound = 'SCENARIO_NOT_FOUND',
   QuizNotFound = 'QUIZ_NOT_FOUND',
   ExerciseNotFound = 'EXERCISE_NOT_FOUND',
+  LinkNotFound = 'LINK_NOT_FOUND',
   RouteNotFound = 'ROUTE_NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   HistoryFull = 'HISTORY_FULL',

@@ -38,6 +38,8 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 404, title: 'No such quiz' };
     case ApiErrorCode.ExerciseNotFound:
       return { status: 404, title: 'No such exercise' };
+    case ApiErrorCode.LinkNotFound:
+      return { status: 404, title: 'No such link' };
     case ApiErrorCode.RouteNotFound:
       return { status: 404, title: 'No such resource' };
     case ApiErrorCode.MethodNotAllowed:

@@ -8,6 +8,8 @@ import type { AuthenticatedRequest } from '../auth/principal';
 export interface RequestContext {
   /** The tenant whose key authenticated the request: it sees and changes only its own sessions. */
   tenantId: string;
+  /** Set when a share link's holder calls (never with a tenant key): what is made is tagged with the link and learner. */
+  link: { id: string; learnerId: string | null; hints: boolean } | null;
   lang: Language;
   ifMatch: string | null;
   /** The Idempotency-Key, if any, and SHA-256 over method, path and body: a retried request has the same one. */
@@ -27,11 +29,12 @@ function fingerprintOf(request: FastifyRequest): string {
 
 export function readRequestContext(request: AuthenticatedRequest): RequestContext {
   const principal = request.principal;
-  // ApiKeyGuard lets only tenant keys through to tenant routes; reaching here without one is a wiring bug.
-  if (principal?.role !== 'tenant') throw new Error('RequestContext read on a route that is not for tenants');
+  // ApiKeyGuard lets only tenant keys and links through to tenant routes; reaching here without one is a wiring bug.
+  if (principal?.role !== 'tenant' && principal?.role !== 'link') throw new Error('RequestContext read on a route that is not for tenants');
   const key = header(request, 'idempotency-key');
   return {
     tenantId: principal.tenantId,
+    link: principal.role === 'link' ? { id: principal.link.id, learnerId: principal.link.learner_id, hints: principal.link.allow.includes('hints') } : null,
     lang: pickLanguage(header(request, 'accept-language')),
     ifMatch: header(request, 'if-match'),
     // Without a key there is nothing to compare a fingerprint with: most requests skip the hash.

@@ -25,6 +25,11 @@ export interface AppConfig {
   sessionCacheSize: number;
   /** Origins (LMS pages) whose browsers may call the API; empty: no CORS headers at all. */
   corsOrigins: string[];
+  /**
+   * The address people reach the service at (e.g. https://tcplab.example.edu), for the share links it mints;
+   * unset: the address each request came to.
+   */
+  publicUrl: string | null;
 }
 
 function list(value: string | undefined): string[] {
@@ -49,5 +54,6 @@ export function configuration(): AppConfig {
     rateLimit: { limit: Number(env['RATE_LIMIT'] ?? 1_200), windowMs: Number(env['RATE_LIMIT_WINDOW_MS'] ?? 60_000) },
     sessionCacheSize: Number(env['SESSION_CACHE_SIZE'] ?? 1_000),
     corsOrigins: list(env['CORS_ORIGINS']),
+    publicUrl: env['PUBLIC_URL']?.replace(/\/+$/, '') || null,
   };
 }

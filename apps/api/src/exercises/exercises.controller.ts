@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { LinkMay } from '../auth/link-access';
 import { ProblemResponse } from '../common/problem-response';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { ProblemDto } from '../sessions/dto/session.dto';
@@ -34,6 +35,7 @@ export class ExercisesController {
   }
 
   @Get(':id')
+  @LinkMay({ kind: 'exercise' })
   @ApiOperation({ summary: 'An exercise: its goal, instructions and session' })
   @ApiResponse({ status: 200, type: ExerciseDto })
   @NOT_FOUND
@@ -43,6 +45,7 @@ export class ExercisesController {
   }
 
   @Get(':id/grade')
+  @LinkMay({ kind: 'exercise' })
   @ApiOperation({ summary: `The grade so far: completed or not, the learner's moves, each refused one with its violations, and score = ${SCORE_FORMULA}` })
   @ApiResponse({ status: 200, type: ExerciseGradeDto })
   @NOT_FOUND

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { LinkMay } from '../auth/link-access';
+import { ApiError, ApiErrorCode } from '../common/api-error';
 import { ProblemResponse } from '../common/problem-response';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { ProblemDto } from '../sessions/dto/session.dto';
@@ -37,15 +39,19 @@ export class QuizzesController {
   }
 
   @Get(':id')
+  @LinkMay({ kind: 'quiz' })
   @ApiOperation({ summary: 'Get a quiz (with ?answers=true, every answer and explanation)' })
   @ApiResponse({ status: 200, type: QuizDto })
   @BAD_REQUEST
   @NOT_FOUND
   get(@Param('id') id: string, @Query() query: QuizQueryDto, @Ctx() ctx: RequestContext): Promise<QuizDto> {
-    return this.quizzes.get(id, query.answers === 'true', ctx);
+    const answers = query.answers === 'true';
+    if (answers && ctx.link) throw new ApiError(ApiErrorCode.Forbidden, 'A quiz link shows the questions; the answers come with the graded attempt.');
+    return this.quizzes.get(id, answers, ctx);
   }
 
   @Post(':id/attempts')
+  @LinkMay({ kind: 'quiz' })
   @ApiOperation({
     summary: 'Grade a learner’s answers and store the attempt',
     description: 'One point per question, all or nothing (a multiple-answer question needs exactly the right set; an ordering question every item in place). percent = points / max_points × 100.',
@@ -68,6 +74,7 @@ export class QuizzesController {
   }
 
   @Get(':id/questions/:questionId/diagram')
+  @LinkMay({ kind: 'quiz' })
   @ApiOperation({ summary: "A question's sequence diagram (the segments so far), as SVG" })
   @ApiProduces('image/svg+xml')
   @ApiResponse({ status: 200, description: 'The SVG.' })

@@ -19,6 +19,9 @@ export interface AttemptRow {
   id: string;
   quiz_id: string;
   learner_id: string | null;
+  /** The name a learner typed on the quiz page; the share link the attempt came through. */
+  learner_name: string | null;
+  link_id: string | null;
   answers: Record<string, unknown>;
   results: unknown[];
   points: number;
@@ -48,9 +51,9 @@ export class QuizzesRepository {
   async insertAttempt(tx: Transaction, tenantId: string, row: Omit<AttemptRow, 'created_at'>): Promise<AttemptRow> {
     const rows = await tx.run<AttemptRow>(
       'insert-quiz-attempt',
-      `INSERT INTO quiz_attempts (tenant_id, quiz_id, id, learner_id, answers, results, points, max_points)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, quiz_id, learner_id, answers, results, points, max_points, created_at`,
-      [tenantId, row.quiz_id, row.id, row.learner_id, JSON.stringify(row.answers), JSON.stringify(row.results), row.points, row.max_points],
+      `INSERT INTO quiz_attempts (tenant_id, quiz_id, id, learner_id, answers, results, points, max_points, learner_name, link_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, quiz_id, learner_id, learner_name, link_id, answers, results, points, max_points, created_at`,
+      [tenantId, row.quiz_id, row.id, row.learner_id, JSON.stringify(row.answers), JSON.stringify(row.results), row.points, row.max_points, row.learner_name, row.link_id],
     );
     return rows[0]!;
   }
@@ -58,7 +61,7 @@ export class QuizzesRepository {
   /** A learner's attempts at every quiz of the tenant, oldest first. */
   listLearnerAttempts(tenantId: string, learnerId: string): Promise<AttemptRow[]> {
     return this.dataSource.query(
-      `SELECT id, quiz_id, learner_id, answers, results, points, max_points, created_at FROM quiz_attempts
+      `SELECT id, quiz_id, learner_id, learner_name, link_id, answers, results, points, max_points, created_at FROM quiz_attempts
        WHERE tenant_id = $1 AND learner_id = $2 ORDER BY created_at, id LIMIT 1000`,
       [tenantId, learnerId],
     );
@@ -67,7 +70,7 @@ export class QuizzesRepository {
   /** A quiz's attempts, oldest first; one learner's when `learnerId` is given. */
   listAttempts(tenantId: string, quizId: string, learnerId: string | null): Promise<AttemptRow[]> {
     return this.dataSource.query(
-      `SELECT id, quiz_id, learner_id, answers, results, points, max_points, created_at FROM quiz_attempts
+      `SELECT id, quiz_id, learner_id, learner_name, link_id, answers, results, points, max_points, created_at FROM quiz_attempts
        WHERE tenant_id = $1 AND quiz_id = $2 AND ($3::text IS NULL OR learner_id = $3) ORDER BY created_at, id LIMIT 1000`,
       [tenantId, quizId, learnerId],
     );

@@ -64,6 +64,8 @@ function presentAttempt(row: AttemptRow): AttemptDto {
     id: row.id,
     quiz_id: row.quiz_id,
     learner_id: row.learner_id,
+    learner_name: row.learner_name,
+    link_id: row.link_id,
     score: { points: row.points, max_points: row.max_points, percent: row.max_points === 0 ? 0 : Math.round((10000 * row.points) / row.max_points) / 100 },
     results: row.results as QuestionResultDto[],
     created_at: new Date(row.created_at).toISOString(),
@@ -143,7 +145,10 @@ export class QuizzesService {
       const row = await this.quizzes.insertAttempt(tx, ctx.tenantId, {
         id: randomUUID(),
         quiz_id: quiz.id,
-        learner_id: dto.learner_id ?? null,
+        // A link made for one learner answers as that learner, whatever the page sends.
+        learner_id: ctx.link?.learnerId ?? dto.learner_id ?? null,
+        learner_name: dto.learner_name ?? null,
+        link_id: ctx.link?.id ?? null,
         answers: dto.answers,
         results,
         points: results.filter((r) => r.correct).length,

@@ -40,6 +40,13 @@ export class SessionEntity {
   @Column('integer')
   scenario_step!: number;
 
+  /** The share link the session was made through (a scenario played from a link), and the learner it names. */
+  @Column('uuid', { nullable: true })
+  link_id!: string | null;
+
+  @Column('text', { nullable: true })
+  learner_id!: string | null;
+
   @Column('integer')
   step_count!: number;
 

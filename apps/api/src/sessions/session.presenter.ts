@@ -60,7 +60,7 @@ export function presentEvent(event: TcpEvent, lang: Language): EventDto {
   };
 }
 
-function presentEndpoint(e: Endpoint): EndpointDto {
+export function presentEndpoint(e: Endpoint): EndpointDto {
   const t = e.tcb;
   return {
     ip: e.config.ip,
@@ -82,7 +82,8 @@ function presentOwed(e: Endpoint, lang: Language): OwedDto[] {
   }));
 }
 
-export function presentSession(row: SessionEntity, lang: Language): SessionDto {
+/** `owed` is left empty for a share link without hints (the exam setting): the learner works out what is owed. */
+export function presentSession(row: SessionEntity, lang: Language, hints = true): SessionDto {
   const c = row.snapshot;
   return {
     id: row.id,
@@ -95,8 +96,10 @@ export function presentSession(row: SessionEntity, lang: Language): SessionDto {
     server: presentEndpoint(c.server),
     network: { auto_deliver: c.network.auto_deliver, loss_rate: c.network.loss_rate },
     in_flight: c.network.in_flight.map(presentSegment),
-    owed: [...presentOwed(c.client, lang), ...presentOwed(c.server, lang)],
+    owed: hints ? [...presentOwed(c.client, lang), ...presentOwed(c.server, lang)] : [],
     scenario: row.scenario_id ? { id: row.scenario_id, next_step: row.scenario_step, steps: scenario(row.scenario_id)?.steps.length ?? 0 } : null,
+    link_id: row.link_id ?? null,
+    learner_id: row.learner_id ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

@@ -1,6 +1,7 @@
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { LinkMay } from '../auth/link-access';
 import { ProblemResponse } from '../common/problem-response';
 import { Ctx, type RequestContext } from '../common/request-context';
 import { CreateSessionDto } from './dto/create-session.dto';
@@ -56,6 +57,7 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Post()
+  @LinkMay({ kind: 'scenario-session' })
   @ApiOperation({ summary: 'Create a simulated connection (both endpoints CLOSED)' })
   @ApiResponse({ status: 201, type: SessionDto, description: 'Created; Location and ETag headers are set.' })
   @BAD_REQUEST
@@ -78,6 +80,7 @@ export class SessionsController {
   }
 
   @Get(':id')
+  @LinkMay({ kind: 'session', action: 'read' })
   @ApiOperation({ summary: 'Get a session' })
   @ApiResponse({ status: 200, type: SessionDto, description: 'The session; the ETag header carries its version.' })
   @NOT_FOUND
@@ -95,24 +98,28 @@ export class SessionsController {
     return this.sessions.delete(id, ctx);
   }
 
+  @LinkMay({ kind: 'session', action: 'calls' })
   @Post(':id/calls')
   @StepRoute('A user call at one endpoint: listen, connect, send, receive, close, abort (RFC 9293 §3.10.1–§3.10.5)')
   async call(@Param('id') id: string, @Body() dto: CallDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return sendReply(reply, await this.sessions.apply(id, callInput(dto), ctx));
   }
 
+  @LinkMay({ kind: 'session', action: 'send' })
   @Post(':id/send')
   @StepRoute('Send a segment from one endpoint, validated: could a conforming TCP in its state send exactly this now?')
   async send(@Param('id') id: string, @Body() dto: SendDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return sendReply(reply, await this.sessions.apply(id, sendInput(dto), ctx));
   }
 
+  @LinkMay({ kind: 'session', action: 'inject' })
   @Post(':id/inject')
   @StepRoute('A segment arrives at an endpoint from the network, whatever the peer did (an old duplicate, a forged RST)')
   async inject(@Param('id') id: string, @Body() dto: InjectDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return sendReply(reply, await this.sessions.apply(id, injectInput(dto), ctx));
   }
 
+  @LinkMay({ kind: 'session', action: 'network' })
   @Put(':id/network')
   @StepRoute('Configure the network: automatic delivery and random loss')
   async network(@Param('id') id: string, @Body() dto: NetworkDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
@@ -120,24 +127,28 @@ export class SessionsController {
     return sendReply(reply, await this.sessions.apply(id, input, ctx));
   }
 
+  @LinkMay({ kind: 'session', action: 'network' })
   @Post(':id/deliver')
   @StepRoute('Deliver, drop or duplicate a segment in flight')
   async deliver(@Param('id') id: string, @Body() dto: DeliverDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return sendReply(reply, await this.sessions.apply(id, { type: 'deliver', segment_id: dto.segment_id, action: dto.action }, ctx));
   }
 
+  @LinkMay({ kind: 'session', action: 'advance' })
   @Post(':id/advance')
   @StepRoute('Advance the simulated clock; timers fire in time order (retransmissions, TIME_WAIT expiry)')
   async advance(@Param('id') id: string, @Body() dto: AdvanceDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return sendReply(reply, await this.sessions.apply(id, { type: 'advance', ms: dto.ms }, ctx));
   }
 
+  @LinkMay({ kind: 'session', action: 'read' })
   @Post(':id/step')
   @StepRoute('Play the next step of the scenario the session was created from, with its teaching text (en and zh-CN)')
   async playStep(@Param('id') id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<StepResultDto> {
     return sendReply(reply, await this.sessions.playScenarioStep(id, ctx));
   }
 
+  @LinkMay({ kind: 'session', action: 'read' })
   @Get(':id/trace')
   @ApiOperation({ summary: 'The whole session as tcpdump text, a pcap file, an SVG or Mermaid sequence diagram, or JSON' })
   @ApiProduces('text/plain', 'application/vnd.tcpdump.pcap', 'image/svg+xml', 'text/vnd.mermaid', 'application/json')
@@ -152,6 +163,7 @@ export class SessionsController {
     return trace.body;
   }
 
+  @LinkMay({ kind: 'session', action: 'read' })
   @Get(':id/events')
   @ApiOperation({ summary: "The session's event history, oldest first (cursor-paginated)" })
   @ApiResponse({ status: 200, type: EventPageDto })
@@ -162,6 +174,7 @@ export class SessionsController {
     return this.sessions.events(id, query, ctx);
   }
 
+  @LinkMay({ kind: 'session', action: 'read' })
   @Get(':id/segments')
   @ApiOperation({ summary: 'Every segment that went on the wire, oldest first (cursor-paginated)' })
   @ApiResponse({ status: 200, type: SegmentPageDto })

@@ -24,7 +24,7 @@ export interface NewStep {
   snapshot: Connection;
 }
 
-export type NewSession = Pick<SessionEntity, 'id' | 'tenant_id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'>;
+export type NewSession = Pick<SessionEntity, 'id' | 'tenant_id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'> & Partial<Pick<SessionEntity, 'link_id' | 'learner_id'>>;
 
 /**
  * One transaction on one pooled connection. A change to a session made under
@@ -163,9 +163,9 @@ export class Transaction {
 function insertSessionQuery(row: NewSession): QueryConfig {
   return {
     name: 'insert-session',
-    text: `INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id)
-           VALUES ($1, $8, 1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-    values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id, row.tenant_id],
+    text: `INSERT INTO sessions (id, tenant_id, version, mode, client_state, server_state, options, snapshot, scenario_id, link_id, learner_id)
+           VALUES ($1, $8, 1, $2, $3, $4, $5, $6, $7, $9, $10) RETURNING *`,
+    values: [row.id, row.mode, row.snapshot.client.state, row.snapshot.server.state, row.options, row.snapshot, row.scenario_id, row.tenant_id, row.link_id ?? null, row.learner_id ?? null],
   };
 }
 

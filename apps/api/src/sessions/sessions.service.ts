@@ -41,6 +41,11 @@ function etagMatches(ifMatch: string, version: number): boolean {
   });
 }
 
+/** A share link without `hints` (the exam setting) does not see what is owed. */
+function showHints(ctx: RequestContext): boolean {
+  return ctx.link?.hints ?? true;
+}
+
 function notFound(id: string): ApiError {
   return new ApiError(ApiErrorCode.SessionNotFound, `There is no session ${id}.`);
 }
@@ -64,12 +69,21 @@ export class SessionsService {
     const options = dto.scenario ? this.scenarioOptions(dto) : connectionOptions(dto);
     const newSession = (): NewSession => {
       const snapshot = createConnection(options);
-      return { id: randomUUID(), tenant_id: ctx.tenantId, mode: snapshot.config.mode, options, snapshot, scenario_id: dto.scenario ?? null };
+      return {
+        id: randomUUID(),
+        tenant_id: ctx.tenantId,
+        mode: snapshot.config.mode,
+        options,
+        snapshot,
+        scenario_id: dto.scenario ?? null,
+        link_id: ctx.link?.id ?? null,
+        learner_id: ctx.link?.learnerId ?? null,
+      };
     };
     const created = (row: SessionEntity): Reply<SessionDto> => ({
       status: 201,
       headers: { location: `/v1/sessions/${row.id}`, etag: etag(row.version) },
-      body: presentSession(row, ctx.lang),
+      body: presentSession(row, ctx.lang, showHints(ctx)),
     });
     // Without an Idempotency-Key the insert is the whole transaction: one statement.
     if (ctx.idempotency === null) {
@@ -99,7 +113,7 @@ export class SessionsService {
 
   async get(id: string, ctx: RequestContext): Promise<Reply<SessionDto>> {
     const row = await this.find(ctx, id);
-    return { status: 200, headers: { etag: etag(row.version) }, body: presentSession(row, ctx.lang) };
+    return { status: 200, headers: { etag: etag(row.version) }, body: presentSession(row, ctx.lang, showHints(ctx)) };
   }
 
   async list(query: ListSessionsQueryDto, ctx: RequestContext): Promise<SessionPageDto> {
@@ -108,7 +122,7 @@ export class SessionsService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => presentSession(row, ctx.lang)),
+      items: page.map((row) => presentSession(row, ctx.lang, showHints(ctx))),
       // created_at_exact keeps PostgreSQL's microseconds: a JavaScript Date would round them away.
       next_cursor: rows.length > limit && last ? encodeTimeCursor('sessions', last.created_at_exact, last.id) : null,
     };
@@ -331,7 +345,7 @@ function stepReply(saved: SessionEntity, result: StepResult, extra: Partial<Step
     status: 200,
     headers: { etag: etag(saved.version) },
     body: {
-      session: presentSession(saved, ctx.lang),
+      session: presentSession(saved, ctx.lang, showHints(ctx)),
       events: result.events.map((e) => presentEvent(e, ctx.lang)),
       segments: result.segments.map(presentSegment),
       ...(received

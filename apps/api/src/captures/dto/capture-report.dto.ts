@@ -62,9 +62,8 @@ export class CaptureSegmentDto {
   anomalies!: CaptureAnomalyDto[];
 }
 
-export class ImportedConnectionDto {
-  /** The session the connection was stored as: GET /v1/sessions/{id}, its events, segments and trace. @example "6f1c2b7e-4a8e-4a55-9b8e-0c1d2e3f4a5b" */
-  session_id!: string;
+/** One TCP connection of a capture, replayed and annotated. */
+export class ObservedConnectionDto {
   /** The active opener (the sender of the first SYN, or the endpoint with the higher port when the capture starts later). */
   client!: AddressDto;
   server!: AddressDto;
@@ -79,6 +78,16 @@ export class ImportedConnectionDto {
   segments!: CaptureSegmentDto[];
   /** What the replay assumed and found. @example ["the client is the sender of the first SYN", "states at the end of the capture: client ESTABLISHED, server ESTABLISHED"] */
   notes!: string[];
+}
+
+export class ImportedConnectionDto extends ObservedConnectionDto {
+  /** The session the connection was stored as: GET /v1/sessions/{id}, its events, segments and trace. @example "6f1c2b7e-4a8e-4a55-9b8e-0c1d2e3f4a5b" */
+  session_id!: string;
+}
+
+export class AnalyzedConnectionDto extends ObservedConnectionDto {
+  /** The connection as a sequence diagram (the same drawing as a session's SVG trace), in the language of Accept-Language. */
+  svg!: string;
 }
 
 export class SkippedPacketDto {
@@ -108,6 +117,16 @@ export class CaptureImportDto {
   /** Lines of tcpdump text that are not IPv4 TCP packets. */
   unparsed_lines!: UnparsedLineDto[];
   /** Problems with the file as a whole (truncated …) that did not stop the import. */
+  errors!: string[];
+}
+
+/** A capture read and replayed, nothing stored (the capture viewer). */
+export class CaptureAnalysisDto {
+  @ApiProperty({ enum: ['pcap', 'pcapng', 'tcpdump'] })
+  format!: 'pcap' | 'pcapng' | 'tcpdump';
+  connections!: AnalyzedConnectionDto[];
+  skipped_packets!: SkippedPacketDto[];
+  unparsed_lines!: UnparsedLineDto[];
   errors!: string[];
 }
 

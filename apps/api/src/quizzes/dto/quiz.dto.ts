@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { LANGUAGES, QUESTION_KINDS, SCENARIOS, type Language, type QuestionKind } from '@tcplab/tcp-core';
 import { OptionalSeed } from '../../common/dto-fields';
 
@@ -151,6 +151,16 @@ export class CreateAttemptDto {
   @IsString()
   @Length(1, 200)
   learner_id?: string;
+
+  /**
+   * The name the learner typed (a quiz taken through a share link), kept with the attempt for the teacher.
+   * @example "Li Wei"
+   */
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'learner_name must not hold control characters' })
+  learner_name?: string;
 }
 
 export class QuestionResultDto {
@@ -182,6 +192,10 @@ export class AttemptDto {
   id!: string;
   quiz_id!: string;
   learner_id!: string | null;
+  /** @example "Li Wei" */
+  learner_name!: string | null;
+  /** The share link the attempt was made through, if any. */
+  link_id!: string | null;
   score!: ScoreDto;
   results!: QuestionResultDto[];
   /** @example "2026-11-27T10:05:00.000Z" */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { STATES, type State } from '@tcplab/tcp-core';
+import { EndpointDto, EventDto, SegmentDto } from '../../sessions/dto/session.dto';
 
 export class ScenarioSummaryDto {
   /** @example "three-way-handshake" */
@@ -38,4 +39,31 @@ export class ScenarioDto extends ScenarioSummaryDto {
   @ApiProperty({ type: 'object', additionalProperties: true })
   options!: Record<string, unknown>;
   step_list!: ScenarioStepDto[];
+}
+
+export class ScenarioRunMomentDto {
+  /** Simulated time after the step. @example 0 */
+  clock_ms!: number;
+  client!: EndpointDto;
+  server!: EndpointDto;
+  /** The sequence diagram of the run so far: the same drawing as GET /v1/sessions/{id}/trace?format=svg. */
+  svg!: string;
+}
+
+export class ScenarioRunStepDto extends ScenarioRunMomentDto {
+  /** @example 0 */
+  index!: number;
+  /** The step's teaching text, in the language of Accept-Language. */
+  text!: string;
+  /** The rules that applied, each with its RFC section and explanation. */
+  events!: EventDto[];
+  /** The segments the step put on the wire. */
+  segments!: SegmentDto[];
+}
+
+/** A scenario played from start to end by the simulator: every step's states, segments, explanations and diagram. */
+export class ScenarioRunDto extends ScenarioSummaryDto {
+  /** Before the first step. */
+  start!: ScenarioRunMomentDto;
+  step_list!: ScenarioRunStepDto[];
 }

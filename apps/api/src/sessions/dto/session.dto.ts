@@ -146,11 +146,17 @@ export class SessionDto {
   network!: NetworkStateDto;
   /** Segments sent and not yet delivered or dropped. */
   in_flight!: SegmentDto[];
-  /** In manual mode: what each side's TCP must send next. */
+  /** In manual mode: what each side's TCP must send next (empty for a share link without `hints`). */
   owed!: OwedDto[];
   /** The scenario the session plays, if it was created from one. */
   @ApiProperty({ type: SessionScenarioDto, nullable: true })
   scenario!: SessionScenarioDto | null;
+  /** The share link the session was made through (a learner playing a scenario from a link), else null. */
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  link_id!: string | null;
+  /** The learner that link names, else null. @example "student-42" */
+  @ApiProperty({ type: String, nullable: true })
+  learner_id!: string | null;
   /** @example "2026-11-27T08:00:00.000Z" */
   created_at!: string;
   /** @example "2026-11-27T08:00:01.000Z" */
