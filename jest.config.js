@@ -2,6 +2,9 @@
 const moduleNameMapper = { '^@tcplab/tcp-core(.*)$': '<rootDir>/libs/tcp-core/src$1' };
 
 module.exports = {
+  // testTimeout is read from the global configuration only (a project's own is ignored): 30 s for every test that
+  // does not set its own, for two cores shared by the service, PostgreSQL and the tests.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'tcp-core',
@@ -27,10 +30,9 @@ module.exports = {
       },
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/apps/api/faults/'],
+      testPathIgnorePatterns: ['/node_modules/', '/apps/api/faults/', '/apps/api/browser/'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
-      testTimeout: 30000,
     },
     {
       // Processes of the built service killed, restarted, doubled, and a database stopped under load.
@@ -41,7 +43,16 @@ module.exports = {
       testMatch: ['<rootDir>/apps/api/faults/**/*.fault.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
-      testTimeout: 120000,
+    },
+    {
+      // The playground's pages in Debian's Chromium (playwright-core), against the built service.
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/apps/api/browser/**/*.browser.spec.ts'],
+      globalSetup: '<rootDir>/apps/api/faults/global-setup.mjs',
+      globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
     },
   ],
 };

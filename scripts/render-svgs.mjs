@@ -3,7 +3,7 @@
  * npm run docs:svg — renders two scenarios' sequence diagrams as SVG with the
  * core's renderSvg (three-way-handshake, lost-final-ack; English and Chinese),
  * then screenshots each SVG as a PNG with headless Chromium, to look at the
- * layout as a browser draws it. Output: docs/screenshots/ (git-ignored), or
+ * layout as a browser draws it. Output: .data/diagrams/ (git-ignored), or
  * the directory given as the first argument. Nothing it writes is committed.
  *
  * Needs Chromium (`chromium`, `chromium-browser` or `google-chrome` on PATH,
@@ -28,7 +28,7 @@ const SCENARIO_IDS = ['three-way-handshake', 'lost-final-ack'];
 const LANGS = ['en', 'zh-CN'];
 const WINDOW = '1200,1400';
 
-const outDir = resolve(process.argv[2] ?? join(root, 'docs/screenshots'));
+const outDir = resolve(process.argv[2] ?? join(root, '.data/diagrams'));
 mkdirSync(outDir, { recursive: true });
 
 function findChromium() {

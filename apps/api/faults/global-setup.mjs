@@ -1,9 +1,12 @@
-// The fault tests run the service as `npm start` does — the built dist/ — in processes they can kill:
-// build it once, then share the run's database (see ../test/global-setup.mjs).
+// The fault and browser tests run the service as `npm start` does — the built dist/ — in processes of their own:
+// build it once per run (both projects call this), then share the run's database (see ../test/global-setup.mjs).
 import { execFileSync } from 'node:child_process';
 import apiGlobalSetup from '../test/global-setup.mjs';
 
 export default async function globalSetup() {
-  execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
+  if (!globalThis.__TCPLAB_BUILT__) {
+    execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
+    globalThis.__TCPLAB_BUILT__ = true;
+  }
   await apiGlobalSetup();
 }

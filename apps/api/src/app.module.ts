@@ -14,6 +14,7 @@ import { TenantsModule } from './tenants/tenants.module';
 import { QuizzesModule } from './quizzes/quizzes.module';
 import { ExercisesModule } from './exercises/exercises.module';
 import { LinksModule } from './links/links.module';
+import { PagesModule } from './pages/pages.module';
 
 @Module({
   imports: [
@@ -51,6 +52,7 @@ import { LinksModule } from './links/links.module';
     QuizzesModule,
     ExercisesModule,
     LinksModule,
+    PagesModule,
     HealthModule,
   ],
 })

@@ -1,0 +1,36 @@
+// The public /v1 API, as any client calls it. The browser never holds an API key: at most the token of a share
+// link (kept in this tab's sessionStorage by /l/{token}), sent as the bearer on the routes the link reaches.
+import { lang } from './i18n.js';
+
+const LINK_KEY = 'tcplab.link';
+
+export function linkToken() {
+  return sessionStorage.getItem(LINK_KEY);
+}
+
+export function rememberLink(token) {
+  sessionStorage.setItem(LINK_KEY, token);
+}
+
+/** An RFC 9457 problem document the API answered with. */
+export class Problem extends Error {
+  constructor(status, problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export async function api(path, { method = 'GET', body, accept = 'application/json' } = {}) {
+  const headers = { accept, 'accept-language': lang() };
+  const token = linkToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({ title: response.statusText }));
+    throw new Problem(response.status, problem);
+  }
+  if (accept !== 'application/json') return response.blob();
+  return response.status === 204 ? null : response.json();
+}

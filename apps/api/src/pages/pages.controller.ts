@@ -1,0 +1,97 @@
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Language } from '@tcplab/tcp-core';
+import { AccessFor } from '../auth/access.decorator';
+import { LINK_TOKEN_PREFIX, LinkVerifier } from '../auth/link-verifier';
+import { Lang } from '../common/request-context';
+import { LinksService } from '../links/links.service';
+import { errorPage, PAGE_CSP, pageShell } from './page-shell';
+
+const REFUSED_LINK: Record<'unknown' | 'expired' | 'revoked', { status: number; heading: Record<Language, string>; detail: Record<Language, string> }> = {
+  unknown: {
+    status: 404,
+    heading: { en: 'This link does not work', 'zh-CN': '此链接无效' },
+    detail: {
+      en: 'Check that the whole link was copied, or ask your teacher for a new one.',
+      'zh-CN': '请检查链接是否完整复制，或向老师索取新的链接。',
+    },
+  },
+  expired: {
+    status: 410,
+    heading: { en: 'This link has expired', 'zh-CN': '此链接已过期' },
+    detail: { en: 'It was valid for a limited time only. Ask your teacher for a new one.', 'zh-CN': '此链接仅在限定时间内有效，请向老师索取新的链接。' },
+  },
+  revoked: {
+    status: 410,
+    heading: { en: 'This link has been withdrawn', 'zh-CN': '此链接已被撤销' },
+    detail: { en: 'Whoever made it has revoked it. Ask your teacher for a new one.', 'zh-CN': '创建者已撤销此链接，请向老师索取新的链接。' },
+  },
+};
+
+/**
+ * The playground's pages. Each is a shell whose script draws the view from the public /v1 API, as any client
+ * would; the browser holds at most a share link's token (from /l/{token}), never an API key.
+ */
+@ApiExcludeController()
+@AccessFor('public')
+@Controller()
+export class PagesController {
+  constructor(
+    private readonly linkTokens: LinkVerifier,
+    private readonly links: LinksService,
+  ) {}
+
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', PAGE_CSP)
+  catalogue(@Lang() lang: Language): string {
+    return pageShell({ page: 'catalogue', title: 'tcplab', lang });
+  }
+
+  @Get('scenarios/:id')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', PAGE_CSP)
+  player(@Lang() lang: Language): string {
+    return pageShell({ page: 'player', title: 'tcplab', lang });
+  }
+
+  @Get('play/:id')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', PAGE_CSP)
+  play(@Lang() lang: Language): string {
+    return pageShell({ page: 'play', title: 'tcplab', lang });
+  }
+
+  @Get('captures')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', PAGE_CSP)
+  captures(@Lang() lang: Language): string {
+    return pageShell({ page: 'captures', title: 'tcplab', lang });
+  }
+
+  @Get('quizzes/:id')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', PAGE_CSP)
+  quiz(@Lang() lang: Language): string {
+    return pageShell({ page: 'quiz', title: 'tcplab', lang });
+  }
+
+  /**
+   * A share link as handed out: checked here, so that a link that does not work gets its own page at once; one
+   * that works hands its token to the page's script (kept in this tab's sessionStorage) and opens its target.
+   */
+  @Get('l/:token')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', PAGE_CSP)
+  async link(@Param('token') token: string, @Lang() lang: Language, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const verdict = token.startsWith(LINK_TOKEN_PREFIX) ? await this.linkTokens.verify(token) : ({ ok: false, reason: 'unknown' } as const);
+    if (!verdict.ok) {
+      const refused = REFUSED_LINK[verdict.reason];
+      void reply.status(refused.status);
+      return errorPage(lang, refused.heading, refused.detail);
+    }
+    const grant = await this.links.grant(verdict.link);
+    return pageShell({ page: 'link', title: 'tcplab', lang, meta: { 'tcplab-link': token, 'tcplab-next': grant.page } });
+  }
+}

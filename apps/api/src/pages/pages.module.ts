@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { LinksModule } from '../links/links.module';
+import { PagesController } from './pages.controller';
+
+/** The playground's pages (their scripts and styles are static files: app.factory.ts serves apps/api/public). */
+@Module({
+  imports: [AuthModule, LinksModule],
+  controllers: [PagesController],
+})
+export class PagesModule {}
