@@ -23,6 +23,9 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
         'Errors are RFC 9457 problem+json.',
     )
     .setVersion('1')
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    // Relative: a client, and Swagger UI's "Try it out", use the host that served the document.
+    .addServer('/')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'tcpl_… (opaque)', description: "A tenant's API key (sessions, captures) or the admin key (/v1/admin)." }, 'api_key')
     .build();
   return withAuthAnswers(SwaggerModule.createDocument(app, config));
@@ -38,14 +41,17 @@ const RATE_LIMIT_HEADERS = {
 
 /**
  * Every /v1 operation needs the api_key scheme and can answer 401, 403 and 429: said once here rather than on
- * every route. /health stays public.
+ * every route. /health stays public, and says so (an empty `security`), so that no client guesses.
  */
 function withAuthAnswers(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
-    if (!path.startsWith('/v1/')) continue;
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
       if (!operation) continue;
+      if (!path.startsWith('/v1/')) {
+        operation.security = [];
+        continue;
+      }
       operation.security = [{ api_key: [] }];
       operation.responses['401'] ??= { description: 'No API key, or one that is not valid or revoked (WWW-Authenticate: Bearer).', content: PROBLEM };
       operation.responses['403'] ??= { description: "The key's role does not fit the route (the admin key on sessions, a tenant key on /v1/admin).", content: PROBLEM };
