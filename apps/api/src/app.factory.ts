@@ -26,6 +26,9 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
         'Errors are RFC 9457 problem+json.',
     )
     .setVersion('1')
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    // Relative: a client, and Swagger UI's "Try it out", use the host that served the document.
+    .addServer('/')
     .addBearerAuth(
       {
         type: 'http',
@@ -49,14 +52,18 @@ const RATE_LIMIT_HEADERS = {
 
 /**
  * Every /v1 operation needs the api_key scheme and can answer 401, 403 and 429: said once here rather than on
- * every route. /health and operations marked PUBLIC_OPERATION stay public (they can still answer 429).
+ * every route. /health and the /v1 operations marked PUBLIC_OPERATION stay public, and say so (an empty
+ * `security`), so that no client guesses; the public /v1 ones can still answer 429.
  */
 function withAuthAnswers(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
-    if (!path.startsWith('/v1/')) continue;
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
       if (!operation) continue;
+      if (!path.startsWith('/v1/')) {
+        operation.security = [];
+        continue;
+      }
       const extensions = operation as unknown as Record<string, unknown>;
       if (extensions[PUBLIC_OPERATION]) {
         delete extensions[PUBLIC_OPERATION];

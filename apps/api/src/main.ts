@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import { configuration } from './config/configuration';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { dataSourceOptions } from './database/data-source';
@@ -41,7 +42,14 @@ async function main(): Promise<void> {
   // No DATABASE_URL: run a real PostgreSQL from the embedded-postgres package, data under .data/postgres.
   let embedded: EmbeddedDatabase | null = null;
   if (!process.env['DATABASE_URL']) {
-    embedded = await startEmbeddedPostgres();
+    try {
+      embedded = await startEmbeddedPostgres();
+    } catch (error) {
+      if (!(error instanceof EmbeddedPostgresError)) throw error;
+      console.error(error.message);
+      process.exit(1);
+    }
+    if (embedded.dataDir !== resolve('.data/postgres')) console.log(`tcplab: the embedded PostgreSQL keeps its data in ${embedded.dataDir} (the postgres user it runs as cannot enter this folder)`);
     process.env['DATABASE_URL'] = embedded.url;
   }
   const stopDatabase = async (): Promise<void> => {

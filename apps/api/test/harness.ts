@@ -14,7 +14,7 @@ export interface TestApp {
   /** A client of a tenant made for this app (most tests need no other). */
   http: () => request.Agent;
   tenant: Tenant;
-  /** A client sending the admin key (ADMIN_API_KEY, set by global-setup.mjs). */
+  /** A client sending the admin key (ADMIN_API_KEY, set by global-setup.ts). */
   admin: () => request.Agent;
   /** A client with no key at all. */
   anonymous: () => request.Agent;
@@ -22,7 +22,7 @@ export interface TestApp {
   newTenant: (name?: string) => Promise<Tenant>;
 }
 
-/** The real application on the run's real PostgreSQL database (see global-setup.mjs), with a tenant of its own. */
+/** The real application on the run's real PostgreSQL database (see global-setup.ts), with a tenant of its own. */
 export async function startApp(): Promise<TestApp> {
   const app = await createApp({ logger: false });
   const server = app.getHttpServer();

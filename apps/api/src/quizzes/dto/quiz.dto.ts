@@ -169,7 +169,8 @@ export class QuestionResultDto {
   /** @example false */
   correct!: boolean;
   /** What was given, as sent; null when the question was left out. */
-  @ApiProperty({ nullable: true, oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }], example: 481914174 })
+  // OpenAPI 3.0 has no null type, and `nullable` counts only beside a `type`: null is the first branch's.
+  @ApiProperty({ oneOf: [{ type: 'integer', nullable: true }, { type: 'array', items: { type: 'integer' } }], example: 481914174 })
   given!: number | number[] | null;
   /** The right answer. */
   @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }], example: 481914175 })

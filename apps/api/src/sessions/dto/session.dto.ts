@@ -245,10 +245,11 @@ export class ViolationDto {
   /** @example "ack" */
   field!: string;
   /** @example 481914175 */
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true })
+  // OpenAPI 3.0 has no null type, and `nullable` counts only beside a `type`: null is the first branch's.
+  @ApiProperty({ oneOf: [{ type: 'number', nullable: true }, { type: 'string' }] })
   expected!: number | string | null;
   /** @example 481914174 */
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true })
+  @ApiProperty({ oneOf: [{ type: 'number', nullable: true }, { type: 'string' }] })
   actual!: number | string | null;
   /** @example "ACK_MUST_BE_IRS_PLUS_ONE" */
   code!: string;
