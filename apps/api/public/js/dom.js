@@ -27,10 +27,11 @@ export function fill(element, ...children) {
   return element;
 }
 
-/** The SVG sequence diagram the API drew (its own markup, from our origin), as a node. */
+/** The SVG sequence diagram the API drew (its own markup, from our origin), as a node of this document. */
 export function svgNode(markup) {
   const parsed = new DOMParser().parseFromString(markup, 'image/svg+xml');
-  return document.importNode(parsed.documentElement, true);
+  // Adopted, not imported: a long session's diagram has thousands of nodes, and a deep copy of them costs.
+  return document.adoptNode(parsed.documentElement);
 }
 
 /** Ask the browser to save a file the API sent. */

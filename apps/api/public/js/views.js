@@ -34,9 +34,9 @@ export function diagramView(svg, segments, { selected = null, onSelect }) {
   const node = svgNode(svg);
   node.setAttribute('role', 'img');
   node.setAttribute('aria-label', t('diagram'));
+  const byId = new Map(segments.map((s) => [s.id, s]));
   for (const arrow of node.querySelectorAll('g.arrow[data-segment]')) {
     const id = Number(arrow.dataset.segment);
-    const segment = segments.find((s) => s.id === id);
     // A wide, invisible copy of the line: a 1.5-px slanted stroke is hard to hit with a mouse or a finger.
     const line = arrow.querySelector('line');
     if (line) {
@@ -49,17 +49,23 @@ export function diagramView(svg, segments, { selected = null, onSelect }) {
     }
     arrow.setAttribute('tabindex', '0');
     arrow.setAttribute('role', 'button');
-    arrow.setAttribute('aria-label', segment ? segment.tcpdump : `segment ${id}`);
+    arrow.setAttribute('aria-label', byId.get(id)?.tcpdump ?? `segment ${id}`);
     if (id === selected) arrow.classList.add('selected');
-    arrow.addEventListener('click', () => onSelect(id));
-    arrow.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        event.stopPropagation();
-        onSelect(id);
-      }
-    });
   }
+  // One listener for all the arrows: a long session has hundreds.
+  const chosen = (event) => event.target.closest?.('g.arrow[data-segment]');
+  node.addEventListener('click', (event) => {
+    const arrow = chosen(event);
+    if (arrow) onSelect(Number(arrow.dataset.segment));
+  });
+  node.addEventListener('keydown', (event) => {
+    const arrow = chosen(event);
+    if (arrow && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      event.stopPropagation();
+      onSelect(Number(arrow.dataset.segment));
+    }
+  });
   figure.append(h('div', { class: 'svg-scroll' }, node));
   figure.append(
     h(

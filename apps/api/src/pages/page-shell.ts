@@ -3,14 +3,15 @@ import { dirname, join } from 'node:path';
 import type { Language } from '@tcplab/tcp-core';
 
 /**
- * The playground's files (apps/api/public): found by walking up from here, so that the same code serves them from
- * the sources (tests) and from dist/ (npm start), with no copy step.
+ * The playground's files: apps/api/public from the sources (the tests' app), or the copy `nest build` puts in
+ * dist/apps/api/public (nest-cli.json's assets), so that dist/ alone serves the pages (npm start, the Docker image).
+ * Found by walking up from here, the nearest `public/` with the stylesheet in it.
  */
 export function publicDir(from = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'apps', 'api', 'public');
+    const candidate = join(dir, 'public');
     if (existsSync(join(candidate, 'app.css'))) return candidate;
-    if (dirname(dir) === dir) throw new Error(`apps/api/public not found above ${from}`);
+    if (dirname(dir) === dir) throw new Error(`the playground's files (public/app.css) are not found above ${from}: run nest build`);
   }
 }
 

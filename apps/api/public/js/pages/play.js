@@ -300,6 +300,27 @@ function downloadsView() {
   );
 }
 
+/**
+ * The diagram drawn last, kept while the SVG and the selection are the same: parsing a long one costs, and a move's
+ * answer is drawn before its new SVG arrives (the diagram, with its text alternative, follows it).
+ */
+let drawn = { svg: null, selected: null, figure: null };
+
+function diagram() {
+  if (drawn.svg !== view.svg || drawn.selected !== view.selected) {
+    const figure = diagramView(view.svg, view.segments, {
+      selected: view.selected,
+      onSelect: (id) => {
+        view.selected = id;
+        draw();
+        main.querySelector(`g.arrow[data-segment="${id}"]`)?.focus();
+      },
+    });
+    drawn = { svg: view.svg, selected: view.selected, figure };
+  }
+  return drawn.figure;
+}
+
 /** The control that has the focus, named so that the same control can have it again after a redraw. */
 function focusKey() {
   const active = document.activeElement;
@@ -331,14 +352,7 @@ function draw() {
     h(
       'div',
       { class: 'diagram-and-inspector' },
-      diagramView(view.svg, view.segments, {
-        selected: view.selected,
-        onSelect: (id) => {
-          view.selected = id;
-          draw();
-          main.querySelector(`g.arrow[data-segment="${id}"]`)?.focus();
-        },
-      }),
+      diagram(),
       inspectorView(selected, windowShifts(view.segments)),
     ),
     downloadsView(),
