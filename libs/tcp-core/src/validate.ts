@@ -437,24 +437,28 @@ function moveViolations(e: Endpoint, move: Move, draft: SegmentDraft, seq: numbe
 }
 
 /**
- * The segment to show as right: the move the caller meant with a length it
- * allows, else the nearest other move in length — always one that would be
- * accepted as it stands, checked by the same rules, so that it never
- * contradicts the violations beside it.
+ * The segment to show as right: the move the caller meant, with the caller's
+ * length or else as much of it as one segment may carry now; failing that the
+ * other moves, nearest in length first — always one that the same rules
+ * accept as it stands, so that it never contradicts the violations beside it.
  */
 function expectedSegment(e: Endpoint, moves: readonly Move[], meant: Move | null, length: number): ExpectedSegment | null {
-  const candidates = (meant ? [meant, ...moves.filter((m) => m !== meant)] : [...moves]).map((m) => expectedOf(e.tcb, m, length));
-  // A stable sort: the meant move first among candidates as near in length.
-  const near = meant ? [candidates[0]!, ...candidates.slice(1).sort((a, b) => Math.abs(a.length - length) - Math.abs(b.length - length))] : candidates;
-  return near.find((x) => isAccepted(e, moves, x)) ?? null;
+  const tcb = e.tcb;
+  const others = meant ? moves.filter((m) => m !== meant) : moves;
+  const candidates = [
+    ...(meant ? [expectedOf(meant, length, null), expectedOf(meant, length, tcb)] : []),
+    ...others.flatMap((m) => [expectedOf(m, length, null), expectedOf(m, length, tcb)]),
+  ];
+  // A stable sort: among the other moves, those nearest in length to what the caller sent come first.
+  const ordered = meant ? [...candidates.slice(0, 2), ...candidates.slice(2).sort((a, b) => Math.abs(a.length - length) - Math.abs(b.length - length))] : candidates;
+  return ordered.find((x) => isAccepted(e, moves, x)) ?? null;
 }
 
-function expectedOf(tcb: Tcb | null, move: Move, length: number): ExpectedSegment {
+/** A move as a segment of the caller's length; with `fit`, cut to what one segment may carry now (MSS, usable window; data at least one octet). */
+function expectedOf(move: Move, length: number, fit: Tcb | null): ExpectedSegment {
   let fits = length;
-  if (move.length === null && tcb) {
-    // As much of what the caller meant as one segment can carry now: at most the MSS and the usable window;
-    // data needs at least one octet, a FIN none.
-    fits = Math.min(length, tcb.snd_mss, usableWindow(tcb));
+  if (move.length === null && fit) {
+    fits = Math.min(length, fit.snd_mss, usableWindow(fit));
     if (!(move.flags & FIN)) fits = Math.max(1, fits);
   }
   return { flags: move.flags, seq: move.seq, ack: move.ack ?? 0, length: move.length ?? fits };
