@@ -412,7 +412,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
       fillGaps(s, from, to, anomalies, retransmission);
       if (oneDirection) impliedPeer(s, from, to);
       const before = conn;
-      const send: Input = { type: 'send', from, segment: draftOf(s) };
+      const lost = lostDownstream(index);
+      const send: Input = lost ? { type: 'send', from, segment: draftOf(s), network: 'drop' } : { type: 'send', from, segment: draftOf(s) };
       let r = step(conn, send);
       /** What to commit if the segment is finally accepted: the send, or a clock advance and the send. */
       let accepted: Array<[Input, StepResult]> = [[send, r]];
@@ -446,7 +447,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
         apply({ type: 'inject', to, segment: draftOf(s) });
       }
       drain(to);
-      report(roleOf(s, from, before, conn, lastWindow[from], retransmission), states(before), states(conn));
+      const role = roleOf(s, from, before, conn, lastWindow[from], retransmission);
+      report(lost && r.outcome.ok ? `${role} (lost after the capture point, retransmitted later)` : role, states(before), states(conn));
     }
     if (!s.seq_inferred && (nextSeq[from] === undefined || seqGt(end, nextSeq[from]!))) nextSeq[from] = end;
     lastWindow[from] = s.window;
@@ -492,6 +494,25 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
       left -= chunk;
       at2 = seqAdd(at2, chunk);
     }
+  }
+
+  /**
+   * A capture taken at the sender sees segments that are lost further on: the
+   * sender retransmits one before anything from the receiver acknowledges it,
+   * and the receiver's acks meanwhile (duplicates, for what arrived after it)
+   * are right only if it never arrived. Such a segment is replayed as sent and
+   * dropped, so that those acks are not taken for anomalies.
+   */
+  function lostDownstream(at: number): boolean {
+    const s = segments[at]!;
+    if (s.seq_inferred || segLen(s) === 0) return false;
+    const from = sideOf(s);
+    for (const later of segments.slice(at + 1)) {
+      if (sideOf(later) === from) {
+        if (later.seq === s.seq && segLen(later) > 0) return true;
+      } else if (later.flags & ACK && seqGt(later.ack, s.seq)) return false;
+    }
+    return false;
   }
 
   /** One direction only: the segments the other side must have sent for this one to make sense. */
