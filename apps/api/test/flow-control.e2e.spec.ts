@@ -257,6 +257,13 @@ describe('POST /v1/sessions/{id}/send — manual mode', () => {
     await post(id, 'send', { from: 'client', ...tooLong.expected });
   });
 
+  it('refuses a window field larger than the sender’s buffer', async () => {
+    const id = await manualZeroWindow();
+    // The client's buffer is 64,240 octets with wscale 7: its window field may say at most 502 (64,256 / 128).
+    const tooLarge = await refused(id, { from: 'client', flags: ['ACK'], window: 503 });
+    expect(tooLarge.violations).toEqual([expect.objectContaining({ field: 'window', expected: 502, actual: 503, code: 'WINDOW_EXCEEDS_BUFFER' })]);
+  });
+
   it('offers the SYN that SEND in LISTEN sends: LISTEN → SYN_SENT', async () => {
     const id = await createSession(http, { mode: 'manual', client: { isn: 1000 }, server: { isn: 5000 } });
     await post(id, 'calls', { endpoint: 'server', call: 'listen' });

@@ -27,7 +27,7 @@ import { nextUint32 } from './prng';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, type Flags, type Side, type TcpOption } from './segment';
 import { seqAdd, seqDiff, seqLt } from './sequence';
 import { TRANSMITS_QUEUED, isSynchronized, type State } from './state';
-import { queuedOctets, type Endpoint, type OwedSegment, type Tcb } from './tcb';
+import { queuedOctets, windowField, type Endpoint, type OwedSegment, type Tcb } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_8_6_1 = rfc9293('3.8.6.1');
@@ -68,6 +68,7 @@ export type ViolationCode =
   | 'LENGTH_EXCEEDS_WINDOW'
   | 'LENGTH_MUST_MATCH_RETRANSMITTED'
   | 'URGENT_POINTER_INVALID'
+  | 'WINDOW_EXCEEDS_BUFFER'
   | 'OPTIONS_ONLY_ON_SYN';
 
 export interface Violation {
@@ -430,6 +431,8 @@ function moveViolations(e: Endpoint, move: Move, draft: SegmentDraft, seq: numbe
   violations.push(...lengthViolations(e, move, draft, length));
   const urgent = urgentViolation(tcb, draft.flags, seq, urgentPointer);
   if (urgent) violations.push(urgent);
+  const window = windowViolation(e, draft);
+  if (window) violations.push(window);
   if (draft.options && !(draft.flags & SYN) && draft.options.some((o) => o.kind === 'mss' || o.kind === 'wscale' || o.kind === 'sackOK')) {
     violations.push({ field: 'options', expected: null, actual: draft.options.map((o) => o.kind).join(','), code: 'OPTIONS_ONLY_ON_SYN', params: {} });
   }
@@ -487,6 +490,21 @@ function urgentViolation(tcb: Tcb | null, flags: Flags, seq: number, urgentPoint
   const least = Math.max(1, announced);
   if (urgentPointer >= least) return null;
   return { field: 'urgent_pointer', expected: least, actual: urgentPointer, code: 'URGENT_POINTER_INVALID', params: { least, snd_up: tcb?.snd_up ?? null } };
+}
+
+/**
+ * A window field offers buffer space (RFC 9293 §3.8.6): no more than the
+ * endpoint has free now, as its own window field would say (unscaled in a SYN,
+ * RFC 7323 §2.2) — else the peer may send what must then be dropped. Less is
+ * allowed: a real TCP may offer less than its buffer.
+ */
+function windowViolation(e: Endpoint, draft: SegmentDraft): Violation | null {
+  if (draft.window === undefined || draft.window === null) return null;
+  const syn = (draft.flags & SYN) !== 0;
+  const most = e.tcb ? windowField(e.tcb, syn) : Math.min(e.config.window, 0xffff);
+  if (draft.window <= most) return null;
+  const shift = syn || !e.tcb ? 0 : e.tcb.rcv_wscale;
+  return { field: 'window', expected: most, actual: draft.window, code: 'WINDOW_EXCEEDS_BUFFER', params: { rcv_wnd: e.tcb?.rcv_wnd ?? e.config.window, wscale: shift } };
 }
 
 function lengthViolations(e: Endpoint, move: Move, draft: SegmentDraft, length: number): Violation[] {

@@ -335,6 +335,18 @@ describe('ESTABLISHED, manual mode: retransmission after new data arrived', () =
   });
 });
 
+describe('ESTABLISHED, manual mode: the window field', () => {
+  it('manual mode refuses a window field larger than the sender’s buffer, and accepts one up to it', () => {
+    // The server's buffer is 100 octets, unscaled: its window field may say at most 100.
+    const c = manualEstablished();
+    const r = step(c, sendSegment('server', { flags: PSH | ACK, length: 10, window: 101 }));
+    expect(r.outcome.ok || r.outcome.error).toMatchObject({
+      violations: [{ field: 'window', code: 'WINDOW_EXCEEDS_BUFFER', expected: 100, actual: 101 }],
+    });
+    expect(step(c, sendSegment('server', { flags: PSH | ACK, length: 10, window: 100 })).outcome).toEqual({ ok: true });
+  });
+});
+
 describe('LISTEN, manual mode', () => {
   it('manual mode offers the SYN that SEND in LISTEN sends (§3.10.2): LISTEN → SYN_SENT', () => {
     const r = step(listening({ mode: 'manual' }), sendSegment('server', { flags: SYN }));

@@ -152,7 +152,9 @@ function configFromSyn(s: CapturedSegment): EndpointOptions {
 }
 
 function synthConfig(address: Address, isn: number | null, timestamps: boolean, wscale: number | null): EndpointOptions {
-  return { ip: address.ip, port: address.port, isn, window: SYNTH_WINDOW, mss: SYNTH_MSS, wscale, sack_permitted: true, timestamps };
+  // The largest buffer the assumed scale can advertise, as permissive as the rest: any captured window fits.
+  const window = wscale === null ? SYNTH_WINDOW : SYNTH_WINDOW * 2 ** wscale;
+  return { ip: address.ip, port: address.port, isn, window, mss: SYNTH_MSS, wscale, sack_permitted: true, timestamps };
 }
 
 function synthSynOptions(config: EndpointOptions, tsVal: number, tsEcr: number): TcpOption[] {
@@ -293,6 +295,23 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
     const ackOfSyn = fromClient.find((s) => s.flags & ACK && !(s.flags & SYN));
     serverConfig = { ip: server.ip, port: server.port, isn: ackOfSyn ? seqAdd(ackOfSyn.ack, -1) : null, ...(clientSyn ? { wscale: optionWscale(clientSyn.options) } : {}) };
   }
+
+  /**
+   * The largest window a side offers in the capture, in octets. Its buffer is
+   * at least that: manual mode refuses a window larger than the sender's
+   * buffer, and Linux grows the window it offers as data flows
+   * (tcp_grow_window), past what its SYN offered.
+   */
+  const largestOffer = (list: CapturedSegment[], own: EndpointOptions, peer: EndpointOptions): number => {
+    const shift = own.wscale !== null && own.wscale !== undefined && peer.wscale !== null && peer.wscale !== undefined ? Math.min(own.wscale, 14) : 0;
+    let most = 0;
+    for (const x of list) most = Math.max(most, x.flags & SYN ? x.window : x.window * 2 ** shift);
+    return most;
+  };
+  const clientBuffer = Math.max(clientConfig.window ?? 0, largestOffer(fromClient, clientConfig, serverConfig));
+  const serverBuffer = Math.max(serverConfig.window ?? 0, largestOffer(fromServer, serverConfig, clientConfig));
+  if (clientBuffer > 0) clientConfig = { ...clientConfig, window: clientBuffer };
+  if (serverBuffer > 0) serverConfig = { ...serverConfig, window: serverBuffer };
 
   const options: ConnectionOptions = { mode: 'manual', seed: 0, client: clientConfig, server: serverConfig };
   let conn = createConnection(options);

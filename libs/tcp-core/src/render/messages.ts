@@ -403,6 +403,8 @@ const VIOLATIONS_EN: Record<ViolationCode, ViolationTemplate> = {
   LENGTH_MUST_MATCH_RETRANSMITTED: (p) => `A retransmission repeats the original segment: length must be ${p.expected}.`,
   URGENT_POINTER_INVALID: (p) =>
     `The urgent pointer is the offset from this segment's seq to the octet after the urgent data, which may lie in a later segment (RFC 9293 §3.8.5): it must be at least ${p.expected}${Number(p['least']) > 1 ? `, as urgent data up to SND.UP = ${str(p['snd_up'])} was announced already` : ''}.`,
+  WINDOW_EXCEEDS_BUFFER: (p) =>
+    `The window field offers buffer space the sender does not have: at most ${p.expected} now (RCV.WND ${str(p['rcv_wnd'])} octets${Number(p['wscale']) > 0 ? `, shifted right by the window scale ${str(p['wscale'])}` : ''}); the peer could send data that would then be dropped (RFC 9293 §3.8.6).`,
   OPTIONS_ONLY_ON_SYN: () => `MSS, window scale and SACK-permitted may only appear in a SYN (RFC 9293 §3.7.1, RFC 7323 §2.2, RFC 2018 §2).`,
 };
 
@@ -430,6 +432,8 @@ const VIOLATIONS_ZH: Record<ViolationCode, ViolationTemplate> = {
   LENGTH_MUST_MATCH_RETRANSMITTED: (p) => `重传的报文段与原报文段相同：长度必须是 ${p.expected}。`,
   URGENT_POINTER_INVALID: (p) =>
     `紧急指针是从本报文段的序列号到紧急数据之后那个字节的偏移量，紧急数据可以延续到后面的报文段（RFC 9293 §3.8.5）：它至少应为 ${p.expected}${Number(p['least']) > 1 ? `，因为紧急数据已经宣告到 SND.UP = ${str(p['snd_up'])}` : ''}。`,
+  WINDOW_EXCEEDS_BUFFER: (p) =>
+    `窗口字段提供了发送方并没有的缓存空间：此时最多为 ${p.expected}（RCV.WND ${str(p['rcv_wnd'])} 字节${Number(p['wscale']) > 0 ? `，右移窗口扩大因子 ${str(p['wscale'])} 位` : ''}）；否则对端可能发送随后只能被丢弃的数据（RFC 9293 §3.8.6）。`,
   OPTIONS_ONLY_ON_SYN: () => `MSS、窗口扩大因子和 SACK 允许选项只能出现在 SYN 报文段中（RFC 9293 §3.7.1，RFC 7323 §2.2，RFC 2018 §2）。`,
 };
 
