@@ -93,6 +93,17 @@ describe('ESTABLISHED: zero window (RFC 9293 §3.8.6.1)', () => {
     expect(states(d.connection)).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
   });
 
+  it('an advance of a year over a zero window the peer keeps answering stops after 1,000 probes and says so', () => {
+    const c = drive(clientBlocked(), { type: 'configure_network', auto_deliver: true }).connection;
+    const d = drive(c, advance(365 * 24 * 3600 * 1000));
+    // Probes at 1, 3, 7 … 127 s, then every 120 s: the 1,000th at 127 + 993 × 120 = 119,287 s, where the clock stops.
+    expect(sentBy(d.last.segments, 'client')).toHaveLength(1000);
+    expect(d.connection.clock_ms).toBe(119_287_000);
+    expect(d.last.events[d.last.events.length - 1]).toMatchObject({ code: 'ADVANCE_CUT_SHORT', params: { requested_ms: 31_536_000_000, advanced_ms: 119_287_000, timers: 1000 } });
+    // Advancing again goes on probing from there.
+    expect(sentBy(drive(d.connection, advance(120_000)).last.segments, 'client').map((s) => s.sent_at_ms)).toEqual([119_407_000]);
+  });
+
   it('a window update that only opens the window is WINDOW_UPDATE_RECEIVED, not a duplicate ACK', () => {
     const d = drive(clientBlocked(), call('server', 'receive'), deliverNext('server'));
     expect(rules(d.last.events)).toEqual(['WINDOW_UPDATE_RECEIVED']);

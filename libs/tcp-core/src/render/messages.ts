@@ -183,6 +183,8 @@ const EN: Record<EventCode, Template> = {
   DATA_QUEUED_SENT: () => `Queued data can go out now that the window allows it.`,
   FIN_QUEUED_SENT: () => `The FIN of an earlier CLOSE can go out now that the queued data has been sent.`,
   WINDOW_UPDATE: (p) => `The ${p.who}'s receive window has opened again; it tells the ${p.peer} with a window update.`,
+  ADVANCE_CUT_SHORT: (p) =>
+    `The clock stops after ${str(p['advanced_ms'])} of the ${str(p['requested_ms'])} ms asked for: ${str(p['timers'])} timers fired in this one step (a zero window probed again and again). Advance again to go on.`,
   WINDOW_UPDATE_RECEIVED: (p) =>
     `The ACK acknowledges nothing new (ack=${str(p['ack'])}) but changes the ${p.peer}'s window: SND.WND goes from ${str(p['snd_wnd_before'])} to ${str(p['snd_wnd'])} octets — a window update, not a duplicate ACK.`,
   PERSIST_TIMER_STARTED: (p) =>
@@ -308,6 +310,8 @@ const ZH: Record<EventCode, Template> = {
   DATA_QUEUED_SENT: () => `窗口允许后，排队的数据现在可以发送。`,
   FIN_QUEUED_SENT: () => `排队的数据发送完毕，之前 CLOSE 的 FIN 现在可以发送。`,
   WINDOW_UPDATE: (p) => `${p.who}的接收窗口重新打开；它用窗口更新通知${p.peer}。`,
+  ADVANCE_CUT_SHORT: (p) =>
+    `时钟在请求的 ${str(p['requested_ms'])} 毫秒中只前进了 ${str(p['advanced_ms'])} 毫秒就停下：这一步已触发了 ${str(p['timers'])} 个计时器（零窗口被反复探测）。再次推进时钟即可继续。`,
   WINDOW_UPDATE_RECEIVED: (p) =>
     `该 ACK 没有确认新数据（确认号 ${str(p['ack'])}），但改变了${p.peer}的窗口：SND.WND 由 ${str(p['snd_wnd_before'])} 变为 ${str(p['snd_wnd'])} 字节——这是窗口更新报文段，而不是重复确认。`,
   PERSIST_TIMER_STARTED: (p) =>
