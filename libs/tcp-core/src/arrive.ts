@@ -476,7 +476,8 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       return;
     }
     const sndWndBefore = tcb.snd_wnd;
-    if (seqLt(tcb.snd_una, seg.ack)) {
+    const advances = seqLt(tcb.snd_una, seg.ack);
+    if (advances) {
       const before = tcb.snd_una;
       const acked = acknowledge(ctx, e, tcb, seg.ack);
       // segmentParams(seg, { acked, ... }) written out: this runs for nearly every ACK, and Object.assign is slow.
@@ -491,17 +492,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
         snd_una: tcb.snd_una,
       };
       record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', RFC9293_3_10_7_4, params, at);
-      updateWindow(tcb, seg, false);
-    } else if (seg.ack === tcb.snd_una) {
-      updateWindow(tcb, seg, false);
-      if (tcb.snd_wnd !== sndWndBefore) {
-        // "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be updated": an ACK that changes the window
-        // is a window update, not a duplicate (RFC 5681 §2 counts a duplicate only if the window is unchanged).
-        record(ctx, side, 'receive', 'WINDOW_UPDATE_RECEIVED', RFC9293_3_10_7_4, segmentParams(seg, { snd_wnd_before: sndWndBefore, snd_wnd: tcb.snd_wnd }), at);
-      } else if (segLen(seg) === 0) {
-        record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', RFC9293_3_10_7_4, segmentParams(seg, { snd_una: tcb.snd_una }), at);
-      }
     }
+    if (seqLe(tcb.snd_una, seg.ack)) updateWindow(tcb, seg, false);
+    if (!advances && seg.ack === tcb.snd_una) nothingNewAcked(ctx, side, seg, tcb, sndWndBefore);
   }
 
   switch (e.state) {
@@ -571,6 +564,19 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   }
   if (ackNeeded && ep(ctx, side).tcb) sendAck(ctx, side, ackNeeded);
   pushQueued(ctx, side, true);
+}
+
+/**
+ * An acceptable ACK that acknowledges nothing new: "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
+ * updated" — one that changed the window is a window update, not a duplicate ACK (RFC 5681 §2 counts a duplicate
+ * only if the window is unchanged).
+ */
+function nothingNewAcked(ctx: Context, side: Side, seg: Segment, tcb: Tcb, sndWndBefore: number): void {
+  if (tcb.snd_wnd !== sndWndBefore) {
+    record(ctx, side, 'receive', 'WINDOW_UPDATE_RECEIVED', RFC9293_3_10_7_4, segmentParams(seg, { snd_wnd_before: sndWndBefore, snd_wnd: tcb.snd_wnd }), { segment: seg.id });
+  } else if (segLen(seg) === 0) {
+    record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', RFC9293_3_10_7_4, segmentParams(seg, { snd_una: tcb.snd_una }), { segment: seg.id });
+  }
 }
 
 /** ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 take in text; the states after a FIN "should not" see any (§3.10.7.4 seventh). */

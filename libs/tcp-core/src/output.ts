@@ -3,7 +3,7 @@ import { ep, peer, record, rfc9293, type Context, type WireOverrides } from './c
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
 import { seqAdd, seqDiff, seqLt } from './sequence';
 import { slicePayload } from './payload';
-import { TRANSMITS_QUEUED } from './state';
+import { transmitsQueued } from './state';
 import { armTimer, cancelTimer, isArmed, queuedOctets, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
@@ -261,7 +261,7 @@ export function usableWindow(tcb: Tcb): number {
 export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
   const e = ep(ctx, side);
   const tcb = e.tcb;
-  if (!tcb || !TRANSMITS_QUEUED[e.state]) return;
+  if (!tcb || !transmitsQueued(e.state)) return;
   while (tcb.send_queue.length > 0) {
     const usable = usableWindow(tcb);
     if (usable === 0) break;
@@ -313,8 +313,9 @@ function persist(ctx: Context, e: Endpoint, tcb: Tcb): void {
     record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, { queued: queuedOctets(tcb), interval_ms: interval });
     return;
   }
+  if (tcb.probes === 0 && e.timers.length === 0 && e.owed.length === 0) return;
   tcb.probes = 0;
-  if (isArmed(e, 'persist')) cancelTimer(e, 'persist');
+  cancelTimer(e, 'persist');
   // A probe owed in manual mode is not needed any more either.
   if (e.owed.length > 0) e.owed = e.owed.filter((o) => o.reason !== 'ZERO_WINDOW_PROBE');
 }

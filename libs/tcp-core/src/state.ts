@@ -69,3 +69,10 @@ export const TRANSMITS_QUEUED: Readonly<Record<State, boolean>> = {
   FIN_WAIT_2: false,
   TIME_WAIT: false,
 };
+
+/** TRANSMITS_QUEUED as a set, for pushQueued on every segment: Set.has is faster there than a keyed read of the record (measured with bench:core). */
+const TRANSMITTING: ReadonlySet<State> = new Set<State>(STATES.filter((s) => TRANSMITS_QUEUED[s]));
+
+export function transmitsQueued(state: State): boolean {
+  return TRANSMITTING.has(state);
+}

@@ -180,9 +180,14 @@ export function windowField(tcb: Tcb, syn: boolean): number {
  * Appendix F explains why no rounding can avoid that).
  */
 export function offerWindow(tcb: Tcb, free: number): void {
-  // 2 ** shift rather than 1 << shift: the shift is at most 14 (RFC 7323 §2.3), but 0xffff × 2^14 is past 2^30.
-  const unit = 2 ** tcb.rcv_wscale;
-  tcb.rcv_wnd = Math.min(Math.ceil(Math.max(0, free) / unit), 0xffff) * unit;
+  const shift = tcb.rcv_wscale;
+  if (free <= 0) tcb.rcv_wnd = 0;
+  else if (shift === 0) tcb.rcv_wnd = free < 0xffff ? free : 0xffff;
+  else {
+    // 1 << shift is 2^shift (at most 2^14, RFC 7323 §2.3); the product stays below 2^30, a plain number.
+    const fields = Math.ceil(free / (1 << shift));
+    tcb.rcv_wnd = (fields < 0xffff ? fields : 0xffff) * (1 << shift);
+  }
 }
 
 /** Octets of SEND data the endpoint has not yet put on the wire. */

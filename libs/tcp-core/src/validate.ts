@@ -26,7 +26,7 @@ import { payloadLength } from './payload';
 import { nextUint32 } from './prng';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, type Flags, type Side, type TcpOption } from './segment';
 import { seqAdd, seqDiff, seqLt } from './sequence';
-import { TRANSMITS_QUEUED, isSynchronized, type State } from './state';
+import { isSynchronized, transmitsQueued, type State } from './state';
 import { queuedOctets, windowField, type Endpoint, type OwedSegment, type Tcb } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
@@ -286,7 +286,7 @@ function possibleMoves(ctx: Context, e: Endpoint): Move[] {
   if (
     tcb.snd_wnd === 0 &&
     tcb.retransmission_queue.length === 0 &&
-    TRANSMITS_QUEUED[state] &&
+    transmitsQueued(state) &&
     (established || tcb.send_queue.length > 0)
   ) {
     const probe = zeroWindowProbe(tcb);
