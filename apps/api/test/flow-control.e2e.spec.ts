@@ -31,7 +31,7 @@ interface Segment {
 }
 interface StepBody {
   segments: Segment[];
-  events: Array<{ code: string; params: Record<string, unknown>; from_state: string | null }>;
+  events: Array<{ code: string; params: Record<string, unknown>; from_state: string | null; message: string }>;
   session: { client: { state: string }; server: { state: string }; in_flight: Segment[]; owed: Array<Record<string, unknown>> };
 }
 
@@ -282,5 +282,25 @@ describe('POST /v1/sessions/{id}/inject — a SYN just below RCV.NXT (RFC 5961 �
     expect(codes(injected)).toContain('SYN_CHALLENGE_ACK');
     expect(codes(injected)).not.toContain('DATA_RECEIVED');
     expect(injected.segments.filter((s) => s.from === 'server').map(brief)).toEqual(['server ACK 5001:0 ack 1001 win 510']);
+  });
+});
+
+describe('POST /v1/sessions/{id}/inject — text on a SYN,ACK (RFC 9293 §3.10.7.3)', () => {
+  it('SYN_SENT + SYN,ACK carrying 5 octets and FIN: the ACK covers only the SYN, and the event says the data and FIN were dropped', async () => {
+    const id = await createSession(http, { client: { isn: 1000 }, server: { isn: 5000 } });
+    await http().put(`/v1/sessions/${id}/network`).send({ auto_deliver: false }).expect(200);
+    await post(id, 'calls', { endpoint: 'client', call: 'connect' });
+    const res = await http()
+      .post(`/v1/sessions/${id}/inject`)
+      .set('Accept-Language', 'en')
+      .send({ to: 'client', flags: ['SYN', 'ACK', 'FIN', 'PSH'], seq: 7000, ack: 1001, payload: 'hello' })
+      .expect(200);
+    const body = res.body as StepBody;
+    expect(body.session.client.state).toBe('ESTABLISHED');
+    // The injected SYN,ACK carries no options, so no window scaling: the client's window field is its 64,240 octets.
+    expect(body.segments.filter((s) => s.from === 'client').map(brief)).toEqual(['client ACK 1001:0 ack 7001 win 64240']);
+    const event = body.events.find((e) => e.code === 'SYN_SENT_SYN_ACK_TO_ESTABLISHED')!;
+    expect(event.params).toMatchObject({ data_ignored: 5, fin_ignored: true });
+    expect(event.message).toContain('5 octet(s) of data and a FIN: dropped');
   });
 });
