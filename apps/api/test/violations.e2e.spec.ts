@@ -62,8 +62,8 @@ const PROBES: Probe[] = [
   { name: 'CLOSED: SYN,ACK as the first segment', stage: 'listening', from: 'client', state: 'CLOSED', body: { flags: ['SYN', 'ACK'] }, violations: [['flags', 'SYN', 'SYN,ACK', 'FLAGS_ACK_NOT_ALLOWED_ON_FIRST_SYN']], expected: SYN },
   { name: 'CLOSED: a bare ACK', stage: 'listening', from: 'client', state: 'CLOSED', body: { flags: ['ACK'] }, violations: [['flags', 'SYN', 'ACK', 'FLAGS_NOT_POSSIBLE_IN_STATE']], expected: SYN },
   { name: 'CLOSED: data on the first SYN (no TCP Fast Open)', stage: 'listening', from: 'client', state: 'CLOSED', body: { flags: ['SYN'], payload: SSH_BANNER }, violations: [['length', 0, 21, 'LENGTH_NOT_ALLOWED']], expected: SYN },
-  // LISTEN: a passive opener sends nothing until a SYN arrives.
-  { name: 'LISTEN: a SYN,ACK before any SYN arrived', stage: 'listening', from: 'server', state: 'LISTEN', body: { flags: ['SYN', 'ACK'] }, violations: [['flags', null, 'SYN,ACK', 'FLAGS_NOT_POSSIBLE_IN_STATE']], expected: null },
+  // LISTEN: a passive opener sends nothing until a SYN arrives, except the SYN of a SEND, which makes the open active (§3.10.2).
+  { name: 'LISTEN: a SYN,ACK before any SYN arrived', stage: 'listening', from: 'server', state: 'LISTEN', body: { flags: ['SYN', 'ACK'] }, violations: [['flags', 'SYN', 'SYN,ACK', 'FLAGS_NOT_POSSIBLE_IN_STATE']], expected: { flags: ['SYN'], seq: S_ISS, ack: 0, length: 0 } },
   // SYN_SENT: nothing until the retransmission timer expires; then the SYN again, at the same seq.
   { name: 'SYN_SENT: the SYN again before its retransmission timer expired', stage: 'synSent', from: 'client', state: 'SYN_SENT', body: { flags: ['SYN'] }, violations: [['flags', null, 'SYN', 'FLAGS_RETRANSMISSION_NOT_DUE']], expected: null },
   { name: 'SYN_SENT: data before the handshake completes', stage: 'synSent', from: 'client', state: 'SYN_SENT', body: { flags: ['PSH', 'ACK'], payload: SSH_BANNER }, violations: [['flags', null, 'PSH,ACK', 'FLAGS_NOT_POSSIBLE_IN_STATE']], expected: null },

@@ -18,7 +18,7 @@ import { ACK, FIN, RST, SYN, URG, flagsLabel, has, optionTimestamp, segEnd, segL
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
 import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import type { State } from './state';
-import { armTimer, cancelTimer, unreadOctets, type Endpoint, type SentSegment, type Tcb } from './tcb';
+import { armTimer, cancelTimer, offerWindow, unreadOctets, type Endpoint, type SentSegment, type Tcb } from './tcb';
 import { restartRetransmission, startTimeWait } from './timers';
 
 /** Citations, built once per module: every event carries one. */
@@ -157,13 +157,23 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   if (has(seg, ACK)) acknowledge(ctx, e, tcb, seg.ack);
   if (seqGt(tcb.snd_una, tcb.iss)) {
     // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED, form an ACK segment".
+    offerWindow(tcb, e.config.window);
     transition(
       ctx,
       side,
       'ESTABLISHED',
       'SYN_SENT_SYN_ACK_TO_ESTABLISHED',
       RFC9293_3_10_7_3,
-      segmentParams(seg, { iss: tcb.iss, irs: tcb.irs, rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }),
+      // The RFC goes on to the text and FIN ("continue processing at the sixth step"); Linux without TCP Fast Open
+      // drops both (tcp_rcv_synsent_state_process frees the segment after tcp_urg), and so the ACK covers only the SYN.
+      segmentParams(seg, {
+        iss: tcb.iss,
+        irs: tcb.irs,
+        rcv_nxt: tcb.rcv_nxt,
+        snd_nxt: tcb.snd_nxt,
+        data_ignored: seg.length,
+        fin_ignored: has(seg, FIN),
+      }),
       seg.id,
     );
     answer(ctx, side, ackSegment(tcb), 'SYN_SENT_SYN_ACK_TO_ESTABLISHED');
@@ -234,12 +244,15 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
     // A new entry rather than a write to this one: entries are shared with the caller's connection (cloneConnection).
     const cut = seqDiff(ack, head.seq);
     const dataCut = cut - (head.flags & SYN ? 1 : 0);
+    // The urgent pointer counts from the segment's seq, so it shrinks by what was cut (§3.8.5); once the urgent
+    // data is all acknowledged, the tail is no longer urgent.
+    const urgentPointer = Math.max(0, head.urgent_pointer - dataCut);
     tcb.retransmission_queue[0] = {
       seq: ack,
-      flags: head.flags & ~SYN,
+      flags: head.flags & ~SYN & (urgentPointer > 0 ? ~0 : ~URG),
       length: head.length - dataCut,
       payload: head.payload === null ? null : slicePayload(head.payload, dataCut, head.length),
-      urgent_pointer: head.urgent_pointer,
+      urgent_pointer: urgentPointer,
     };
   }
   // RFC 9293 §3.10.7.4 (fifth, ESTABLISHED): acknowledged segments leave the retransmission queue — and so does
@@ -265,8 +278,11 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
  * queued waited for this moment and now moves on to FIN-WAIT-1 (§3.10.4).
  */
 function enterEstablished(ctx: Context, side: Side, code: EventCode, rfc: string, params: EventParams, segmentId: number): void {
+  const e = ep(ctx, side);
+  // From here on the window field is scaled (RFC 7323 §2.2): offer the window rounded to the scale (tcb.ts offerWindow).
+  offerWindow(e.tcb!, e.config.window);
   transition(ctx, side, 'ESTABLISHED', code, rfc, params, segmentId);
-  if (ep(ctx, side).tcb!.fin_queued) {
+  if (e.tcb!.fin_queued) {
     transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_DEFERRED_TO_FIN_WAIT_1', RFC9293_3_10_4, {}, segmentId);
   }
 }
@@ -406,8 +422,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // Third, check security: not simulated (no IP security compartments here).
 
-  // Fourth, check the SYN bit.
-  if (text.flags & SYN) {
+  // Fourth, check the SYN bit: RFC 9293 (RFC 5961 §4.2) looks at it "irrespective of the sequence number", so a SYN
+  // just below RCV.NXT is not trimmed away with the old octet it occupies; RFC 793 looks only at a SYN in the window.
+  if ((profile === 'rfc9293' ? seg.flags : text.flags) & SYN) {
     if (e.state === 'SYN_RECEIVED' && e.opened === 'passive') {
       // "If the connection was initiated with a passive OPEN, then return this connection to the LISTEN state and return."
       deleteTcb(ctx, side);
@@ -458,7 +475,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       sendOutOfWindowAck(ctx, side, 'ACK_OF_UNSENT_DATA');
       return;
     }
-    if (seqLt(tcb.snd_una, seg.ack)) {
+    const sndWndBefore = tcb.snd_wnd;
+    const advances = seqLt(tcb.snd_una, seg.ack);
+    if (advances) {
       const before = tcb.snd_una;
       const acked = acknowledge(ctx, e, tcb, seg.ack);
       // segmentParams(seg, { acked, ... }) written out: this runs for nearly every ACK, and Object.assign is slow.
@@ -473,10 +492,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
         snd_una: tcb.snd_una,
       };
       record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', RFC9293_3_10_7_4, params, at);
-    } else if (segLen(seg) === 0 && seg.ack === tcb.snd_una) {
-      record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', RFC9293_3_10_7_4, segmentParams(seg, { snd_una: tcb.snd_una }), at);
     }
     if (seqLe(tcb.snd_una, seg.ack)) updateWindow(tcb, seg, false);
+    if (!advances && seg.ack === tcb.snd_una) nothingNewAcked(ctx, side, seg, tcb, sndWndBefore);
   }
 
   switch (e.state) {
@@ -488,18 +506,21 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       }
       break;
     case 'CLOSING':
-      // "if the ACK acknowledges our FIN, then enter the TIME-WAIT state; otherwise, ignore the segment."
+      // "In addition to the processing for the ESTABLISHED state, if the ACK acknowledges our FIN, then enter the
+      // TIME-WAIT state; otherwise, ignore the segment." ESTABLISHED's processing includes sending what the window
+      // now allows: data queued before CLOSE, then the FIN (TRANSMITS_QUEUED in state.ts).
       if (ourFinAcked(e, tcb)) {
         transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', RFC9293_3_10_7_4, segmentParams(seg, { two_msl_ms: 2 * ctx.conn.config.msl_ms }), seg.id);
         startTimeWait(ctx, e);
-      }
+      } else pushQueued(ctx, side, true);
       return;
     case 'LAST_ACK':
-      // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return."
+      // "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state, and return." Until then, as in CLOSING,
+      // the data and FIN queued at CLOSE go out as the window allows.
       if (ourFinAcked(e, tcb)) {
         deleteTcb(ctx, side);
         transition(ctx, side, 'CLOSED', 'LAST_ACK_ACK_TO_CLOSED', RFC9293_3_10_7_4, segmentParams(seg), seg.id);
-      }
+      } else pushQueued(ctx, side, true);
       return;
     default:
       break;
@@ -545,6 +566,19 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   pushQueued(ctx, side, true);
 }
 
+/**
+ * An acceptable ACK that acknowledges nothing new: "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
+ * updated" — one that changed the window is a window update, not a duplicate ACK (RFC 5681 §2 counts a duplicate
+ * only if the window is unchanged).
+ */
+function nothingNewAcked(ctx: Context, side: Side, seg: Segment, tcb: Tcb, sndWndBefore: number): void {
+  if (tcb.snd_wnd !== sndWndBefore) {
+    record(ctx, side, 'receive', 'WINDOW_UPDATE_RECEIVED', RFC9293_3_10_7_4, segmentParams(seg, { snd_wnd_before: sndWndBefore, snd_wnd: tcb.snd_wnd }), { segment: seg.id });
+  } else if (segLen(seg) === 0) {
+    record(ctx, side, 'receive', 'ACK_DUPLICATE_IGNORED', RFC9293_3_10_7_4, segmentParams(seg, { snd_una: tcb.snd_una }), { segment: seg.id });
+  }
+}
+
 /** ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 take in text; the states after a FIN "should not" see any (§3.10.7.4 seventh). */
 function receivesText(e: Endpoint): boolean {
   return e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2';
@@ -561,7 +595,7 @@ function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number
       // and adjusts RCV.WND as appropriate to the current buffer availability."
       tcb.receive_queue.push({ length: piece.length, payload: piece.payload, push: false, urgent: false });
       tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, piece.length);
-      tcb.rcv_wnd = Math.max(0, e.config.window - unreadOctets(tcb));
+      offerWindow(tcb, e.config.window - unreadOctets(tcb));
       record(ctx, side, 'receive', 'DATA_RECEIVED', RFC9293_3_10_7_4, {
         seq: piece.seq,
         end: seqAdd(piece.seq, piece.length),

@@ -9,7 +9,7 @@ import { concatPayloads } from './payload';
 import { buildSegment, pushQueued, sendAck, sendNew, transmit } from './output';
 import { ACK, RST, SYN, type Side } from './segment';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
-import { queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
+import { offerWindow, queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_8_6_2_2 = rfc9293('3.8.6.2.2');
@@ -65,6 +65,9 @@ export type CallResult =
 
 const OK: CallResult = { ok: true };
 
+/** A SYN carries no data (no TCP Fast Open). */
+const NO_DATA = { length: 0, payload: null, push: false };
+
 function refuse(ctx: Context, side: Side, call: CallName, error: CallError, section: string): CallResult {
   record(ctx, side, 'error', `CALL_REFUSED_${error}` as EventCode, rfc9293(section), { call, text: CALL_ERROR_TEXT[error] });
   return { ok: false, error };
@@ -107,7 +110,7 @@ function open(ctx: Context, side: Side, mode: 'passive' | 'active'): CallResult 
   }
   const tcb = sendSyn(ctx, side);
   transition(ctx, side, 'SYN_SENT', 'OPEN_ACTIVE_TO_SYN_SENT', RFC9293_3_10_1, { iss: tcb.iss });
-  sendNew(ctx, side, SYN, { length: 0, payload: null, push: false, urgent: false }, false, 'OPEN_ACTIVE_TO_SYN_SENT');
+  sendNew(ctx, side, SYN, NO_DATA, false, 'OPEN_ACTIVE_TO_SYN_SENT');
   return OK;
 }
 
@@ -126,9 +129,10 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
     case 'LISTEN': {
       // "If the remote socket is specified, then change the connection from passive to active, select an ISS."
       const tcb = sendSyn(ctx, side);
-      tcb.send_queue.push(chunkOf(data));
+      // A SEND of no octets has nothing to queue: it only turns the passive open into an active one.
+      if (data.length > 0) tcb.send_queue.push(chunkOf(data));
       transition(ctx, side, 'SYN_SENT', 'SEND_LISTEN_TO_SYN_SENT', RFC9293_3_10_2, { length: data.length, push: data.push, urgent: data.urgent, iss: tcb.iss });
-      sendNew(ctx, side, SYN, { length: 0, payload: null, push: false, urgent: false }, false, 'SEND_LISTEN_TO_SYN_SENT');
+      sendNew(ctx, side, SYN, NO_DATA, false, 'SEND_LISTEN_TO_SYN_SENT');
       return OK;
     }
     case 'SYN_SENT':
@@ -180,7 +184,7 @@ function receive(ctx: Context, side: Side): CallResult {
     : null;
   const windowBefore = windowField(tcb, false);
   tcb.receive_queue = [];
-  tcb.rcv_wnd = e.config.window;
+  offerWindow(tcb, e.config.window);
   record(ctx, side, 'call', 'RECEIVE_DATA', RFC9293_3_10_3, { length: unread, rcv_wnd: tcb.rcv_wnd });
   // RFC 9293 §3.8.6.2.2: tell the peer when the window has opened by at least min(buffer/2, MSS).
   const grown = (windowField(tcb, false) - windowBefore) * 2 ** tcb.rcv_wscale;

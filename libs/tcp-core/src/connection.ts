@@ -260,5 +260,7 @@ function cloneTcb(t: Tcb): Tcb {
     fin_queued: t.fin_queued,
     rto_ms: t.rto_ms,
     retries: t.retries,
+    // Connections stored before the persist timer existed have no count: none was sent.
+    probes: t.probes ?? 0,
   };
 }

@@ -1,13 +1,14 @@
 import type { EventCode } from './codes';
 import { ep, peer, record, rfc9293, type Context, type WireOverrides } from './context';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
-import { seqAdd } from './sequence';
+import { seqAdd, seqDiff, seqLt } from './sequence';
 import { slicePayload } from './payload';
-import type { State } from './state';
-import { armTimer, isArmed, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
+import { transmitsQueued } from './state';
+import { armTimer, cancelTimer, isArmed, queuedOctets, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_8_1 = rfc9293('3.8.1');
+const RFC9293_3_8_6_1 = rfc9293('3.8.6.1');
 const RFC9293_3_10 = rfc9293('3.10');
 const RFC9293_3_10_7 = rfc9293('3.10.7');
 
@@ -174,11 +175,9 @@ function owe(ctx: Context, side: Side, out: Outgoing, reason: EventCode): void {
     urgent_pointer: out.urgent_pointer,
     reason,
   };
-  const isPureAck = out.flags === ACK && out.length === 0;
+  const isPureAck = isPlainAck(item);
   // A newer ACK supersedes an older one: only the latest acknowledgment is owed.
-  const existing = e.owed.findIndex(
-    (o) => (isPureAck && o.flags === ACK && o.length === 0) || (!isPureAck && o.seq === out.seq && o.flags === out.flags),
-  );
+  const existing = e.owed.findIndex((o) => (isPureAck && isPlainAck(o)) || (!isPureAck && o.seq === out.seq && o.flags === out.flags));
   if (existing >= 0) e.owed.splice(existing, 1);
   e.owed.push(item);
   record(ctx, side, 'owe', 'ANSWER_OWED', RFC9293_3_10_7, {
@@ -188,6 +187,15 @@ function owe(ctx: Context, side: Side, out: Outgoing, reason: EventCode): void {
     length: out.length,
     with_ack: (out.flags & ACK) !== 0,
   });
+}
+
+/**
+ * An owed bare acknowledgment: a newer one replaces it, and any segment the
+ * endpoint sends carries it. A zero-window probe has the same shape but is
+ * not one: it must go out as itself.
+ */
+export function isPlainAck(o: OwedSegment): boolean {
+  return o.flags === ACK && o.length === 0 && o.reason !== 'ZERO_WINDOW_PROBE';
 }
 
 /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: the acknowledgment the RFC sends in so many places. */
@@ -208,20 +216,23 @@ export function sendNew(
   ctx: Context,
   side: Side,
   flags: number,
-  data: { length: number; payload: string | null; push: boolean; urgent: boolean },
+  data: { length: number; payload: string | null; push: boolean },
   auto: boolean,
   reason: EventCode,
 ): void {
   const tcb = ep(ctx, side).tcb!;
-  const withFlags = flags | (data.push ? PSH : 0) | (data.urgent ? URG : 0);
+  // RFC 9293 §3.8.5: every segment that begins before SND.UP carries URG and a pointer to the octet after the
+  // urgent data (MUST-62), however many segments that data spans (MUST-31): a 3,000-octet urgent write leaves
+  // Linux with pointers 3000, 1552, 104 at MSS 1448 (tcp_transmit_skb: snd_up − seq, at most 0xffff).
+  const urgent = data.length > 0 && seqLt(tcb.snd_nxt, tcb.snd_up);
+  const withFlags = flags | (data.push ? PSH : 0) | (urgent ? URG : 0);
   const out: Outgoing = {
     seq: tcb.snd_nxt,
     ack: withFlags & ACK ? tcb.rcv_nxt : 0,
     flags: withFlags,
     length: data.length,
     payload: data.payload,
-    // RFC 9293 §3.8.5 (RFC 1122 erratum): the pointer is the offset of the octet after the urgent data.
-    urgent_pointer: data.urgent ? data.length : 0,
+    urgent_pointer: urgent ? Math.min(seqDiff(tcb.snd_up, tcb.snd_nxt), 0xffff) : 0,
   };
   tcb.retransmission_queue.push({
     seq: out.seq,
@@ -231,7 +242,6 @@ export function sendNew(
     urgent_pointer: out.urgent_pointer,
   });
   tcb.snd_nxt = seqAdd(tcb.snd_nxt, segLen(out));
-  if (data.urgent) tcb.snd_up = seqAdd(out.seq, out.length);
   if (auto) answer(ctx, side, out, reason);
   else sendNow(ctx, side, out);
 }
@@ -241,27 +251,29 @@ export function usableWindow(tcb: Tcb): number {
   return Math.max(0, tcb.snd_wnd - ((tcb.snd_nxt - tcb.snd_una) >>> 0));
 }
 
-/** States in which queued data (and a queued FIN) go out; CLOSE has already moved ESTABLISHED and CLOSE_WAIT on. */
-const SENDING_STATES: ReadonlySet<State> = new Set<State>(['ESTABLISHED', 'CLOSE_WAIT', 'FIN_WAIT_1', 'LAST_ACK']);
-
 /**
  * Send what the send queue holds, as far as the peer's window and MSS allow,
  * then the FIN if CLOSE was called and the queue is empty (RFC 9293 §3.10.4:
- * "queue this until all preceding SENDs have been segmentized"). Linux puts
- * the FIN on the last data segment when both wait together.
+ * "queue this until all preceding SENDs have been segmentized"), in the
+ * states that transmit (TRANSMITS_QUEUED in state.ts). Linux puts the FIN on
+ * the last data segment when both wait together.
  */
 export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
   const e = ep(ctx, side);
   const tcb = e.tcb;
-  if (!tcb) return;
-  if (!SENDING_STATES.has(e.state)) return;
+  if (!tcb || !transmitsQueued(e.state)) return;
   while (tcb.send_queue.length > 0) {
     const usable = usableWindow(tcb);
-    if (usable === 0) return;
+    if (usable === 0) break;
     const chunk = tcb.send_queue[0]!;
     const length = Math.min(chunk.length, tcb.snd_mss, usable);
     const whole = length === chunk.length;
     const payload = chunk.payload === null ? null : slicePayload(chunk.payload, 0, length);
+    // An urgent SEND's data is urgent to its last octet (§3.10.2: "SND.UP <- SND.NXT" once it is segmentized).
+    if (chunk.urgent) {
+      const end = seqAdd(tcb.snd_nxt, chunk.length);
+      if (seqLt(tcb.snd_up, end)) tcb.snd_up = end;
+    }
     if (whole) tcb.send_queue.shift();
     else {
       // The rest goes back as a new chunk: entries are shared with the caller's connection (cloneConnection).
@@ -276,10 +288,84 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
     const last = tcb.send_queue.length === 0;
     const fin = last && tcb.fin_queued;
     if (fin) tcb.fin_queued = false;
-    sendNew(ctx, side, ACK | (fin ? FIN : 0), { length, payload, push: whole && chunk.push, urgent: chunk.urgent }, auto, 'DATA_QUEUED_SENT');
+    sendNew(ctx, side, ACK | (fin ? FIN : 0), { length, payload, push: whole && chunk.push }, auto, 'DATA_QUEUED_SENT');
   }
-  if (tcb.fin_queued) {
+  if (tcb.send_queue.length === 0 && tcb.fin_queued) {
     tcb.fin_queued = false;
-    sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false, urgent: false }, auto, 'FIN_QUEUED_SENT');
+    sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false }, auto, 'FIN_QUEUED_SENT');
   }
+  persist(ctx, e, tcb);
+}
+
+/**
+ * RFC 9293 §3.8.6.1: data waits, the peer's window is zero, and nothing is in
+ * flight whose acknowledgment could tell us when it opens — the window update
+ * itself may be lost. The persist timer then probes (MUST-36), the first time
+ * after one RTO and each time after twice the interval before (SHLD-29,
+ * SHLD-30), up to the RTO ceiling; it stops, and its backoff starts over, once
+ * the window opens or data is in flight again.
+ */
+function persist(ctx: Context, e: Endpoint, tcb: Tcb): void {
+  if (tcb.send_queue.length > 0 && tcb.snd_wnd === 0 && tcb.retransmission_queue.length === 0) {
+    if (isArmed(e, 'persist')) return;
+    const interval = probeInterval(ctx, tcb);
+    armTimer(e, 'persist', ctx.conn.clock_ms + interval);
+    record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, { queued: queuedOctets(tcb), interval_ms: interval });
+    return;
+  }
+  if (tcb.probes === 0 && e.timers.length === 0 && e.owed.length === 0) return;
+  tcb.probes = 0;
+  cancelTimer(e, 'persist');
+  // A probe owed in manual mode is not needed any more either.
+  if (e.owed.length > 0) e.owed = e.owed.filter((o) => o.reason !== 'ZERO_WINDOW_PROBE');
+}
+
+/** RTO × 2^probes, at most the RTO ceiling (RFC 9293 §3.8.6.1 SHLD-30; Linux tcp_probe0_when). */
+export function probeInterval(ctx: Context, tcb: Tcb): number {
+  return Math.min(tcb.rto_ms * 2 ** tcb.probes, ctx.conn.config.max_rto_ms);
+}
+
+/**
+ * The zero-window probe the persist timer sends: <SEQ=SND.UNA−1><ACK=RCV.NXT><CTL=ACK>,
+ * no data, as Linux sends it (tcp_xmit_probe_skb). An old sequence number is
+ * unacceptable to any receiver, which must answer with an ACK carrying its
+ * window (§3.10.7.4 first step); and as it takes no sequence space, a probe
+ * never counts as a retransmission, so the connection stays open for as long
+ * as the peer answers (MUST-36). RFC 9293 also allows one octet of new data
+ * beyond the window: manual mode accepts both (validate.ts).
+ */
+export function zeroWindowProbe(tcb: Tcb): Outgoing {
+  return { seq: seqAdd(tcb.snd_una, -1), ack: tcb.rcv_nxt, flags: ACK, length: 0, payload: null, urgent_pointer: 0 };
+}
+
+/**
+ * The other probe of §3.8.6.1, "one octet of new data" sent beyond the zero
+ * window: the first octet of the send queue, or `data` when the queue is empty
+ * (a manual-mode SEND of one octet). It takes sequence space, so from here its
+ * retransmission timer repeats it until an ACK covers it.
+ */
+export function sendProbeOctet(ctx: Context, side: Side, data: { payload: string | null; push: boolean }): void {
+  const tcb = ep(ctx, side).tcb!;
+  const chunk = tcb.send_queue[0];
+  if (!chunk) {
+    sendNew(ctx, side, ACK, { length: 1, payload: data.payload, push: data.push }, false, 'ZERO_WINDOW_PROBE');
+    persist(ctx, ep(ctx, side), tcb);
+    return;
+  }
+  if (chunk.urgent) {
+    const end = seqAdd(tcb.snd_nxt, chunk.length);
+    if (seqLt(tcb.snd_up, end)) tcb.snd_up = end;
+  }
+  const payload = chunk.payload === null ? null : slicePayload(chunk.payload, 0, 1);
+  if (chunk.length === 1) tcb.send_queue.shift();
+  else {
+    tcb.send_queue[0] = {
+      length: chunk.length - 1,
+      payload: chunk.payload === null ? null : slicePayload(chunk.payload, 1, chunk.length),
+      push: chunk.push,
+      urgent: chunk.urgent,
+    };
+  }
+  sendNew(ctx, side, ACK, { length: 1, payload, push: chunk.length === 1 && chunk.push }, false, 'ZERO_WINDOW_PROBE');
+  persist(ctx, ep(ctx, side), tcb);
 }

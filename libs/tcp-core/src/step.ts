@@ -21,6 +21,7 @@ import { payloadLength } from './payload';
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_8 = rfc9293('3.8');
 const RFC9293_3_10_7 = rfc9293('3.10.7');
+const RFC9293_3_10_8 = rfc9293('3.10.8');
 
 export type Input =
   | { type: 'call'; endpoint: Side; call: CallName; data?: Partial<SendData> | null; network?: NetworkAction }
@@ -49,6 +50,16 @@ export interface StepResult {
 
 /** Longest single clock advance: a year of simulated time is plenty for any timer here. */
 const MAX_ADVANCE_MS = 365 * 24 * 3600 * 1000;
+
+/**
+ * Timers one advance fires at most. Every timer but one stops by itself
+ * within a few dozen firings; the persist timer probes a zero window for as
+ * long as the peer answers (RFC 9293 §3.8.6.1, MUST-36), every two minutes at
+ * most — a year of that would be 262,800 probes and their answers in one
+ * step. The clock then stops at the last timer fired, and the caller may
+ * advance again.
+ */
+const MAX_TIMERS_PER_ADVANCE = 1_000;
 
 function invalid(connection: Connection, field: string, reason: string): StepResult {
   return { connection, events: [], segments: [], outcome: { ok: false, error: { code: 'INPUT_INVALID', field, reason } } };
@@ -192,8 +203,15 @@ function inject(ctx: Context, to: Side, draft: SegmentDraft): void {
 
 /** Advance the clock by `ms`, firing every timer that falls due on the way, in time order (§3.10.8). */
 function advance(ctx: Context, ms: number): void {
-  const until = ctx.conn.clock_ms + ms;
+  const from = ctx.conn.clock_ms;
+  const until = from + ms;
+  let fired = 0;
   for (let due = nextDueTimer(ctx.conn, until); due; due = nextDueTimer(ctx.conn, until)) {
+    if (fired === MAX_TIMERS_PER_ADVANCE) {
+      record(ctx, null, 'timer', 'ADVANCE_CUT_SHORT', RFC9293_3_10_8, { requested_ms: ms, advanced_ms: ctx.conn.clock_ms - from, timers: fired });
+      return;
+    }
+    fired += 1;
     ctx.conn.clock_ms = due.due_ms;
     fireTimer(ctx, due.side, due.kind);
     flush(ctx);

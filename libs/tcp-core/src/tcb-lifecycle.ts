@@ -51,6 +51,7 @@ export function newTcb(ctx: Context, side: Side, iss: number): Tcb {
     fin_queued: false,
     rto_ms: ctx.conn.config.rto_ms,
     retries: 0,
+    probes: 0,
   };
   e.tcb = tcb;
   return tcb;

@@ -89,9 +89,11 @@ export interface Tcb {
   /** RTO for the next retransmission (RFC 6298 §5.5 doubles it on every timeout). */
   rto_ms: number;
   retries: number;
+  /** Zero-window probes sent since the window closed: the persist timer's backoff (RFC 9293 §3.8.6.1). */
+  probes: number;
 }
 
-export type TimerKind = 'retransmission' | 'time_wait' | 'user_timeout';
+export type TimerKind = 'retransmission' | 'persist' | 'time_wait' | 'user_timeout';
 
 /** Read-only, like the queue entries: shared between a step's input and output connections. */
 export interface Timer {
@@ -164,6 +166,28 @@ export function windowField(tcb: Tcb, syn: boolean): number {
   // 1 << shift is 2^shift: the shift is at most 14 (RFC 7323 §2.3, clamped in acceptPeerSyn).
   const scaled = shift === 0 ? tcb.rcv_wnd : Math.ceil(tcb.rcv_wnd / (1 << shift));
   return Math.min(scaled, 0xffff);
+}
+
+/**
+ * Offer the window again with `free` octets of buffer left (RFC 9293 §3.8.6).
+ * With window scaling the field is the window shifted right, and Linux rounds
+ * the offer up rather than let the low bits be lost (__tcp_select_window:
+ * ALIGN(free_space, 1 << rcv_wscale)) — and keeps the rounded value as its
+ * window, so RCV.WND, which acceptance and trimming use, is exactly what the
+ * field advertises (RFC 7323 §2.4): a peer that fills it loses nothing. The
+ * right edge may still move left by less than 2^shift as data is taken, as
+ * the seed capture shows (win 229, then 228 after 21 octets: RFC 7323
+ * Appendix F explains why no rounding can avoid that).
+ */
+export function offerWindow(tcb: Tcb, free: number): void {
+  const shift = tcb.rcv_wscale;
+  if (free <= 0) tcb.rcv_wnd = 0;
+  else if (shift === 0) tcb.rcv_wnd = free < 0xffff ? free : 0xffff;
+  else {
+    // 1 << shift is 2^shift (at most 2^14, RFC 7323 §2.3); the product stays below 2^30, a plain number.
+    const fields = Math.ceil(free / (1 << shift));
+    tcb.rcv_wnd = (fields < 0xffff ? fields : 0xffff) * (1 << shift);
+  }
 }
 
 /** Octets of SEND data the endpoint has not yet put on the wire. */

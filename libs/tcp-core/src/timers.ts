@@ -1,21 +1,22 @@
 /**
- * Timers on the simulated clock (RFC 9293 §3.8.3, §3.10.8). Time is an input:
+ * Timers on the simulated clock (RFC 9293 §3.8.3, §3.8.6.1, §3.10.8). Time is an input:
  * nothing here reads a real clock. step.ts advances the clock to each due
  * timer in turn and calls fireTimer.
  */
 import type { Connection } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
-import { answer } from './output';
+import { answer, probeInterval, zeroWindowProbe } from './output';
 import { ACK, SYN, flagsLabel, type Side } from './segment';
-import { armTimer, cancelAllTimers, type Endpoint, type TimerKind } from './tcb';
+import { armTimer, cancelAllTimers, queuedOctets, type Endpoint, type TimerKind } from './tcb';
 import { deleteTcb } from './tcb-lifecycle';
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_8_3 = rfc9293('3.8.3');
+const RFC9293_3_8_6_1 = rfc9293('3.8.6.1');
 const RFC9293_3_10_8 = rfc9293('3.10.8');
 
 /** Timer kinds in the order they fire when due at the same instant. */
-const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'user_timeout', 'time_wait'];
+const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'persist', 'user_timeout', 'time_wait'];
 
 export interface DueTimer {
   side: Side;
@@ -61,6 +62,8 @@ export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {
   switch (kind) {
     case 'retransmission':
       return retransmissionTimeout(ctx, side);
+    case 'persist':
+      return persistTimeout(ctx, side);
     case 'time_wait':
       // RFC 9293 §3.10.8: "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state".
       deleteTcb(ctx, side);
@@ -109,4 +112,30 @@ function retransmissionTimeout(ctx: Context, side: Side): void {
   restartRetransmission(ctx, e);
   const ack = head.flags & ACK ? tcb.rcv_nxt : 0;
   answer(ctx, side, { seq: head.seq, ack, flags: head.flags, length: head.length, payload: head.payload, urgent_pointer: head.urgent_pointer }, 'RETRANSMISSION_TIMEOUT', true);
+}
+
+/**
+ * RFC 9293 §3.8.6.1: the persist timer expires while the peer's window is
+ * still zero and data waits — send a zero-window probe (output.ts
+ * zeroWindowProbe) and set the timer again at twice the interval. The timer
+ * was set only while nothing was in flight, and pushQueued stops it when that
+ * changes, so the conditions still hold here.
+ */
+function persistTimeout(ctx: Context, side: Side): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb!;
+  const interval = probeInterval(ctx, tcb);
+  tcb.probes += 1;
+  const next = probeInterval(ctx, tcb);
+  armTimer(e, 'persist', ctx.conn.clock_ms + next);
+  const probe = zeroWindowProbe(tcb);
+  record(ctx, side, 'timer', 'ZERO_WINDOW_PROBE', RFC9293_3_8_6_1, {
+    form: 'old_seq',
+    seq: probe.seq,
+    snd_una: tcb.snd_una,
+    queued: queuedOctets(tcb),
+    interval_ms: interval,
+    next_interval_ms: next,
+  });
+  answer(ctx, side, probe, 'ZERO_WINDOW_PROBE');
 }

@@ -322,7 +322,8 @@ describe('SYN_RECEIVED (RFC 9293 §3.10.7.4)', () => {
 
 // ---------------------------------------------------------------------------
 // ESTABLISHED — §3.10.7.4 in its eight steps (segments injected at the server:
-// RCV.NXT = 1001, RCV.WND = 65160, so the window is [1001, 66161); SND.NXT = 5001)
+// RCV.NXT = 1001, RCV.WND = 65280 — the 65,160-octet buffer as its window field 510 × 2^7 advertises it, rounded
+// up as Linux does — so the window is [1001, 66281); SND.NXT = 5001)
 // ---------------------------------------------------------------------------
 
 /**
@@ -341,13 +342,13 @@ function zeroWindow() {
 describe('ESTABLISHED (RFC 9293 §3.10.7.4)', () => {
   describe('first, the sequence number: the four acceptability cases', () => {
     it('length 0, window > 0: RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND is acceptable (last octet of the window)', () => {
-      const d = drive(established(), inject('server', { flags: ACK, seq: 66160, ack: 5001 }));
+      const d = drive(established(), inject('server', { flags: ACK, seq: 66280, ack: 5001 }));
       expect(sentBy(d.last.segments, 'server')).toEqual([]);
       expect(rules(d.last.events)).toEqual(['ACK_DUPLICATE_IGNORED']);
     });
 
     it('length 0, window > 0: SEG.SEQ = RCV.NXT+RCV.WND is unacceptable → ACK <SEQ=SND.NXT><ACK=RCV.NXT>', () => {
-      const d = drive(established(), inject('server', { flags: ACK, seq: 66161, ack: 5001 }));
+      const d = drive(established(), inject('server', { flags: ACK, seq: 66281, ack: 5001 }));
       expectSegments(sentBy(d.last.segments, 'server'), [{ from: 'server', flags: ['ACK'], seq: 5001, ack: 1001, window: 510 }]);
       expect(rules(d.last.events)).toEqual(['SEQ_UNACCEPTABLE_ACKED']);
       expect(d.connection.server.state).toBe('ESTABLISHED');
@@ -373,13 +374,13 @@ describe('ESTABLISHED (RFC 9293 §3.10.7.4)', () => {
     });
 
     it('length > 0, window > 0: text beginning at RCV.NXT+RCV.WND is unacceptable → ACK', () => {
-      const d = drive(established(), inject('server', { flags: PSH | ACK, seq: 66161, ack: 5001, payload: base64('abc') }));
+      const d = drive(established(), inject('server', { flags: PSH | ACK, seq: 66281, ack: 5001, payload: base64('abc') }));
       expectSegments(sentBy(d.last.segments, 'server'), [{ from: 'server', flags: ['ACK'], seq: 5001, ack: 1001 }]);
       expect(rules(d.last.events)).toEqual(['SEQ_UNACCEPTABLE_ACKED']);
     });
 
     it('length > 0, window > 0: text ending on the last octet of the window is acceptable (held, out of order)', () => {
-      const d = drive(established(), inject('server', { flags: PSH | ACK, seq: 66158, ack: 5001, payload: base64('abc') }));
+      const d = drive(established(), inject('server', { flags: PSH | ACK, seq: 66278, ack: 5001, payload: base64('abc') }));
       expect(rules(d.last.events)).toEqual(['OUT_OF_ORDER_HELD']);
       expectSegments(sentBy(d.last.segments, 'server'), [{ from: 'server', flags: ['ACK'], seq: 5001, ack: 1001 }]);
     });
@@ -427,7 +428,7 @@ describe('ESTABLISHED (RFC 9293 §3.10.7.4)', () => {
 
   describe('second, the RST bit (RFC 5961 §3.2)', () => {
     it('RST outside the window is silently dropped', () => {
-      const d = drive(established(), inject('server', { flags: RST, seq: 66161 }), inject('server', { flags: RST | ACK, seq: 1000, ack: 5001 }));
+      const d = drive(established(), inject('server', { flags: RST, seq: 66281 }), inject('server', { flags: RST | ACK, seq: 1000, ack: 5001 }));
       expect(sentBy(d.segments, 'server')).toEqual([]);
       expect(rules(d.events)).toEqual(['SEQ_UNACCEPTABLE_RST_DROPPED', 'SEQ_UNACCEPTABLE_RST_DROPPED']);
       expect(d.connection.server.state).toBe('ESTABLISHED');
@@ -570,11 +571,12 @@ describe('ESTABLISHED (RFC 9293 §3.10.7.4)', () => {
       const d = drive(sent.connection, deliverNext('client'));
       expect(rules(d.last.events)).toEqual(['DATA_RECEIVED']);
       expectSegments(d.last.segments, [{ from: 'server', flags: ['ACK'], seq: 5001, ack: 1006, window: 510 }]);
-      expect(d.connection.server.tcb).toMatchObject({ rcv_nxt: 1006, rcv_wnd: 65155 });
+      // 65,160 − 5 unread = 65,155 octets free, offered as 510 × 128 = 65,280 (rounded up to the scale).
+      expect(d.connection.server.tcb).toMatchObject({ rcv_nxt: 1006, rcv_wnd: 65280 });
 
       const r = drive(d.connection, call('server', 'receive'));
       expect(r.last.outcome).toEqual({ ok: true, received: { length: 5, payload: base64('hello') } });
-      expect(r.connection.server.tcb).toMatchObject({ rcv_wnd: 65160 });
+      expect(r.connection.server.tcb).toMatchObject({ rcv_wnd: 65280 });
     });
 
     it('out-of-order text is held with a duplicate ACK, then delivered when the gap fills', () => {

@@ -297,7 +297,8 @@ describe('ESTABLISHED (RFC 9293 §3.10)', () => {
     const d = drive(established(), call('client', 'status'));
     expect(d.last.outcome).toEqual({
       ok: true,
-      status: { state: 'ESTABLISHED', snd_una: 1001, snd_nxt: 1001, rcv_nxt: 5001, snd_wnd: 65160, rcv_wnd: 64240, queued_to_send: 0, waiting_to_be_read: 0 },
+      // RCV.WND: the 64,240-octet buffer as the window field 502 × 2^7 offers it (rounded up to the scale, as Linux does).
+      status: { state: 'ESTABLISHED', snd_una: 1001, snd_nxt: 1001, rcv_nxt: 5001, snd_wnd: 65160, rcv_wnd: 64256, queued_to_send: 0, waiting_to_be_read: 0 },
     });
   });
 });

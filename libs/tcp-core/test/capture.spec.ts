@@ -234,6 +234,41 @@ describe('tcpdump text', () => {
     expect(hole.segments[hole.segments.length - 1]!.states_after).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
   });
 
+  it('a capture at the sender with a segment lost downstream: the receiver’s duplicate ACK is no anomaly, the lost segment is replayed as dropped (issue 11)', () => {
+    // tcplab as oracle: the client's first 21 octets are dropped after leaving it, the next 21 arrive out of order and
+    // the server answers with a duplicate ACK 481914175; after one RTO the client retransmits the first 21.
+    let c: Connection = createConnection({ seed: 1, client: SEED_CLIENT, server: SEED_SERVER, auto_deliver: false });
+    const wire: Segment[] = [];
+    const go = (input: Input): void => {
+      const r = step(c, input);
+      expect(r.outcome).toEqual({ ok: true });
+      wire.push(...r.segments);
+      c = r.connection;
+    };
+    const deliverAll = (): void => {
+      while (c.network.in_flight.length > 0) go({ type: 'deliver', segment_id: c.network.in_flight[0]!.id, action: 'deliver' });
+    };
+    go({ type: 'call', endpoint: 'server', call: 'listen' });
+    go({ type: 'call', endpoint: 'client', call: 'connect' });
+    deliverAll();
+    go({ type: 'call', endpoint: 'client', call: 'send', data: { payload: b64(SSH_BANNER) } });
+    go({ type: 'deliver', segment_id: c.network.in_flight[0]!.id, action: 'drop' });
+    go({ type: 'call', endpoint: 'client', call: 'send', data: { payload: b64(SSH_BANNER) } });
+    deliverAll();
+    go({ type: 'advance', ms: 1000 });
+    deliverAll();
+    expect(c.server.tcb).toMatchObject({ rcv_nxt: 481914175 + 42 });
+
+    const observed = analyzeCapture(tcpdumpTrace(wire).join('\n')).connections[0]!;
+    expect(observed.segments.flatMap((x) => x.anomalies)).toEqual([]);
+    expect(observed.segments.filter((x) => x.from === 'client' && x.length === 21).map((x) => [x.seq, x.role])).toEqual([
+      [481914175, 'data (lost after the capture point, retransmitted later)'],
+      [481914196, 'data'],
+      [481914175, 'retransmission'],
+    ]);
+    expect(observed.connection.server.tcb).toMatchObject({ rcv_nxt: 481914175 + 42 });
+  });
+
   it('a segment no conforming TCP could send is an anomaly with the violations, and is injected so that the replay goes on', () => {
     const lines = [...SEED_S];
     lines[4] = lines[4]!.replace('ack 481914196', 'ack 481914190');
@@ -416,7 +451,15 @@ describe('libpcap', () => {
     run({ type: 'advance', ms: 1000 });
     const report = analyzeCapture(renderPcap(trace));
     const segments = report.connections[0]!.segments;
-    expect(segments.map((s) => s.role)).toEqual(['1st handshake (SYN)', '2nd handshake (SYN,ACK)', '3rd handshake (ACK)', 'data', 'retransmission', 'ACK of data']);
+    // The trace holds the dropped banner as it left the client: the replay drops it too, as lost after the capture point.
+    expect(segments.map((s) => s.role)).toEqual([
+      '1st handshake (SYN)',
+      '2nd handshake (SYN,ACK)',
+      '3rd handshake (ACK)',
+      'data (lost after the capture point, retransmitted later)',
+      'retransmission',
+      'ACK of data',
+    ]);
     expect(segments.flatMap((s) => s.anomalies)).toEqual([]);
   });
 });

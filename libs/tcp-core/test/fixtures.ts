@@ -29,6 +29,7 @@ import {
   type Side,
   type StepResult,
   type TcpEvent,
+  type TimerKind,
 } from '../src';
 
 export const CLIENT_ISS = 1000;
@@ -295,6 +296,6 @@ export function states(connection: Connection): { client: string; server: string
   return { client: connection.client.state, server: connection.server.state };
 }
 
-export function timer(connection: Connection, side: Side, kind: 'retransmission' | 'time_wait' | 'user_timeout'): number | null {
+export function timer(connection: Connection, side: Side, kind: TimerKind): number | null {
   return connection[side].timers.find((t) => t.kind === kind)?.due_ms ?? null;
 }

@@ -228,7 +228,8 @@ const isnArb = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: MAX_U32 }),
 const endpointOptionsArb = fc.record(
   {
     isn: isnArb,
-    window: fc.constantFrom(64240, 65535, 3000, 500),
+    // Zero and tiny buffers too, so that windows close and the persist timer runs (issue 11).
+    window: fc.constantFrom(64240, 65535, 3000, 500, 7, 1, 0),
     mss: fc.constantFrom(1460, 536, 100),
     wscale: fc.constantFrom<number | null>(7, 0, 14, null),
     sack_permitted: fc.boolean(),
@@ -621,6 +622,23 @@ describe.each(PROFILES.flatMap((profile) => MODES.map((mode) => [profile, mode] 
     );
   });
 
+  if (mode === 'manual') {
+    it('a refused segment’s `expected`, sent as it stands, is accepted (issue 11, defect 6)', () => {
+      fc.assert(
+        fc.property(scriptArb(profile, mode), (script) => {
+          runScript(script, (before, input, result) => {
+            if (input.type !== 'send' || result.outcome.ok || result.outcome.error.code !== 'SEGMENT_INVALID') return;
+            const expected = result.outcome.error.expected;
+            if (expected === null) return;
+            const again = step(before, { type: 'send', from: input.from, segment: expected });
+            if (!again.outcome.ok) fail(`expected ${JSON.stringify(expected)} after refusing ${JSON.stringify(input)} is refused in turn`, again.outcome.error);
+          });
+        }),
+        { numRuns: NUM_RUNS },
+      );
+    });
+  }
+
   it('step never mutates the connection it is given', () => {
     fc.assert(
       fc.property(scriptArb(profile, mode), (script) => {
@@ -784,6 +802,122 @@ describe.each(PROFILES)('tcp-core lifecycle over a reliable network (%s)', (prof
         expect(resets).toBe(0);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// (h) Flow control engaged (issue 11, "Tests also"): small and tiny buffers, window scales and MSS, SENDs larger
+// than the window, readers that read late. Liveness: over a reliable network, with a reader, every SEND is
+// delivered and both sides reach CLOSED — windows that close open again through the window update or, when that is
+// not sent, through the persist timer's probes (RFC 9293 §3.8.6.1).
+
+type FlowOp = { k: 'send'; side: Side; length: number } | { k: 'receive'; side: Side } | { k: 'advance'; ms: number };
+
+const flowOpArb: fc.Arbitrary<FlowOp> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('send' as const), side: sideArb, length: fc.integer({ min: 1, max: 4_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('receive' as const), side: sideArb }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 5_000 }) }) },
+);
+
+const flowEndpointArb = fc.record({
+  isn: isnArb,
+  window: fc.oneof(fc.constantFrom(1, 2, 7, 100, 1000, 3000), fc.integer({ min: 1, max: 200_000 })),
+  mss: fc.constantFrom(1460, 536, 100, 88),
+  wscale: fc.constantFrom<number | null>(null, 0, 2, 7, 14),
+  sack_permitted: fc.boolean(),
+  timestamps: fc.boolean(),
+});
+
+interface FlowLifecycle {
+  options: ConnectionOptions;
+  ops: FlowOp[];
+  first: Side;
+  halfClosed: FlowOp[];
+}
+
+function flowLifecycleArb(profile: Profile): fc.Arbitrary<FlowLifecycle> {
+  return fc.record({
+    options: fc.record({
+      seed: fc.integer({ min: 0, max: MAX_U32 }),
+      profile: fc.constant(profile),
+      mode: fc.constant<Mode>('auto'),
+      auto_deliver: fc.constant(true),
+      loss_rate: fc.constant(0),
+      client: flowEndpointArb,
+      server: flowEndpointArb,
+    }),
+    ops: fc.array(flowOpArb, { maxLength: 8 }),
+    first: sideArb,
+    halfClosed: fc.array(flowOpArb, { maxLength: 4 }),
+  });
+}
+
+/** Longer than the longest persist interval (the 120 s RTO ceiling): every wait lets a probe go out. */
+const PAST_ANY_PROBE_MS = 130_000;
+
+function runFlowLifecycle(l: FlowLifecycle): LifecycleRun {
+  let c = createConnection(l.options);
+  const run: LifecycleRun = { c, log: [], sent: { client: 0, server: 0 }, received: { client: 0, server: 0 }, resets: 0 };
+  const go = (input: Input): void => {
+    const r = step(c, input);
+    run.log.push(`${JSON.stringify(input)} -> client ${r.connection.client.state}, server ${r.connection.server.state}`);
+    checkTransitions(c, input, r);
+    checkSequenceSpace(c, input, r.connection);
+    checkFinStates(input, r);
+    if (input.type === 'call' && r.outcome.ok) {
+      if (input.call === 'send') run.sent[input.endpoint] += input.data?.length ?? 0;
+      if (input.call === 'receive') run.received[input.endpoint] += r.outcome.received?.length ?? 0;
+    }
+    run.resets += r.segments.filter((s) => s.flags & RST).length;
+    c = r.connection;
+  };
+  const perform = (op: FlowOp): void => {
+    if (op.k === 'send') go({ type: 'call', endpoint: op.side, call: 'send', data: { length: op.length } });
+    else if (op.k === 'receive') go({ type: 'call', endpoint: op.side, call: 'receive' });
+    else go({ type: 'advance', ms: op.ms });
+  };
+  const waiting = (): number =>
+    SIDES.reduce((n, side) => {
+      const tcb = endpointOf(c, side).tcb;
+      if (!tcb) return n;
+      return n + tcb.send_queue.reduce((m, q) => m + q.length, 0) + tcb.retransmission_queue.length + tcb.receive_queue.length + (tcb.fin_queued ? 1 : 0);
+    }, 0);
+  /** A reader on both sides until nothing waits anywhere; when nothing moves, time passes so that a probe goes out. */
+  const settle = (): void => {
+    for (let round = 0; waiting() > 0; round++) {
+      if (round > 20_000) fail('no progress: data or a FIN still waits after 20,000 rounds', run.log.slice(-40));
+      const before = waiting();
+      for (const side of SIDES) if (endpointOf(c, side).tcb && endpointOf(c, side).state !== 'CLOSE_WAIT') go({ type: 'call', endpoint: side, call: 'receive' });
+      for (const side of SIDES) if (endpointOf(c, side).state === 'CLOSE_WAIT' && endpointOf(c, side).tcb!.receive_queue.length > 0) go({ type: 'call', endpoint: side, call: 'receive' });
+      if (waiting() >= before) go({ type: 'advance', ms: PAST_ANY_PROBE_MS });
+    }
+  };
+  go({ type: 'call', endpoint: 'server', call: 'listen' });
+  go({ type: 'call', endpoint: 'client', call: 'connect' });
+  l.ops.forEach(perform);
+  const second = other(l.first);
+  go({ type: 'call', endpoint: l.first, call: 'close' });
+  l.halfClosed.filter((op) => op.k !== 'send' || op.side === second).forEach(perform);
+  settle();
+  go({ type: 'call', endpoint: second, call: 'close' });
+  settle();
+  go({ type: 'advance', ms: 2 * c.config.msl_ms + 1 });
+  run.c = c;
+  return run;
+}
+
+describe.each(PROFILES)('tcp-core flow control over a reliable network (%s)', (profile) => {
+  it('with small windows, scales, MSS, large SENDs and late readers, every SEND is delivered and both sides reach CLOSED without an RST', () => {
+    fc.assert(
+      fc.property(flowLifecycleArb(profile), (l) => {
+        const { c, log, sent, received, resets } = runFlowLifecycle(l);
+        if (c.client.state !== 'CLOSED' || c.server.state !== 'CLOSED') fail(`not both CLOSED: client ${c.client.state}, server ${c.server.state}`, log.slice(-40));
+        expect(c.network.in_flight).toEqual([]);
+        expect({ client: received.client, server: received.server }).toEqual({ client: sent.server, server: sent.client });
+        expect(resets).toBe(0);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -152,7 +152,9 @@ function configFromSyn(s: CapturedSegment): EndpointOptions {
 }
 
 function synthConfig(address: Address, isn: number | null, timestamps: boolean, wscale: number | null): EndpointOptions {
-  return { ip: address.ip, port: address.port, isn, window: SYNTH_WINDOW, mss: SYNTH_MSS, wscale, sack_permitted: true, timestamps };
+  // The largest buffer the assumed scale can advertise, as permissive as the rest: any captured window fits.
+  const window = wscale === null ? SYNTH_WINDOW : SYNTH_WINDOW * 2 ** wscale;
+  return { ip: address.ip, port: address.port, isn, window, mss: SYNTH_MSS, wscale, sack_permitted: true, timestamps };
 }
 
 function synthSynOptions(config: EndpointOptions, tsVal: number, tsEcr: number): TcpOption[] {
@@ -294,6 +296,23 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
     serverConfig = { ip: server.ip, port: server.port, isn: ackOfSyn ? seqAdd(ackOfSyn.ack, -1) : null, ...(clientSyn ? { wscale: optionWscale(clientSyn.options) } : {}) };
   }
 
+  /**
+   * The largest window a side offers in the capture, in octets. Its buffer is
+   * at least that: manual mode refuses a window larger than the sender's
+   * buffer, and Linux grows the window it offers as data flows
+   * (tcp_grow_window), past what its SYN offered.
+   */
+  const largestOffer = (list: CapturedSegment[], own: EndpointOptions, peer: EndpointOptions): number => {
+    const shift = own.wscale !== null && own.wscale !== undefined && peer.wscale !== null && peer.wscale !== undefined ? Math.min(own.wscale, 14) : 0;
+    let most = 0;
+    for (const x of list) most = Math.max(most, x.flags & SYN ? x.window : x.window * 2 ** shift);
+    return most;
+  };
+  const clientBuffer = Math.max(clientConfig.window ?? 0, largestOffer(fromClient, clientConfig, serverConfig));
+  const serverBuffer = Math.max(serverConfig.window ?? 0, largestOffer(fromServer, serverConfig, clientConfig));
+  if (clientBuffer > 0) clientConfig = { ...clientConfig, window: clientBuffer };
+  if (serverBuffer > 0) serverConfig = { ...serverConfig, window: serverBuffer };
+
   const options: ConnectionOptions = { mode: 'manual', seed: 0, client: clientConfig, server: serverConfig };
   let conn = createConnection(options);
   const history: ObservedStep[] = [];
@@ -412,7 +431,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
       fillGaps(s, from, to, anomalies, retransmission);
       if (oneDirection) impliedPeer(s, from, to);
       const before = conn;
-      const send: Input = { type: 'send', from, segment: draftOf(s) };
+      const lost = lostDownstream(index);
+      const send: Input = lost ? { type: 'send', from, segment: draftOf(s), network: 'drop' } : { type: 'send', from, segment: draftOf(s) };
       let r = step(conn, send);
       /** What to commit if the segment is finally accepted: the send, or a clock advance and the send. */
       let accepted: Array<[Input, StepResult]> = [[send, r]];
@@ -446,7 +466,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
         apply({ type: 'inject', to, segment: draftOf(s) });
       }
       drain(to);
-      report(roleOf(s, from, before, conn, lastWindow[from], retransmission), states(before), states(conn));
+      const role = roleOf(s, from, before, conn, lastWindow[from], retransmission);
+      report(lost && r.outcome.ok ? `${role} (lost after the capture point, retransmitted later)` : role, states(before), states(conn));
     }
     if (!s.seq_inferred && (nextSeq[from] === undefined || seqGt(end, nextSeq[from]!))) nextSeq[from] = end;
     lastWindow[from] = s.window;
@@ -492,6 +513,25 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
       left -= chunk;
       at2 = seqAdd(at2, chunk);
     }
+  }
+
+  /**
+   * A capture taken at the sender sees segments that are lost further on: the
+   * sender retransmits one before anything from the receiver acknowledges it,
+   * and the receiver's acks meanwhile (duplicates, for what arrived after it)
+   * are right only if it never arrived. Such a segment is replayed as sent and
+   * dropped, so that those acks are not taken for anomalies.
+   */
+  function lostDownstream(at: number): boolean {
+    const s = segments[at]!;
+    if (s.seq_inferred || segLen(s) === 0) return false;
+    const from = sideOf(s);
+    for (const later of segments.slice(at + 1)) {
+      if (sideOf(later) === from) {
+        if (later.seq === s.seq && segLen(later) > 0) return true;
+      } else if (later.flags & ACK && seqGt(later.ack, s.seq)) return false;
+    }
+    return false;
   }
 
   /** One direction only: the segments the other side must have sent for this one to make sense. */

@@ -30,6 +30,27 @@ const seg = (p: P): string => {
   return parts.join(' ');
 };
 
+/** What a SYN's text and FIN became when they were not taken (no TCP Fast Open), or nothing. */
+const ignoredEn = (p: P): string => {
+  const data = Number(p['data_ignored'] ?? 0);
+  const parts = [data > 0 ? `${data} octet(s) of data` : '', p['fin_ignored'] ? 'a FIN' : ''].filter(Boolean);
+  return parts.length === 0 ? '' : ` The segment also carried ${parts.join(' and ')}: dropped, as Linux without TCP Fast Open drops them, so the acknowledgment covers only the SYN and the ${p.peer} must send them again.`;
+};
+const ignoredZh = (p: P): string => {
+  const data = Number(p['data_ignored'] ?? 0);
+  const parts = [data > 0 ? `${data} 个字节的数据` : '', p['fin_ignored'] ? 'FIN' : ''].filter(Boolean);
+  return parts.length === 0 ? '' : `该报文段还带有${parts.join('和')}：像不使用 TCP Fast Open 的 Linux 一样被丢弃，因此确认号只确认 SYN，${p.peer}必须重传它们。`;
+};
+/** A zero-window probe's form, as the explanations name it. */
+const probeEn = (p: P): string =>
+  p['form'] === 'octet'
+    ? `one octet of new data, seq=${str(p['seq'])}, beyond the window`
+    : `ACK seq=${str(p['seq'])} = SND.UNA − 1 without data, an old sequence number (as Linux probes, tcp_xmit_probe_skb)`;
+const probeZh = (p: P): string =>
+  p['form'] === 'octet'
+    ? `一个字节的新数据（seq=${str(p['seq'])}，超出窗口）`
+    : `不带数据的 ACK，seq=${str(p['seq'])} = SND.UNA − 1，即一个旧序列号（Linux 的探测方式，tcp_xmit_probe_skb）`;
+
 const EN: Record<EventCode, Template> = {
   SEGMENT_ARRIVED: (p) => `The ${p.who} receives ${seg(p)} in ${p.from}.`,
   SEGMENT_SENT: (p) => `The ${p.who} sends ${seg(p)}, window ${str(p['window'])}.`,
@@ -53,7 +74,7 @@ const EN: Record<EventCode, Template> = {
   LISTEN_SEGMENT_DROPPED: (p) => `The ${p.who} is in LISTEN and only a SYN opens a connection; ${str(p['flags'])} is dropped.`,
   LISTEN_SYN_FIN_DROPPED: (p) => `A SYN that also carries FIN is malformed; Linux drops it in LISTEN, and the ${p.who} stays in LISTEN.`,
   LISTEN_SYN_TO_SYN_RECEIVED: (p) =>
-    `First handshake received: the ${p.who} records the ${p.peer}'s ISN ${str(p['irs'])} (IRS), so RCV.NXT = ${str(p['irs'])} + 1 = ${str(p['rcv_nxt'])} because a SYN consumes one sequence number. It chooses its own ISN ${str(p['iss'])}, answers SYN,ACK seq=${str(p['iss'])} ack=${str(p['rcv_nxt'])} (the second handshake) and enters SYN_RECEIVED.`,
+    `First handshake received: the ${p.who} records the ${p.peer}'s ISN ${str(p['irs'])} (IRS), so RCV.NXT = ${str(p['irs'])} + 1 = ${str(p['rcv_nxt'])} because a SYN consumes one sequence number. It chooses its own ISN ${str(p['iss'])}, answers SYN,ACK seq=${str(p['iss'])} ack=${str(p['rcv_nxt'])} (the second handshake) and enters SYN_RECEIVED.${ignoredEn(p)}`,
   SYN_SENT_BAD_ACK_RST_DROPPED: (p) =>
     `The RST acknowledges ${str(p['ack'])}, which is not our SYN (acceptable: ISS < ack ≤ SND.NXT = ${str(p['snd_nxt'])}); it is dropped.`,
   SYN_SENT_BAD_ACK_ANSWERED_RST: (p) =>
@@ -62,7 +83,7 @@ const EN: Record<EventCode, Template> = {
   SYN_SENT_RST_WITHOUT_ACK_DROPPED: (p) => `In SYN_SENT an RST is believed only if it acknowledges our SYN; this one has no ACK, so the ${p.who} drops it.`,
   SYN_SENT_SEGMENT_DROPPED: (p) => `In SYN_SENT the ${p.who} waits for a SYN; ${str(p['flags'])} without SYN is dropped.`,
   SYN_SENT_SYN_ACK_TO_ESTABLISHED: (p) =>
-    `Second handshake received: the SYN,ACK acknowledges the ${p.who}'s SYN (ack = ISN ${str(p['iss'])} + 1 = ${str(p['ack'])}). The ${p.who} records the ${p.peer}'s ISN ${str(p['irs'])}, sends the third handshake ACK seq=${str(p['snd_nxt'])} ack=${str(p['rcv_nxt'])} and is ESTABLISHED.`,
+    `Second handshake received: the SYN,ACK acknowledges the ${p.who}'s SYN (ack = ISN ${str(p['iss'])} + 1 = ${str(p['ack'])}). The ${p.who} records the ${p.peer}'s ISN ${str(p['irs'])}, sends the third handshake ACK seq=${str(p['snd_nxt'])} ack=${str(p['rcv_nxt'])} and is ESTABLISHED.${ignoredEn(p)}`,
   SYN_SENT_SYN_TO_SYN_RECEIVED: (p) =>
     `Simultaneous open: the ${p.who} receives a SYN while its own SYN is still unanswered. It records IRS ${str(p['irs'])}, answers SYN,ACK seq=${str(p['iss'])} ack=${str(p['rcv_nxt'])} and enters SYN_RECEIVED.`,
   SYN_RECEIVED_SYN_RETRANSMITTED: (p) =>
@@ -162,6 +183,16 @@ const EN: Record<EventCode, Template> = {
   DATA_QUEUED_SENT: () => `Queued data can go out now that the window allows it.`,
   FIN_QUEUED_SENT: () => `The FIN of an earlier CLOSE can go out now that the queued data has been sent.`,
   WINDOW_UPDATE: (p) => `The ${p.who}'s receive window has opened again; it tells the ${p.peer} with a window update.`,
+  ADVANCE_CUT_SHORT: (p) =>
+    `The clock stops after ${str(p['advanced_ms'])} of the ${str(p['requested_ms'])} ms asked for: ${str(p['timers'])} timers fired in this one step (a zero window probed again and again). Advance again to go on.`,
+  WINDOW_UPDATE_RECEIVED: (p) =>
+    `The ACK acknowledges nothing new (ack=${str(p['ack'])}) but changes the ${p.peer}'s window: SND.WND goes from ${str(p['snd_wnd_before'])} to ${str(p['snd_wnd'])} octets — a window update, not a duplicate ACK.`,
+  PERSIST_TIMER_STARTED: (p) =>
+    `The ${p.peer}'s window is zero, ${str(p['queued'])} octet(s) wait to be sent and nothing is in flight whose ACK could reopen it: if the window update is lost, nothing would ever be sent again. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms) to probe the window (RFC 9293 §3.8.6.1).`,
+  ZERO_WINDOW_PROBE: (p) =>
+    p['interval_ms'] === null
+      ? `The ${p.who} probes the ${p.peer}'s zero window with ${probeEn(p)}: the ${p.peer} cannot take it, and answers with an ACK that carries its current window (RFC 9293 §3.8.6.1).`
+      : `The persist timer expires after ${str(p['interval_ms'])} ms with the ${p.peer}'s window still zero and ${str(p['queued'])} octet(s) waiting: the ${p.who} probes with ${probeEn(p)}. The ${p.peer} must answer with an ACK carrying its window; while it stays zero the next probe follows in ${str(p['next_interval_ms'])} ms, and the connection stays open as long as the ${p.peer} answers (RFC 9293 §3.8.6.1).`,
 };
 
 const ZH_SIDE: Record<Side, string> = { client: '客户端', server: '服务器' };
@@ -186,7 +217,7 @@ const ZH: Record<EventCode, Template> = {
   LISTEN_SEGMENT_DROPPED: (p) => `${p.who}处于 LISTEN，只有 SYN 才能建立连接；${str(p['flags'])} 被丢弃。`,
   LISTEN_SYN_FIN_DROPPED: (p) => `同时带有 SYN 和 FIN 的报文段是畸形的；Linux 在 LISTEN 状态丢弃它，${p.who}仍处于 LISTEN。`,
   LISTEN_SYN_TO_SYN_RECEIVED: (p) =>
-    `收到第一次握手：${p.who}记录${p.peer}的初始序列号 ${str(p['irs'])}（IRS），因为 SYN 消耗一个序列号，所以 RCV.NXT = ${str(p['irs'])} + 1 = ${str(p['rcv_nxt'])}。它选择自己的初始序列号 ${str(p['iss'])}，回复 SYN,ACK seq=${str(p['iss'])}，确认号为 ${str(p['rcv_nxt'])}（第二次握手），进入 SYN_RECEIVED（同步收到）。`,
+    `收到第一次握手：${p.who}记录${p.peer}的初始序列号 ${str(p['irs'])}（IRS），因为 SYN 消耗一个序列号，所以 RCV.NXT = ${str(p['irs'])} + 1 = ${str(p['rcv_nxt'])}。它选择自己的初始序列号 ${str(p['iss'])}，回复 SYN,ACK seq=${str(p['iss'])}，确认号为 ${str(p['rcv_nxt'])}（第二次握手），进入 SYN_RECEIVED（同步收到）。${ignoredZh(p)}`,
   SYN_SENT_BAD_ACK_RST_DROPPED: (p) => `该 RST 的确认号 ${str(p['ack'])} 并不确认我方的 SYN（可接受范围：ISS < ack ≤ SND.NXT = ${str(p['snd_nxt'])}），被丢弃。`,
   SYN_SENT_BAD_ACK_ANSWERED_RST: (p) =>
     `${p.who}发送的是 SYN seq=${str(p['iss'])}，只有确认号 ${str(p['snd_nxt'])} 可以接受；确认号 ${str(p['ack'])} 属于另一个（已失效的）连接，因此${p.who}回复 RST seq=${str(p['ack'])}。`,
@@ -194,7 +225,7 @@ const ZH: Record<EventCode, Template> = {
   SYN_SENT_RST_WITHOUT_ACK_DROPPED: (p) => `在 SYN_SENT 状态，只有确认了我方 SYN 的 RST 才可信；这个 RST 没有 ACK，${p.who}将其丢弃。`,
   SYN_SENT_SEGMENT_DROPPED: (p) => `${p.who}在 SYN_SENT 状态等待 SYN；不带 SYN 的 ${str(p['flags'])} 被丢弃。`,
   SYN_SENT_SYN_ACK_TO_ESTABLISHED: (p) =>
-    `收到第二次握手：SYN,ACK 确认了${p.who}的 SYN（确认号 = 初始序列号 ${str(p['iss'])} + 1 = ${str(p['ack'])}）。${p.who}记录${p.peer}的初始序列号 ${str(p['irs'])}，发送第三次握手 ACK seq=${str(p['snd_nxt'])}，确认号为 ${str(p['rcv_nxt'])}，进入 ESTABLISHED（已建立连接）。`,
+    `收到第二次握手：SYN,ACK 确认了${p.who}的 SYN（确认号 = 初始序列号 ${str(p['iss'])} + 1 = ${str(p['ack'])}）。${p.who}记录${p.peer}的初始序列号 ${str(p['irs'])}，发送第三次握手 ACK seq=${str(p['snd_nxt'])}，确认号为 ${str(p['rcv_nxt'])}，进入 ESTABLISHED（已建立连接）。${ignoredZh(p)}`,
   SYN_SENT_SYN_TO_SYN_RECEIVED: (p) =>
     `同时打开：${p.who}自己的 SYN 尚未得到回应时收到了对方的 SYN。它记录 IRS ${str(p['irs'])}，回复 SYN,ACK seq=${str(p['iss'])}，确认号为 ${str(p['rcv_nxt'])}，进入 SYN_RECEIVED。`,
   SYN_RECEIVED_SYN_RETRANSMITTED: (p) => `${p.peer}再次发送了 SYN（我方的 SYN,ACK 可能丢失了）：${p.who}像 Linux 一样重发 SYN,ACK seq=${str(p['iss'])}，确认号为 ${str(p['rcv_nxt'])}。`,
@@ -279,6 +310,16 @@ const ZH: Record<EventCode, Template> = {
   DATA_QUEUED_SENT: () => `窗口允许后，排队的数据现在可以发送。`,
   FIN_QUEUED_SENT: () => `排队的数据发送完毕，之前 CLOSE 的 FIN 现在可以发送。`,
   WINDOW_UPDATE: (p) => `${p.who}的接收窗口重新打开；它用窗口更新通知${p.peer}。`,
+  ADVANCE_CUT_SHORT: (p) =>
+    `时钟在请求的 ${str(p['requested_ms'])} 毫秒中只前进了 ${str(p['advanced_ms'])} 毫秒就停下：这一步已触发了 ${str(p['timers'])} 个计时器（零窗口被反复探测）。再次推进时钟即可继续。`,
+  WINDOW_UPDATE_RECEIVED: (p) =>
+    `该 ACK 没有确认新数据（确认号 ${str(p['ack'])}），但改变了${p.peer}的窗口：SND.WND 由 ${str(p['snd_wnd_before'])} 变为 ${str(p['snd_wnd'])} 字节——这是窗口更新报文段，而不是重复确认。`,
+  PERSIST_TIMER_STARTED: (p) =>
+    `${p.peer}的接收窗口为零，有 ${str(p['queued'])} 个字节等待发送，而且没有在途的报文段能带回窗口更新：如果窗口更新报文段丢失，就再也不会发送任何数据。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒），以便探测窗口（RFC 9293 §3.8.6.1）。`,
+  ZERO_WINDOW_PROBE: (p) =>
+    p['interval_ms'] === null
+      ? `${p.who}用${probeZh(p)}探测${p.peer}的零窗口：${p.peer}无法接收它，会回复一个带有当前窗口的 ACK（RFC 9293 §3.8.6.1）。`
+      : `持续计时器在 ${str(p['interval_ms'])} 毫秒后超时，${p.peer}的窗口仍为零，有 ${str(p['queued'])} 个字节等待发送：${p.who}发送零窗口探测报文段——${probeZh(p)}。${p.peer}必须以带有窗口的 ACK 回应；窗口仍为零时，下一次探测在 ${str(p['next_interval_ms'])} 毫秒后进行，只要${p.peer}回应，连接就一直保持（RFC 9293 §3.8.6.1）。`,
 };
 
 const CATALOGUE: Record<Language, { events: Record<EventCode, Template>; side: Record<Side, string> }> = {
@@ -354,6 +395,8 @@ const VIOLATIONS_EN: Record<ViolationCode, ViolationTemplate> = {
   SEQ_MUST_MATCH_RETRANSMITTED: (p) => `A retransmission repeats the original segment: seq must be ${p.expected}.`,
   SEQ_MUST_BE_SEG_ACK: (p) => `This reset answers a segment that carried ACK, so its seq is taken from that ack: ${p.expected} (RFC 9293 §3.10.7).`,
   SEQ_MUST_BE_ZERO: () => `This reset answers a segment without ACK, so its seq is 0 and its ack acknowledges the segment (RFC 9293 §3.10.7.1).`,
+  SEQ_MUST_BE_SND_UNA_MINUS_ONE: (p) =>
+    `A zero-window probe without data repeats an old sequence number, which the receiver must answer with an ACK carrying its window: seq must be ${p.expected} = SND.UNA − 1 (RFC 9293 §3.8.6.1; Linux tcp_xmit_probe_skb).`,
   ACK_MUST_BE_IRS_PLUS_ONE: (p) =>
     `ack must be ${p.expected} = the ${str(p['side']) === 'server' ? 'client' : 'server'}'s ISN ${str(p['irs'])} + 1, because a SYN consumes one sequence number.`,
   ACK_MUST_BE_RCV_NXT: (p) => `ack must be ${p.expected} = RCV.NXT, the next sequence number the ${str(p['side'])} expects (everything before it has arrived; SYN and FIN count one each).`,
@@ -362,7 +405,10 @@ const VIOLATIONS_EN: Record<ViolationCode, ViolationTemplate> = {
   LENGTH_EXCEEDS_MSS: (p) => `At most ${p.expected} octets fit in one segment (the peer's MSS less the options).`,
   LENGTH_EXCEEDS_WINDOW: (p) => `The peer's window allows only ${p.expected} more octet(s) now (SND.UNA ${str(p['snd_una'])} + SND.WND ${str(p['snd_wnd'])} − SND.NXT ${str(p['snd_nxt'])}).`,
   LENGTH_MUST_MATCH_RETRANSMITTED: (p) => `A retransmission repeats the original segment: length must be ${p.expected}.`,
-  URGENT_POINTER_INVALID: (p) => `With URG the urgent pointer must point into the data (1 to ${str(p['length'])}).`,
+  URGENT_POINTER_INVALID: (p) =>
+    `The urgent pointer is the offset from this segment's seq to the octet after the urgent data, which may lie in a later segment (RFC 9293 §3.8.5): it must be at least ${p.expected}${Number(p['least']) > 1 ? `, as urgent data up to SND.UP = ${str(p['snd_up'])} was announced already` : ''}.`,
+  WINDOW_EXCEEDS_BUFFER: (p) =>
+    `The window field offers buffer space the sender does not have: at most ${p.expected} now (RCV.WND ${str(p['rcv_wnd'])} octets${Number(p['wscale']) > 0 ? `, shifted right by the window scale ${str(p['wscale'])}` : ''}); the peer could send data that would then be dropped (RFC 9293 §3.8.6).`,
   OPTIONS_ONLY_ON_SYN: () => `MSS, window scale and SACK-permitted may only appear in a SYN (RFC 9293 §3.7.1, RFC 7323 §2.2, RFC 2018 §2).`,
 };
 
@@ -378,6 +424,8 @@ const VIOLATIONS_ZH: Record<ViolationCode, ViolationTemplate> = {
   SEQ_MUST_MATCH_RETRANSMITTED: (p) => `重传的报文段与原报文段相同：序列号必须是 ${p.expected}。`,
   SEQ_MUST_BE_SEG_ACK: (p) => `这个复位报文段回应的是带 ACK 的报文段，因此序列号取自其确认号：${p.expected}（RFC 9293 §3.10.7）。`,
   SEQ_MUST_BE_ZERO: () => `这个复位报文段回应的是不带 ACK 的报文段，因此序列号为 0，确认号确认该报文段（RFC 9293 §3.10.7.1）。`,
+  SEQ_MUST_BE_SND_UNA_MINUS_ONE: (p) =>
+    `不带数据的零窗口探测报文段使用一个旧序列号，接收方必须以带有窗口的 ACK 回应：序列号必须是 ${p.expected} = SND.UNA − 1（RFC 9293 §3.8.6.1；Linux tcp_xmit_probe_skb）。`,
   ACK_MUST_BE_IRS_PLUS_ONE: (p) =>
     `确认号必须是 ${p.expected} = ${str(p['side']) === 'server' ? '客户端' : '服务器'}的初始序列号 ${str(p['irs'])} + 1，因为 SYN 消耗一个序列号。`,
   ACK_MUST_BE_RCV_NXT: (p) => `确认号必须是 ${p.expected} = RCV.NXT，即期望收到的下一个序列号（之前的数据都已到达；SYN 和 FIN 各占一个序列号）。`,
@@ -386,7 +434,10 @@ const VIOLATIONS_ZH: Record<ViolationCode, ViolationTemplate> = {
   LENGTH_EXCEEDS_MSS: (p) => `一个报文段最多容纳 ${p.expected} 个字节（对端的 MSS 减去选项长度）。`,
   LENGTH_EXCEEDS_WINDOW: (p) => `对端的窗口此时只允许再发送 ${p.expected} 个字节（SND.UNA ${str(p['snd_una'])} + SND.WND ${str(p['snd_wnd'])} − SND.NXT ${str(p['snd_nxt'])}）。`,
   LENGTH_MUST_MATCH_RETRANSMITTED: (p) => `重传的报文段与原报文段相同：长度必须是 ${p.expected}。`,
-  URGENT_POINTER_INVALID: (p) => `带 URG 时，紧急指针必须指向数据之内（1 到 ${str(p['length'])}）。`,
+  URGENT_POINTER_INVALID: (p) =>
+    `紧急指针是从本报文段的序列号到紧急数据之后那个字节的偏移量，紧急数据可以延续到后面的报文段（RFC 9293 §3.8.5）：它至少应为 ${p.expected}${Number(p['least']) > 1 ? `，因为紧急数据已经宣告到 SND.UP = ${str(p['snd_up'])}` : ''}。`,
+  WINDOW_EXCEEDS_BUFFER: (p) =>
+    `窗口字段提供了发送方并没有的缓存空间：此时最多为 ${p.expected}（RCV.WND ${str(p['rcv_wnd'])} 字节${Number(p['wscale']) > 0 ? `，右移窗口扩大因子 ${str(p['wscale'])} 位` : ''}）；否则对端可能发送随后只能被丢弃的数据（RFC 9293 §3.8.6）。`,
   OPTIONS_ONLY_ON_SYN: () => `MSS、窗口扩大因子和 SACK 允许选项只能出现在 SYN 报文段中（RFC 9293 §3.7.1，RFC 7323 §2.2，RFC 2018 §2）。`,
 };
 

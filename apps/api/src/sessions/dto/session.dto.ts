@@ -21,7 +21,7 @@ export class TcbDto {
 
 export class TimerDto {
   /** @example "time_wait" */
-  @ApiProperty({ enum: ['retransmission', 'time_wait', 'user_timeout'] })
+  @ApiProperty({ enum: ['retransmission', 'persist', 'time_wait', 'user_timeout'] })
   kind!: string;
   /** Simulated time at which it fires. @example 60000 */
   due_ms!: number;
