@@ -27,11 +27,14 @@ export function fill(element, ...children) {
   return element;
 }
 
-/** The SVG sequence diagram the API drew (its own markup, from our origin), as a node of this document. */
+/**
+ * The SVG sequence diagram the API drew, as a node. The markup is the API's own (render/svg.ts escapes every text
+ * it holds); it goes through the HTML parser, which reads a long session's diagram twice as fast as DOMParser's XML.
+ */
 export function svgNode(markup) {
-  const parsed = new DOMParser().parseFromString(markup, 'image/svg+xml');
-  // Adopted, not imported: a long session's diagram has thousands of nodes, and a deep copy of them costs.
-  return document.adoptNode(parsed.documentElement);
+  const template = document.createElement('template');
+  template.innerHTML = markup;
+  return template.content.querySelector('svg');
 }
 
 /** Ask the browser to save a file the API sent. */
