@@ -4,6 +4,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedde
 import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { dataSourceOptions } from './database/data-source';
+import { migrate } from './database/migrate';
 import { ensureAdminKey } from './tenants/admin-key';
 import { TenantsRepository } from './tenants/tenants.repository';
 
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   // Migrate once, before any worker starts (workers would otherwise race to do it), and make the admin key.
   const dataSource = new DataSource(dataSourceOptions(process.env['DATABASE_URL']!, 1));
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'all' });
+  await migrate(dataSource);
   const adminKey = await ensureAdminKey(new TenantsRepository(dataSource), configuration().adminApiKey);
   await dataSource.destroy();
   if (adminKey !== null) {
