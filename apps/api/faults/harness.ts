@@ -62,17 +62,19 @@ export interface Answer {
   status: number;
   contentType: string;
   retryAfter: string | null;
+  /** Which replica answered, when HAProxy is in front (proxies.ts). */
+  replica: string | null;
   body: Record<string, any>;
   ms: number;
 }
 
 /** One request; a refused or cut connection is status 0. */
-export async function request(url: string, key: string, method: string, path: string, body?: unknown): Promise<Answer> {
+export async function request(url: string, key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = Date.now();
   try {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(20_000),
     });
@@ -81,11 +83,12 @@ export async function request(url: string, key: string, method: string, path: st
       status: res.status,
       contentType: res.headers.get('content-type') ?? '',
       retryAfter: res.headers.get('retry-after'),
+      replica: res.headers.get('x-replica'),
       body: text ? JSON.parse(text) : {},
       ms: Date.now() - started,
     };
   } catch {
-    return { status: 0, contentType: '', retryAfter: null, body: {}, ms: Date.now() - started };
+    return { status: 0, contentType: '', retryAfter: null, replica: null, body: {}, ms: Date.now() - started };
   }
 }
 
