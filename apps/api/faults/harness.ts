@@ -11,7 +11,8 @@ import { Client } from 'pg';
 const ROOT = join(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 
-let nextPort = 41000 + (process.pid % 2000) * 4;
+// Each test process (a Jest worker) takes ports from a range of its own: 16 of them (the replicas' test takes five).
+let nextPort = 41000 + (process.pid % 1000) * 16;
 export function freePort(): number {
   nextPort += 1;
   return nextPort;

@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { sleep } from './harness';
+import { freePort, sleep } from './harness';
 
 /**
  * HAProxy and PgBouncer as the Debian packages install them (`apt-get install haproxy pgbouncer`), run as a test's
- * own processes: a config file in a temporary folder, a port the kernel says is free, stopped and removed by
+ * own processes: a config file in a temporary folder, a port of the test's own (harness.ts), stopped and removed by
  * `stop()`. No system service is used or touched.
  */
 
@@ -18,17 +17,6 @@ export interface Proxy {
   /** What the process wrote to stderr: shown when it fails to start. */
   output: () => string;
   stop: () => Promise<void>;
-}
-
-/** A port nothing listens on now (the kernel's pick for port 0). */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 function run(command: string, args: string[], dir: string, port: number): Proxy & { process: ChildProcess } {
@@ -73,7 +61,7 @@ async function until(ready: () => Promise<boolean>, proxy: Proxy & { process: Ch
  */
 export async function startPgBouncer(databaseUrl: string, poolSize: number): Promise<Proxy & { url: string; adminUrl: string }> {
   const target = new URL(databaseUrl);
-  const port = await unusedPort();
+  const port = freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tcplab-pgbouncer-'));
   // PgBouncer refuses to run as root; as root it is started as `postgres`, which must read the folder.
   chmodSync(dir, 0o755);
@@ -122,13 +110,13 @@ export async function startPgBouncer(databaseUrl: string, poolSize: number): Pro
 
 /**
  * HAProxy balancing HTTP requests round robin over `backends` (ports on 127.0.0.1), with a health check on
- * /health/live every 200 ms. A request that could not connect to its server is sent to another (`retry-on
- * conn-failure` with `option redispatch`): it never reached a replica, so that is safe for a POST. A request
- * cut after it reached a replica is answered 502, and only the client can know whether to send it again. Each
+ * /health/live every 500 ms (down after two failed). A request that could not connect to its server is sent to
+ * another (`retry-on conn-failure` with `option redispatch`): it never reached a replica, so that is safe for a
+ * POST. A request cut after it reached a replica is not sent again: only the client can know whether to. Each
  * answer says in `X-Replica` which server gave it.
  */
 export async function startHaproxy(backends: number[]): Promise<Proxy & { url: string }> {
-  const port = await unusedPort();
+  const port = freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tcplab-haproxy-'));
   const config = join(dir, 'haproxy.cfg');
   writeFileSync(
@@ -141,6 +129,8 @@ export async function startHaproxy(backends: number[]): Promise<Proxy & { url: s
       '  timeout connect 1s',
       '  timeout client 30s',
       '  timeout server 30s',
+      // A busy machine (CI) must not take a healthy replica out: a check may take this long.
+      '  timeout check 2s',
       '  retries 3',
       '  option redispatch 1',
       '  retry-on conn-failure',
@@ -150,7 +140,7 @@ export async function startHaproxy(backends: number[]): Promise<Proxy & { url: s
       'backend replicas',
       '  balance roundrobin',
       '  option httpchk GET /health/live',
-      '  default-server check inter 200ms fall 1 rise 2',
+      '  default-server check inter 500ms fall 2 rise 1',
       '  http-response set-header X-Replica %[srv_name]',
       ...backends.map((backend, i) => `  server replica${i + 1} 127.0.0.1:${backend}`),
       '',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { checkConsistency, establishedSessions, load, provisionTenant, request, sleep, startService, type Answer, type Sent, type Service } from './harness';
-import { startHaproxy, startPgBouncer, unusedPort, type Proxy } from './proxies';
+import { startHaproxy, startPgBouncer, type Proxy } from './proxies';
 
 /**
  * Three replicas of the built service behind HAProxy, on PostgreSQL through PgBouncer in transaction pooling — the
@@ -27,9 +27,7 @@ let tenant: { id: string; key: string };
 beforeAll(async () => {
   ({ url: direct, drop: dropDatabase } = await freshDatabase(process.env['DATABASE_URL']!));
   pgbouncer = await startPgBouncer(direct, SERVER_CONNECTIONS);
-  replicas = await Promise.all(
-    Array.from({ length: REPLICAS }, async () => startService(pgbouncer.url, await unusedPort(), { DATABASE_PREPARED_STATEMENTS: 'false' })),
-  );
+  replicas = await Promise.all(Array.from({ length: REPLICAS }, () => startService(pgbouncer.url, undefined, { DATABASE_PREPARED_STATEMENTS: 'false' })));
   haproxy = await startHaproxy(replicas.map((r) => Number(new URL(r.url).port)));
   tenant = await provisionTenant(haproxy.url);
 }, 60_000);
@@ -40,7 +38,7 @@ afterAll(async () => {
   await haproxy?.stop();
   await pgbouncer?.stop();
   await dropDatabase?.();
-});
+}, 30_000);
 
 const C = 'IP 192.168.1.63.53198 > 192.168.1.64.22:';
 const S = 'IP 192.168.1.64.22 > 192.168.1.63.53198:';
@@ -96,7 +94,7 @@ it('the seed handshake, the banner and the four-way teardown by hand, each reque
   const seed = capture.trim().split('\n').map((line) => withoutTs(line.replace(/^\S+ /, '').replace(/\.ssh\b/g, '.22')));
   expect(lines.slice(0, 5)).toEqual(seed.slice(0, 5));
   expect(await checkConsistency(direct, tenant.id, [])).toMatchObject({ diverged: [], gaps: [] });
-});
+}, 60_000);
 
 it('16 clients sending on one session at once, spread over the three replicas: every 2xx a distinct version, the history contiguous and equal to the snapshot', async () => {
   const [session] = await establishedSessions(haproxy.url, tenant.key, 1);
@@ -113,7 +111,7 @@ it('16 clients sending on one session at once, spread over the three replicas: e
   expect(versions).toEqual(Array.from({ length: sent.length }, (_, i) => versions[0]! + i));
   const consistency = await checkConsistency(direct, tenant.id, sent);
   expect(consistency).toMatchObject({ diverged: [], gaps: [], lost: [], duplicates: [] });
-});
+}, 60_000);
 
 it('a replica killed with SIGKILL mid-load: each request retried with its Idempotency-Key until it succeeds is in the history exactly once, nothing half-written', async () => {
   const sessions = await establishedSessions(haproxy.url, tenant.key, 6);
@@ -163,7 +161,7 @@ it('a replica killed with SIGKILL mid-load: each request retried with its Idempo
   expect(sessions.map((s) => stepsAfter[s]! - stepsBefore[s]!)).toEqual(sessions.map((s) => done.filter((d) => d.session === s).length));
   const consistency = await checkConsistency(direct, tenant.id, done);
   expect(consistency).toMatchObject({ diverged: [], gaps: [], lost: [], duplicates: [] });
-});
+}, 60_000);
 
 /** A database of the test's own on the server of `url` (the run's test database). */
 async function freshDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
