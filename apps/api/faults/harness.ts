@@ -37,9 +37,10 @@ export async function startService(databaseUrl: string, port = freePort(), env: 
     written += chunk.toString('utf8');
     output?.push(chunk.toString('utf8'));
   });
-  // With several workers, /health answers as soon as one listens: wait until the primary says all do.
+  // Ready when the service itself says it listens — /health alone could be another process's on the same port
+  // (other checkouts' tests on one machine) — and, with several workers, when all of them do.
   const workers = Number(env['WEB_CONCURRENCY'] ?? 1);
-  const ready = (): boolean => workers === 1 || written.includes(`${workers} workers listening`);
+  const ready = (): boolean => written.includes(workers === 1 ? `listening on http://localhost:${port}` : `${workers} workers listening`);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
