@@ -2,6 +2,9 @@
 const moduleNameMapper = { '^@tcplab/tcp-core(.*)$': '<rootDir>/libs/tcp-core/src$1' };
 
 module.exports = {
+  // Only the top level's counts: jest-circus reads the global config, so a project's own testTimeout was ignored
+  // and every test and hook without one of its own had 5 s (the e2e suites' start-ups timed out on a busy machine).
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'tcp-core',
@@ -30,7 +33,6 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/apps/api/faults/'],
       globalSetup: '<rootDir>/apps/api/test/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
-      testTimeout: 30000,
     },
     {
       // Processes of the built service killed, restarted, doubled, and a database stopped under load.
@@ -41,7 +43,6 @@ module.exports = {
       testMatch: ['<rootDir>/apps/api/faults/**/*.fault.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
-      testTimeout: 120000,
     },
   ],
 };
