@@ -200,12 +200,14 @@ function lifecycleRequests(key) {
   ];
 }
 
-/** "insert-session ×1, append-step ×17", and the mean size of the parameters of the most frequent statement. */
+/** "insert-session ×1, append-step ×16", and the mean size of the parameters of the most frequent statement. */
 function describeStatements(statements) {
+  // An unnamed statement (DATABASE_PREPARED_STATEMENTS=false) by its first words.
+  const label = ({ name, text }) => name ?? `"${text.replace(/\s+/g, ' ').slice(0, 24)}…"`;
   const count = new Map();
-  for (const { name, text } of statements) count.set(name ?? text.slice(0, 40), (count.get(name ?? text.slice(0, 40)) ?? 0) + 1);
+  for (const statement of statements) count.set(label(statement), (count.get(label(statement)) ?? 0) + 1);
   const [top] = [...count.entries()].sort((a, b) => b[1] - a[1])[0];
-  const tops = statements.filter((s) => (s.name ?? s.text.slice(0, 40)) === top);
+  const tops = statements.filter((s) => label(s) === top);
   const bytes = tops.map((s) => s.values.reduce((sum, v) => sum + Buffer.byteLength(String(v ?? '')), 0)).reduce((a, b) => a + b, 0) / tops.length;
   const names = [...count.entries()].map(([name, n]) => `${name} ×${n}`).join(', ');
   return `${names}; ${top}: ${tops[0].values.length} parameters, ${fmt(bytes)} bytes on average`;
