@@ -103,7 +103,8 @@ it('16 clients sending on one session at once, spread over the three replicas: e
   const sent = await traffic.stop();
 
   expect(sent.filter((s) => s.answer.status !== 200).map((s) => [s.answer.status, s.answer.body['detail']])).toEqual([]);
-  expect(sent.length).toBeGreaterThan(100);
+  // Each client had several turns (one session takes its steps one at a time: ~50/s here, half that on a loaded CI machine).
+  expect(sent.length).toBeGreaterThan(3 * 16);
   const perReplica = countBy(sent.map((s) => s.answer.replica));
   expect(Object.keys(perReplica).sort()).toEqual(['replica1', 'replica2', 'replica3']);
   // No lost update: the session moved on by exactly one version per accepted request.
