@@ -2,8 +2,8 @@
 const moduleNameMapper = { '^@tcplab/tcp-core(.*)$': '<rootDir>/libs/tcp-core/src$1' };
 
 module.exports = {
-  // testTimeout is read from the global configuration only (a project's own is ignored): 30 s for every test that
-  // does not set its own, for two cores shared by the service, PostgreSQL and the tests.
+  // Only the top level's counts: jest-circus reads the global config, so a project's own testTimeout was ignored
+  // and every test and hook without one of its own had 5 s (the e2e suites' start-ups timed out on a busy machine).
   testTimeout: 30000,
   projects: [
     {

@@ -52,9 +52,9 @@ export async function database(prefix = 'tcplab_bench') {
   };
 }
 
-/** Resident memory of a process and its children (the cluster's workers), in bytes. */
-export function rssOfTree(rootPid) {
-  const pids = [rootPid];
+/** The pids of a process's children (the cluster's workers), from /proc. */
+export function childrenOf(rootPid) {
+  const pids = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -62,7 +62,12 @@ export function rssOfTree(rootPid) {
       if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === rootPid) pids.push(Number(entry));
     } catch {}
   }
-  return pids
+  return pids;
+}
+
+/** Resident memory of a process and its children (the cluster's workers), in bytes. */
+export function rssOfTree(rootPid) {
+  return [rootPid, ...childrenOf(rootPid)]
     .map((pid) => {
       try {
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -81,14 +86,15 @@ export function autocannonRun(options) {
 /**
  * `nest build`, then the service with `workers` processes on `databaseUrl`, an admin key of the bench's own and
  * rate limits off (the benches measure the service, not the limiter); resolves once /health answers, with a
- * tenant's key to call it with.
+ * tenant's key to call it with. `nodeArgs` and `env` are added to BENCH_NODE_ARGS and the environment.
  */
-export async function startService({ databaseUrl, workers, poolPerWorker, port = 3900 + (process.pid % 90), build = true }) {
+export async function startService({ databaseUrl, workers, poolPerWorker, port = 3900 + (process.pid % 90), build = true, nodeArgs = [], env = {} }) {
   if (build) execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
   const adminKey = `bench-admin-${randomBytes(24).toString('base64url')}`;
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/apps/api/apps/api/src/main.js'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs, 'dist/apps/api/apps/api/src/main.js'], {
     env: {
       ...process.env,
+      ...env,
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       WEB_CONCURRENCY: String(workers),

@@ -11,7 +11,8 @@ import { Client } from 'pg';
 const ROOT = join(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 
-let nextPort = 41000 + (process.pid % 2000) * 4;
+// Each test process (a Jest worker) takes ports from a range of its own: 16 of them (the replicas' test takes five).
+let nextPort = 41000 + (process.pid % 1000) * 16;
 export function freePort(): number {
   nextPort += 1;
   return nextPort;
@@ -36,9 +37,10 @@ export async function startService(databaseUrl: string, port = freePort(), env: 
     written += chunk.toString('utf8');
     output?.push(chunk.toString('utf8'));
   });
-  // With several workers, /health answers as soon as one listens: wait until the primary says all do.
+  // Ready when the service itself says it listens — /health alone could be another process's on the same port
+  // (other checkouts' tests on one machine) — and, with several workers, when all of them do.
   const workers = Number(env['WEB_CONCURRENCY'] ?? 1);
-  const ready = (): boolean => workers === 1 || written.includes(`${workers} workers listening`);
+  const ready = (): boolean => written.includes(workers === 1 ? `listening on http://localhost:${port}` : `${workers} workers listening`);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -62,17 +64,19 @@ export interface Answer {
   status: number;
   contentType: string;
   retryAfter: string | null;
+  /** Which replica answered, when HAProxy is in front (proxies.ts). */
+  replica: string | null;
   body: Record<string, any>;
   ms: number;
 }
 
 /** One request; a refused or cut connection is status 0. */
-export async function request(url: string, key: string, method: string, path: string, body?: unknown): Promise<Answer> {
+export async function request(url: string, key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = Date.now();
   try {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(20_000),
     });
@@ -81,11 +85,12 @@ export async function request(url: string, key: string, method: string, path: st
       status: res.status,
       contentType: res.headers.get('content-type') ?? '',
       retryAfter: res.headers.get('retry-after'),
+      replica: res.headers.get('x-replica'),
       body: text ? JSON.parse(text) : {},
       ms: Date.now() - started,
     };
   } catch {
-    return { status: 0, contentType: '', retryAfter: null, body: {}, ms: Date.now() - started };
+    return { status: 0, contentType: '', retryAfter: null, replica: null, body: {}, ms: Date.now() - started };
   }
 }
 

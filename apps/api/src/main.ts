@@ -1,13 +1,15 @@
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
-import { configuration } from './config/configuration';
+import { ConfigService } from '@nestjs/config';
+import { configuration, type AppConfig } from './config/configuration';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { dataSourceOptions } from './database/data-source';
+import { migrate } from './database/migrate';
 import { ensureAdminKey } from './tenants/admin-key';
 import { TenantsRepository } from './tenants/tenants.repository';
-import { ensureDemo } from './links/demo';
+import { makeDemo } from './links/demo';
 import { LinksRepository } from './links/links.repository';
 import { SessionsRepository } from './sessions/sessions.repository';
 
@@ -58,11 +60,13 @@ async function main(): Promise<void> {
   // Migrate once, before any worker starts (workers would otherwise race to do it), and make the admin key.
   const dataSource = new DataSource(dataSourceOptions(process.env['DATABASE_URL']!, 1));
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'all' });
+  await migrate(dataSource);
   const tenants = new TenantsRepository(dataSource);
   const adminKey = await ensureAdminKey(tenants, configuration().adminApiKey);
   const { port, publicUrl } = configuration();
-  const demoUrl = await ensureDemo({ tenants, sessions: new SessionsRepository(dataSource), links: new LinksRepository(dataSource) }, publicUrl ?? `http://localhost:${port}`);
+  // The first start of a fresh database (the one that made the admin key: replicas started together agree on it).
+  const sessions = new SessionsRepository(dataSource, new ConfigService<AppConfig, true>(configuration()));
+  const demoUrl = adminKey === null ? null : await makeDemo({ tenants, sessions, links: new LinksRepository(dataSource) }, publicUrl ?? `http://localhost:${port}`);
   await dataSource.destroy();
   if (adminKey !== null) {
     // Printed this once: only its hash is stored. Not through the logger, which never holds keys.

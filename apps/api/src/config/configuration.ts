@@ -10,6 +10,12 @@ export interface AppConfig {
   databaseUrl: string;
   /** Pool size per process. */
   databasePoolSize: number;
+  /**
+   * Whether the request path's statements are prepared once per connection (named). Off (`false`) behind
+   * PgBouncer before 1.21 in transaction pooling, where a transaction may run on a connection that never saw the
+   * statement prepared: then each is sent unnamed and planned every time.
+   */
+  databasePreparedStatements: boolean;
   logLevel: string;
   /** Steps a session may record before it is full (409). */
   maxSegmentsPerSession: number;
@@ -46,6 +52,7 @@ export function configuration(): AppConfig {
     host: env['HOST'] ?? '0.0.0.0',
     databaseUrl: env['DATABASE_URL'] ?? '',
     databasePoolSize: Number(env['DATABASE_POOL_SIZE'] ?? 10),
+    databasePreparedStatements: env['DATABASE_PREPARED_STATEMENTS'] !== 'false',
     logLevel: env['LOG_LEVEL'] ?? 'info',
     maxSegmentsPerSession: Number(env['MAX_SEGMENTS_PER_SESSION'] ?? 10_000),
     bodyLimit: 64 * 1024,

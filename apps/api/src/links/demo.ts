@@ -14,13 +14,12 @@ const DEMO_SESSION: ConnectionOptions = {
 };
 
 /**
- * On a fresh database (no tenant yet), a demo tenant with one manual session and a share link to it: the URL is
- * returned to be printed once, so that a newcomer's first `npm start` ends with one link to click. Later starts
- * return null (the token is stored only as a hash and cannot be shown again).
+ * A demo tenant with one manual session and a share link to it, made on the first start of a fresh database: the
+ * URL is returned to be printed once (only the token's hash is stored), so that a newcomer's first `npm start`
+ * ends with one link to click.
  */
-export async function ensureDemo(repositories: { tenants: TenantsRepository; sessions: SessionsRepository; links: LinksRepository }, baseUrl: string): Promise<string | null> {
+export async function makeDemo(repositories: { tenants: TenantsRepository; sessions: SessionsRepository; links: LinksRepository }, baseUrl: string): Promise<string> {
   const { tenants, sessions, links } = repositories;
-  if ((await tenants.listTenants(1, null)).length > 0) return null;
   const tenant = await tenants.insertTenant(randomUUID(), 'tcplab demo');
   const snapshot = createConnection(DEMO_SESSION);
   const session = await sessions.insertSession({ id: randomUUID(), tenant_id: tenant.id, mode: snapshot.config.mode, options: DEMO_SESSION, snapshot, scenario_id: null });

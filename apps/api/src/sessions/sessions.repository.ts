@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Connection, Input, Segment, State, TcpEvent } from '@tcplab/tcp-core';
 import type { Pool, PoolClient, QueryConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { UUID } from '../common/cursor';
+import type { AppConfig } from '../config/configuration';
 import type { SessionStepEntity } from './session-step.entity';
 import { SessionEntity } from './session.entity';
 
@@ -27,16 +29,33 @@ export interface NewStep {
 export type NewSession = Pick<SessionEntity, 'id' | 'tenant_id' | 'mode' | 'options' | 'snapshot' | 'scenario_id'> & Partial<Pick<SessionEntity, 'link_id' | 'learner_id'>>;
 
 /**
+ * A statement as it is sent: named, so that each pooled connection has PostgreSQL parse and plan it once, or, with
+ * `prepared` off (DATABASE_PREPARED_STATEMENTS=false), unnamed — parsed and planned each time. PgBouncer before 1.21
+ * in transaction pooling runs each transaction on whichever server connection is free, where a statement prepared
+ * on another one does not exist (or one of the same name does, from another client).
+ */
+function statement(query: QueryConfig, prepared: boolean): QueryConfig {
+  return prepared ? query : { text: query.text, values: query.values! };
+}
+
+/**
  * One transaction on one pooled connection. A change to a session made under
  * its row lock costs three round trips: BEGIN with the lock, the history insert
- * with the snapshot update (one statement), COMMIT — prepared statements, so
- * PostgreSQL plans each once per connection. (Most changes need only one:
- * SessionsRepository.appendStepIfCurrent.)
+ * with the snapshot update (one statement), COMMIT — prepared statements unless
+ * they are off, so PostgreSQL plans each once per connection. (Most changes need
+ * only one: SessionsRepository.appendStepIfCurrent.)
  */
 export class Transaction {
   private begun = false;
 
-  constructor(private readonly client: PoolClient) {}
+  constructor(
+    private readonly client: PoolClient,
+    private readonly prepared: boolean,
+  ) {}
+
+  private query<T extends object>(query: QueryConfig): Promise<{ rows: T[] }> {
+    return this.client.query<T>(statement(query, this.prepared));
+  }
 
   private async begin(): Promise<void> {
     if (!this.begun) {
@@ -59,7 +78,7 @@ export class Transaction {
       this.begun = true;
       return results[1]!.rows[0] ?? null;
     }
-    const { rows } = await this.client.query<SessionEntity>({
+    const { rows } = await this.query<SessionEntity>({
       name: 'lock-session',
       text: 'SELECT * FROM sessions WHERE id = $1 AND tenant_id = $2 FOR UPDATE',
       values: [id, tenantId],
@@ -70,8 +89,8 @@ export class Transaction {
   /** Serialises requests with the same key: a retry waits for the first to finish, then sees its answer. */
   async lockIdempotencyKey(tenantId: string, key: string): Promise<StoredResponse | null> {
     await this.begin();
-    await this.client.query({ name: 'lock-idempotency-key', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1 || $2, 0))', values: [tenantId, key] });
-    const { rows } = await this.client.query<StoredResponse>({
+    await this.query({ name: 'lock-idempotency-key', text: 'SELECT pg_advisory_xact_lock(hashtextextended($1 || $2, 0))', values: [tenantId, key] });
+    const { rows } = await this.query<StoredResponse>({
       name: 'find-idempotency-key',
       text: 'SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE tenant_id = $1 AND key = $2',
       values: [tenantId, key],
@@ -81,7 +100,7 @@ export class Transaction {
 
   async storeIdempotentResponse(tenantId: string, key: string, response: StoredResponse): Promise<void> {
     await this.begin();
-    await this.client.query({
+    await this.query({
       name: 'store-idempotency-key',
       text: 'INSERT INTO idempotency_keys (tenant_id, key, fingerprint, status, headers, body) VALUES ($1, $2, $3, $4, $5, $6)',
       values: [tenantId, key, response.fingerprint, response.status, response.headers, JSON.stringify(response.body)],
@@ -90,7 +109,7 @@ export class Transaction {
 
   async insertSession(row: NewSession): Promise<SessionEntity> {
     await this.begin();
-    const { rows } = await this.client.query<SessionEntity>(insertSessionQuery(row));
+    const { rows } = await this.query<SessionEntity>(insertSessionQuery(row));
     return rows[0]!;
   }
 
@@ -112,7 +131,7 @@ export class Transaction {
       segments += s.segments.length;
       return entry;
     });
-    const { rows } = await this.client.query<SessionEntity>({
+    const { rows } = await this.query<SessionEntity>({
       name: 'insert-session-with-history',
       text: `WITH history AS (
                INSERT INTO session_steps (tenant_id, session_id, n, input, events, segments, first_event)
@@ -142,7 +161,7 @@ export class Transaction {
   /** Append the step to the history and move the snapshot (and a scenario's next step) on, in one statement. */
   async appendStep(session: SessionEntity, step: NewStep): Promise<SessionEntity> {
     await this.begin();
-    const { rows } = await this.client.query<Pick<SessionEntity, 'updated_at'>>(appendStepQuery(session, step));
+    const { rows } = await this.query<Pick<SessionEntity, 'updated_at'>>(appendStepQuery(session, step));
     // This transaction holds the row lock (lockSession): the session is still at the version it was read at.
     if (!rows[0]) throw new Error(`session ${session.id} moved on while locked`);
     return steppedSession(session, step, rows[0].updated_at);
@@ -151,7 +170,7 @@ export class Transaction {
   /** Any other statement in this transaction (the quizzes' repository writes through here). */
   async run<T extends object>(name: string, text: string, values: unknown[]): Promise<T[]> {
     await this.begin();
-    const { rows } = await this.client.query<T>({ name, text, values });
+    const { rows } = await this.query<T>({ name, text, values });
     return rows;
   }
 
@@ -225,7 +244,11 @@ function steppedSession(session: SessionEntity, step: NewStep, updatedAt: Date):
 /** The only code that touches the database. */
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly prepared: boolean;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, config: ConfigService<AppConfig, true>) {
+    this.prepared = config.get('databasePreparedStatements', { infer: true });
+  }
 
   private get pool(): Pool {
     return (this.dataSource.driver as PostgresDriver).master as Pool;
@@ -234,7 +257,7 @@ export class SessionsRepository {
   /** Runs `work` in one transaction, committed if it returns and rolled back if it throws. */
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const tx = new Transaction(client);
+    const tx = new Transaction(client, this.prepared);
     let broken = false;
     // A connection the server drops while we hold it (a restart, an admin's kill) emits 'error' between
     // queries; unheard, that event would end the process. Heard, the connection is thrown away on release.
@@ -259,7 +282,7 @@ export class SessionsRepository {
 
   /** A new session, one statement in a transaction of its own (Transaction.insertSession inside a larger one). */
   async insertSession(row: NewSession): Promise<SessionEntity> {
-    const { rows } = await this.pool.query<SessionEntity>(insertSessionQuery(row));
+    const { rows } = await this.pool.query<SessionEntity>(statement(insertSessionQuery(row), this.prepared));
     return rows[0]!;
   }
 
@@ -268,11 +291,9 @@ export class SessionsRepository {
    * must be checked UUIDs.
    */
   async peek(tenantId: string, id: string): Promise<SessionEntity | null> {
-    const { rows } = await this.pool.query<SessionEntity>({
-      name: 'peek-session',
-      text: 'SELECT * FROM sessions WHERE tenant_id = $1 AND id = $2',
-      values: [tenantId, id],
-    });
+    const { rows } = await this.pool.query<SessionEntity>(
+      statement({ name: 'peek-session', text: 'SELECT * FROM sessions WHERE tenant_id = $1 AND id = $2', values: [tenantId, id] }, this.prepared),
+    );
     return rows[0] ?? null;
   }
 
@@ -282,7 +303,7 @@ export class SessionsRepository {
    * meanwhile: nothing was written, and the caller starts again.
    */
   async appendStepIfCurrent(session: SessionEntity, step: NewStep): Promise<SessionEntity | null> {
-    const { rows } = await this.pool.query<Pick<SessionEntity, 'updated_at'>>(appendStepQuery(session, step));
+    const { rows } = await this.pool.query<Pick<SessionEntity, 'updated_at'>>(statement(appendStepQuery(session, step), this.prepared));
     return rows[0] ? steppedSession(session, step, rows[0].updated_at) : null;
   }
 
