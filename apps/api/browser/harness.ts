@@ -23,7 +23,7 @@ export function describeInChromium(name: string, suite: () => void): void {
 jest.setTimeout(60_000);
 
 /** The flags ../shared/STACK.md found necessary here: no sandbox as root, and no background traffic to hosts it cannot reach. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface Playground {
   service: Service;
@@ -43,7 +43,7 @@ export async function startPlayground(): Promise<Playground> {
   let browser: Browser;
   try {
     // playwright-core gives Chromium a fresh, empty profile of its own, removed when the browser closes.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   } catch (error) {
     await stopService();
     throw error;

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { describeInChromium, expectClean, mintLink, openPage, startPlayground, type Playground } from './harness';
+import { Client } from 'pg';
+import { chromium, type Page } from 'playwright-core';
+import { startService } from '../faults/harness';
+import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, expectClean, mintLink, openPage, startPlayground, type Playground } from './harness';
 
 /**
  * The scenario player, the capture viewer, quizzes and exercises through links, Chinese, a phone's width and dead
@@ -270,3 +272,42 @@ async function answer(page: Page, q: { id: string; type: string; answer: number 
     }
   }
 }
+
+describeInChromium("a newcomer's first npm start", () => {
+  it('prints a demo link once, and it opens "you are both TCPs" on the seed capture\'s hosts', async () => {
+    // A database of its own, fresh, and no ADMIN_API_KEY: the first start as the README's quick start has it.
+    const admin = new URL(process.env['DATABASE_URL']!);
+    const name = `tcplab_demo_${process.pid}_${Date.now()}`;
+    const adminUrl = Object.assign(new URL(admin.href), { pathname: '/postgres' }).href;
+    const db = new Client({ connectionString: adminUrl });
+    await db.connect();
+    await db.query(`CREATE DATABASE ${name}`);
+    const output: string[] = [];
+    const databaseUrl = Object.assign(new URL(admin.href), { pathname: `/${name}` }).href;
+    let service = await startService(databaseUrl, undefined, { ADMIN_API_KEY: '' }, output);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const printed = output.join('');
+      const demo = /\n {2}(http:\/\/localhost:\d+\/l\/tlnk_[\w-]+)\n/.exec(printed)?.[1];
+      expect(demo).toBeDefined();
+      const page = await browser.newPage();
+      await page.goto(demo!.replace('localhost', '127.0.0.1'));
+      await page.waitForSelector('[data-testid="client-state"]');
+      expect(new URL(page.url()).pathname).toMatch(/^\/play\/[0-9a-f-]{36}$/);
+      expect([await text(page, '[data-testid="client-state"]'), await text(page, '[data-testid="server-state"]')]).toEqual(['CLOSED', 'CLOSED']);
+      expect(await text(page, '.endpoint.client .address')).toBe('192.168.1.63:53198');
+      // Only its hash is stored: a second start has no link to print.
+      service.process.kill('SIGTERM');
+      await service.exited;
+      const again: string[] = [];
+      service = await startService(databaseUrl, undefined, { ADMIN_API_KEY: '' }, again);
+      expect(again.join('')).not.toContain('/l/tlnk_');
+    } finally {
+      await browser.close();
+      service.process.kill('SIGTERM');
+      await service.exited;
+      await db.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await db.end();
+    }
+  });
+});
