@@ -101,6 +101,8 @@ describeInChromium('the seed handshake and teardown, played by hand', () => {
 
     // The page's text alternative lists the wire as tcpdump prints it; the API's trace has the same lines.
     const trace = await fetch(`${p.service.url}/v1/sessions/${id}/trace?format=json`, { headers: { authorization: `Bearer ${p.key}` } }).then((r) => r.json() as Promise<{ segments: Array<{ tcpdump: string }> }>);
+    await page.click('.alt summary');
+    await page.waitForSelector('.alt .tcpdump li');
     const shown = await page.locator('.alt .tcpdump li').allTextContents();
     expect(shown).toEqual(trace.segments.map((s) => s.tcpdump));
     expect(shown[1]).toMatch(/^IP 192\.168\.1\.64\.22 > 192\.168\.1\.63\.53198: Flags \[S\.\], seq 2737267460, ack 481914175, win 28960, /);

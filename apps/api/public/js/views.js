@@ -67,14 +67,14 @@ export function diagramView(svg, segments, { selected = null, onSelect }) {
     }
   });
   figure.append(h('div', { class: 'svg-scroll' }, node));
-  figure.append(
-    h(
-      'details',
-      { class: 'alt' },
-      h('summary', {}, t('diagram.alt')),
-      segments.length === 0 ? h('p', {}, t('diagram.empty')) : h('ol', { class: 'tcpdump' }, segments.map((s) => h('li', {}, h('code', {}, s.tcpdump)))),
-    ),
+  // The text alternative is written when it is opened: a long session's list has hundreds of lines.
+  const alternative = h('details', { class: 'alt' }, h('summary', {}, t('diagram.alt')));
+  alternative.addEventListener(
+    'toggle',
+    () => alternative.append(segments.length === 0 ? h('p', {}, t('diagram.empty')) : h('ol', { class: 'tcpdump' }, segments.map((s) => h('li', {}, h('code', {}, s.tcpdump))))),
+    { once: true },
   );
+  figure.append(alternative);
   return figure;
 }
 
