@@ -158,6 +158,21 @@ function owedMove(o: OwedSegment, tcb: Tcb | null): Move {
 }
 
 /** The moves a user call or the stack could make now in `e`'s state, owed answers first. */
+/** The SYN that opens a connection actively, applied as the user call that sends it. */
+function synMove(ctx: Context, e: Endpoint, open: Move['apply']): Move {
+  return {
+    flags: SYN,
+    optional: 0,
+    seq: nextIss(ctx, e),
+    seqCode: 'SEQ_MUST_BE_ISS',
+    ack: null,
+    ackCode: 'ACK_MUST_BE_RCV_NXT',
+    length: 0,
+    params: { iss: nextIss(ctx, e), configured: e.incarnation === 0 && e.config.isn !== null },
+    apply: open,
+  };
+}
+
 function possibleMoves(ctx: Context, e: Endpoint): Move[] {
   const tcb = e.tcb;
   const state = e.state;
@@ -169,38 +184,9 @@ function possibleMoves(ctx: Context, e: Endpoint): Move[] {
   }
 
   const moves: Move[] = [];
-  if (state === 'CLOSED') {
-    // OPEN, active: <SEQ=ISS><CTL=SYN> (§3.10.1).
-    moves.push({
-      flags: SYN,
-      optional: 0,
-      seq: nextIss(ctx, e),
-      seqCode: 'SEQ_MUST_BE_ISS',
-      ack: null,
-      ackCode: 'ACK_MUST_BE_RCV_NXT',
-      length: 0,
-      params: { iss: nextIss(ctx, e), configured: e.incarnation === 0 && e.config.isn !== null },
-      apply: (c, side) => {
-        userCall(c, side, 'connect', null);
-      },
-    });
-  }
-  if (state === 'LISTEN') {
-    // SEND in LISTEN turns the passive open into an active one: <SEQ=ISS><CTL=SYN> (§3.10.2).
-    moves.push({
-      flags: SYN,
-      optional: 0,
-      seq: nextIss(ctx, e),
-      seqCode: 'SEQ_MUST_BE_ISS',
-      ack: null,
-      ackCode: 'ACK_MUST_BE_RCV_NXT',
-      length: 0,
-      params: { iss: nextIss(ctx, e), configured: e.incarnation === 0 && e.config.isn !== null },
-      apply: (c, side) => {
-        userCall(c, side, 'send', { length: 0, payload: null, push: true, urgent: false });
-      },
-    });
-  }
+  // OPEN, active: <SEQ=ISS><CTL=SYN> (§3.10.1); and SEND in LISTEN, which turns the passive open into an active one (§3.10.2).
+  if (state === 'CLOSED') moves.push(synMove(ctx, e, (c, side) => userCall(c, side, 'connect', null)));
+  if (state === 'LISTEN') moves.push(synMove(ctx, e, (c, side) => userCall(c, side, 'send', { length: 0, payload: null, push: true, urgent: false })));
   if (!tcb) return moves;
 
   const synchronized = isSynchronized(state);
