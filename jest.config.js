@@ -9,6 +9,7 @@ module.exports = {
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.linux\\.spec\\.ts$'],
     },
     {
       displayName: 'api',
@@ -42,6 +43,15 @@ module.exports = {
       globalSetup: '<rootDir>/apps/api/faults/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
       testTimeout: 120000,
+    },
+    {
+      // tcp-core against the real Linux TCP in a network namespace (root, ip netns, TUN); skipped with the reason elsewhere.
+      displayName: 'linux',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/libs/tcp-core/test/linux/**/*.linux.spec.ts'],
+      testTimeout: 30000,
     },
   ],
 };

@@ -1,0 +1,183 @@
+/**
+ * The scripted cases, each a packetdrill-style script (script.ts) with the role the kernel plays. Sequence
+ * numbers are relative: the peer's from its ISN, acknowledgments of the kernel's data from the kernel's ISN.
+ * A case that tcplab does not predict today names the cause in `differs` — the spec turns it into a
+ * test.failing, and docs/linux-differences.md lists it.
+ */
+import type { Script, Step } from './script';
+
+export interface Case {
+  name: string;
+  script: Script;
+  /** Why tcplab's segments, reads or states differ from the kernel's today; absent when they agree. */
+  differs?: string;
+  /** Why tcplab's window fields or options differ; absent when they agree. */
+  wireDiffers?: string;
+}
+
+/** LISTEN, the peer's SYN, the kernel's SYN,ACK, the peer's ACK: the kernel is an ESTABLISHED server. */
+const accepted: Step[] = [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: '.', seq: 1, ack: 1 } }];
+/** connect(), the peer's SYN,ACK, the kernel's ACK: the kernel is an ESTABLISHED client. */
+const connected: Step[] = [{ call: 'connect' }, { peer: { flags: 'S.', seq: 0, ack: 1 } }];
+
+export const CASES: Case[] = [
+  {
+    name: 'seed, Linux as server: passive open, data both ways, the peer closes first (LAST_ACK → CLOSED)',
+    script: {
+      linux: 'server',
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } },
+        { call: 'recv' },
+        { call: 'send', length: 200 },
+        { peer: { flags: '.', seq: 101, ack: 201 } },
+        { peer: { flags: 'F.', seq: 101, ack: 201 } },
+        { call: 'recv' },
+        { call: 'close' },
+        { peer: { flags: '.', seq: 102, ack: 202 } },
+      ],
+    },
+  },
+  {
+    name: 'seed, Linux as client: active open, data both ways, Linux closes first (FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT)',
+    script: {
+      linux: 'client',
+      steps: [
+        ...connected,
+        { call: 'send', length: 100 },
+        { peer: { flags: 'P.', seq: 1, ack: 101, len: 200 } },
+        { call: 'recv' },
+        { call: 'close' },
+        { peer: { flags: '.', seq: 201, ack: 102 } },
+        { peer: { flags: 'F.', seq: 201, ack: 102 } },
+      ],
+    },
+  },
+  {
+    name: 'simultaneous open: the peer answers the SYN with a SYN, then SYN,ACK (SYN_SENT → SYN_RECEIVED → ESTABLISHED)',
+    // arrive.ts's simultaneous-open branch returns before the RFC 7323 §4.3 TS.Recent update.
+    wireDiffers: 'the ACK of the SYN,ACK echoes the SYN\'s TSval, not the SYN,ACK\'s; Linux also reports the repeated SYN as a D-SACK block (RFC 2883)',
+    script: {
+      linux: 'client',
+      steps: [{ call: 'connect' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: 'S.', seq: 0, ack: 1 } }],
+    },
+  },
+  {
+    name: 'simultaneous close: FINs cross (FIN_WAIT_1 → CLOSING → TIME_WAIT)',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { call: 'shutdown' }, { peer: { flags: 'F.', seq: 1, ack: 1 } }, { peer: { flags: '.', seq: 2, ack: 2 } }],
+    },
+  },
+  {
+    name: 'the SYN,ACK is retransmitted after 1 s when the peer does not ACK it',
+    script: { linux: 'server', steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 1 } }] },
+  },
+  {
+    name: 'the SYN is retransmitted after 1 s when the peer does not answer',
+    script: { linux: 'client', steps: [{ call: 'connect' }, { wait: 1500 }, { peer: { flags: 'S.', seq: 0, ack: 1 } }] },
+  },
+  {
+    name: 'data is retransmitted when the peer does not acknowledge it',
+    // No RTT estimation in tcplab (RFC 6298): its RTO is a fixed 1 s; Linux's is SRTT + 4·RTTVAR, at least 200 ms (TCP_RTO_MIN).
+    differs: 'Linux retransmits after its measured RTO (≈200 ms, then 400 ms, 800 ms), tcplab after a fixed 1 s',
+    wireDiffers: 'the retransmissions differ in number and time (see the segments)',
+    script: { linux: 'server', steps: [...accepted, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 101 } }] },
+  },
+  {
+    name: 'RST,ACK in SYN_SENT (connection refused) → CLOSED',
+    script: { linux: 'client', steps: [{ call: 'connect' }, { peer: { flags: 'R.', seq: 0, ack: 1 } }] },
+  },
+  {
+    name: 'RST in SYN_RECEIVED → back to LISTEN',
+    script: { linux: 'server', steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: 'R', seq: 1 } }] },
+  },
+  {
+    name: 'RST at RCV.NXT in ESTABLISHED → CLOSED',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1 } }] },
+  },
+  {
+    name: 'RST inside the window but not at RCV.NXT in ESTABLISHED → challenge ACK (RFC 5961 §3.2)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1001 } }] },
+  },
+  {
+    name: 'RST outside the window in ESTABLISHED → dropped silently',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1_000_000 } }] },
+  },
+  {
+    name: 'RST at RCV.NXT in CLOSE_WAIT → CLOSED',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'F.', seq: 1, ack: 1 } }, { peer: { flags: 'R', seq: 2 } }] },
+  },
+  {
+    name: 'RST at RCV.NXT in FIN_WAIT_2 → CLOSED',
+    script: { linux: 'client', steps: [...connected, { call: 'close' }, { peer: { flags: '.', seq: 1, ack: 2 } }, { peer: { flags: 'R', seq: 1 } }] },
+  },
+  {
+    name: 'abort (SO_LINGER 0) in ESTABLISHED sends RST,ACK → CLOSED',
+    script: { linux: 'client', steps: [...connected, { call: 'send', length: 10 }, { peer: { flags: '.', seq: 1, ack: 11 } }, { call: 'abort' }] },
+  },
+  {
+    name: 'SYN in ESTABLISHED → challenge ACK (RFC 5961 §4)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'S', seq: 500 } }] },
+  },
+  {
+    name: 'an old duplicate (data below RCV.NXT) is acknowledged and dropped',
+    // Linux's acceptability test (tcp_sequence) asks SEG.SEQ+SEG.LEN ≥ RCV.WUP, so a duplicate ending at RCV.NXT passes and its TSval is kept.
+    wireDiffers: 'Linux echoes the duplicate\'s TSval and reports it as a D-SACK block (RFC 2883); tcplab finds it unacceptable (RFC 9293 §3.10.7.4), echoes the older TS.Recent and sends no SACK',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'recv' }],
+    },
+  },
+  {
+    name: 'zero window, Linux receiving: SO_RCVBUF 2048, one segment fills the window, a 1-octet probe is refused, recv reopens it',
+    // arrive.ts takes TS.Recent from a segment at RCV.NXT while RCV.WND = 0 (accepted for its ACK, text trimmed away).
+    wireDiffers: 'the 1-octet probe\'s TSval goes into TS.Recent in tcplab, not in Linux, which rejects the probe (RFC 7323 §5.3: only acceptable segments update TS.Recent)',
+    script: {
+      linux: 'server',
+      options: { rcvbuf: 2048 },
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1448 } },
+        { peer: { flags: 'P.', seq: 1449, ack: 1, len: 1 } },
+        { call: 'recv' },
+        { peer: { flags: 'P.', seq: 1449, ack: 1, len: 1000 } },
+      ],
+    },
+  },
+  {
+    name: 'small receive buffer, Linux receiving: SO_RCVBUF 4096, 1000-octet segments run past the window',
+    // tcplab trims a segment to the window (RFC 9293 §3.10.7.4); Linux checks only that it starts inside it and keeps it all while its receive memory allows.
+    differs: 'Linux accepts all of a segment that starts in the window and runs 104 octets past it (ack 3001, tcplab 2897), and delays its ACK of the third segment',
+    // Linux's window is its free receive memory rounded (tcp_select_window), and it never moves the right edge back.
+    wireDiffers: 'Linux advertises 2000 and 1000 where tcplab advertises buffer − unread (1896, 896), and 2000 after the read, not the whole buffer',
+    script: {
+      linux: 'server',
+      options: { rcvbuf: 4096 },
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1000 } },
+        { peer: { flags: 'P.', seq: 1001, ack: 1, len: 1000 } },
+        { peer: { flags: 'P.', seq: 2001, ack: 1, len: 1000 } },
+        { peer: { flags: 'P.', seq: 3001, ack: 1, len: 1000 } },
+        { call: 'recv' },
+      ],
+    },
+  },
+  {
+    name: 'zero window, Linux sending: the peer offers window 0, Linux probes it',
+    // Defect 2 of issue 11: no persist timer (RFC 9293 §3.8.6.1, MUST-36).
+    differs: 'Linux probes the zero window (seq SND.UNA − 1, no data, at ≈200 and ≈600 ms); tcplab sends nothing until the window opens',
+    wireDiffers: 'the probes are missing (see the segments)',
+    script: {
+      linux: 'server',
+      steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: '.', seq: 1, ack: 1, win: 0 } }, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 1, win: 502 } }, { peer: { flags: '.', seq: 1, ack: 101 } }],
+    },
+  },
+  {
+    name: 'urgent data over the MSS: send(3000, MSG_OOB)',
+    // Defect 4 of issue 11: the urgent pointer must point past all the urgent data in every segment (RFC 9293 §3.8.5, MUST-31).
+    differs: 'Linux\'s urgent pointers are 3000, 1552, 104 (the end of the urgent data); tcplab\'s 1448, 1448, 104 (the end of each segment)',
+    script: { linux: 'server', steps: [...accepted, { call: 'send', length: 3000, oob: true }, { peer: { flags: '.', seq: 1, ack: 3001 } }] },
+  },
+];
