@@ -180,4 +180,77 @@ export const CASES: Case[] = [
     differs: 'Linux\'s urgent pointers are 3000, 1552, 104 (the end of the urgent data); tcplab\'s 1448, 1448, 104 (the end of each segment)',
     script: { linux: 'server', steps: [...accepted, { call: 'send', length: 3000, oob: true }, { peer: { flags: '.', seq: 1, ack: 3001 } }] },
   },
+  {
+    // Linux's tcp_may_update_window takes the window of a segment with the same SEQ and ACK only if it grows (or is 0).
+    name: 'a window update that only shrinks the window (same SEQ and ACK as the last one)',
+    differs: 'Linux ignores it and sends 3000 octets into the old window; tcplab takes it (RFC 9293 §3.10.7.4: SND.WL1 = SEG.SEQ and SND.WL2 ≤ SEG.ACK) and sends 1024',
+    wireDiffers: 'the segments differ (see the segments)',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: '.', seq: 1, ack: 1, win: 8 } }, { call: 'send', length: 3000 }, { peer: { flags: '.', seq: 1, ack: 3001 } }],
+    },
+  },
+  // Defect 1 of issue 11. The peer offers a large window, then shrinks it to two segments with a segment whose
+  // SEQ is newer (Linux takes a smaller window only then), so that Linux neither shrinks its segments to half the
+  // largest window nor marks the middle of the write with PSH (forced_push); with no window scaling, windows are
+  // exact. The octet the peer sends is read before close(), which would otherwise send RST (RFC 2525 §2.17).
+  // The window is closed (ACK with win 0) before close() and the FIN, so nothing is outstanding and no
+  // retransmission or loss probe runs; the update comes well before Linux's first zero-window probe (≈250 ms).
+  {
+    name: 'data and FIN queued at close() go out from CLOSING once the window opens',
+    differs: 'when the window opens in CLOSING, Linux sends the 476 queued octets with the FIN (FIN,PSH,ACK); tcplab sends nothing (defect 1: no sending from CLOSING). Linux also sets PSH on the second segment, the last the window let through, tcplab only on a SEND\'s last segment',
+    // Without window scaling Linux moves its window only in MSS steps (__tcp_select_window), so the right edge stays put.
+    wireDiffers: 'Linux\'s window does not grow back by the octet read and shrinks by one for the FIN (65159, 65158); tcplab advertises buffer − unread (65160); and the FIN,PSH,ACK is missing',
+    script: {
+      linux: 'server',
+      peerWscale: null,
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 64240 } },
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1, win: 64240 } },
+        { call: 'recv' },
+        { peer: { flags: '.', seq: 2, ack: 1, win: 2896 } },
+        { call: 'send', length: 3372 },
+        { peer: { flags: '.', seq: 2, ack: 2897, win: 0 } },
+        { call: 'close' },
+        { peer: { flags: 'F.', seq: 2, ack: 2897, win: 0 } },
+        { peer: { flags: '.', seq: 3, ack: 2897, win: 2896 } },
+        { peer: { flags: '.', seq: 3, ack: 3374, win: 2896 } },
+      ],
+    },
+  },
+  {
+    name: 'data and FIN queued at close() go out from LAST_ACK once the window opens',
+    differs: 'when the window opens in LAST_ACK, Linux sends the 476 queued octets with the FIN (FIN,PSH,ACK); tcplab sends nothing (defect 1: no sending from LAST_ACK). Linux also sets PSH on the second segment, the last the window let through, tcplab only on a SEND\'s last segment',
+    // Without window scaling Linux moves its window only in MSS steps (__tcp_select_window), so the right edge stays put.
+    wireDiffers: 'Linux\'s window does not grow back by the octet read and shrinks by one for the FIN (65159, 65158); tcplab advertises buffer − unread (65160); and the FIN,PSH,ACK is missing',
+    script: {
+      linux: 'server',
+      peerWscale: null,
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 64240 } },
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1, win: 64240 } },
+        { call: 'recv' },
+        { peer: { flags: 'F.', seq: 2, ack: 1, win: 2896 } },
+        { call: 'send', length: 3372 },
+        { peer: { flags: '.', seq: 3, ack: 2897, win: 0 } },
+        { call: 'close' },
+        { peer: { flags: '.', seq: 3, ack: 2897, win: 2896 } },
+        { peer: { flags: '.', seq: 3, ack: 3374, win: 2896 } },
+      ],
+    },
+  },
+  {
+    name: 'a SYN with data just below RCV.NXT in ESTABLISHED → challenge ACK, the data is not taken',
+    // Defect 7 of issue 11.
+    differs: 'Linux sends a challenge ACK (ack 11) and drops the segment (RFC 5961 §4.2, RFC 9293 §3.10.7.4); tcplab trims the SYN away and takes the 5 octets (ack 16, reads 15)',
+    wireDiffers: 'tcplab\'s ACK echoes the SYN\'s TSval, as it took the segment',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 10 } }, { peer: { flags: 'SP.', seq: 10, ack: 1, len: 5 } }, { call: 'recv' }],
+    },
+  },
 ];

@@ -20,7 +20,7 @@ export interface PeerSegment {
   flags: string;
   seq: number;
   ack?: number;
-  /** The raw window field; default 502 (64,256 octets with wscale 7) or 64,240 on a SYN, as Linux offers. */
+  /** The raw window field; default 502 (64,256 octets with wscale 7), or 64,240 on a SYN, as Linux offers. */
   win?: number;
   len?: number;
   urg?: number;
@@ -42,6 +42,8 @@ export interface Script {
   /** The role the kernel plays, in tcplab's words: the server listens, the client connects. */
   linux: Side;
   options?: SocketOptions;
+  /** The window scale the peer offers in its SYN (RFC 7323 §2.2); default 7, as Linux; null offers none. */
+  peerWscale?: number | null;
   steps: Step[];
 }
 
@@ -114,7 +116,10 @@ class Peer {
   private tsRecent = 0;
   timestamps = true;
 
-  constructor(private readonly linuxSide: Side) {}
+  constructor(
+    private readonly linuxSide: Side,
+    private readonly wscale: number | null,
+  ) {}
 
   heard(segment: CapturedSegment): void {
     for (const o of segment.options) if (o.kind === 'ts') this.tsRecent = o.val;
@@ -126,7 +131,7 @@ class Peer {
     const syn = (flags & SYN) !== 0;
     const ts: TcpOption = { kind: 'ts', val: this.tsVal++, ecr: syn && !(flags & ACK) ? 0 : this.tsRecent };
     let options: TcpOption[] = [];
-    if (syn) options = [{ kind: 'mss', value: 1460 }, { kind: 'sackOK' }, ts, { kind: 'nop' }, { kind: 'wscale', shift: 7 }];
+    if (syn) options = [{ kind: 'mss', value: 1460 }, { kind: 'sackOK' }, ts, ...(this.wscale === null ? [] : [{ kind: 'nop' } as const, { kind: 'wscale', shift: this.wscale } as const])];
     else if (this.timestamps && !(flags & RST)) options = [{ kind: 'nop' }, { kind: 'nop' }, ts];
     const len = spec.len ?? 0;
     const peerSide: Side = this.linuxSide === 'server' ? 'client' : 'server';
@@ -227,7 +232,7 @@ export async function runOnLinux(script: Script): Promise<Recording> {
   const side = script.linux;
   const host = await KernelHost.start();
   try {
-    const peer = new Peer(side);
+    const peer = new Peer(side, script.peerWscale === undefined ? 7 : script.peerWscale);
     const heard = new Heard(host, side, peer);
     const ports = { port: LINUX_PORT[side], peer_port: PEER_PORT[side] };
     const steps: RecordedStep[] = [];
