@@ -79,8 +79,9 @@ export const CASES: Case[] = [
   },
   {
     name: 'data is retransmitted when the peer does not acknowledge it',
-    // No RTT estimation in tcplab (RFC 6298): its RTO is a fixed 1 s; Linux's is SRTT + 4·RTTVAR, at least 200 ms (TCP_RTO_MIN).
-    differs: 'Linux retransmits after its measured RTO (≈200 ms, then 400 ms, 800 ms), tcplab after a fixed 1 s',
+    // No RTT estimation in tcplab (RFC 6298): its RTO is a fixed 1 s; Linux's is SRTT + 4·RTTVAR, at least 200 ms (TCP_RTO_MIN),
+    // with SRTT ≈ 60 ms here (the harness's pause between steps), and the first retransmission is probably a tail loss probe (RFC 8985).
+    differs: 'Linux retransmits ≈300 ms after sending and twice more within 1.5 s (backing off), tcplab once, after a fixed 1 s',
     wireDiffers: 'the retransmissions differ in number and time (see the segments)',
     script: { linux: 'server', steps: [...accepted, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 101 } }] },
   },
@@ -167,7 +168,7 @@ export const CASES: Case[] = [
   {
     name: 'zero window, Linux sending: the peer offers window 0, Linux probes it',
     // Defect 2 of issue 11: no persist timer (RFC 9293 §3.8.6.1, MUST-36).
-    differs: 'Linux probes the zero window (seq SND.UNA − 1, no data, at ≈200 and ≈600 ms); tcplab sends nothing until the window opens',
+    differs: 'Linux probes the zero window (seq SND.UNA − 1, no data) ≈0.3 s and ≈0.8 s after the send; tcplab sends nothing until the window opens',
     wireDiffers: 'the probes are missing (see the segments)',
     script: {
       linux: 'server',
@@ -191,9 +192,9 @@ export const CASES: Case[] = [
     },
   },
   // Defect 1 of issue 11. The peer offers a large window, then shrinks it to two segments with a segment whose
-  // SEQ is newer (Linux takes a smaller window only then), so that Linux neither shrinks its segments to half the
-  // largest window nor marks the middle of the write with PSH (forced_push); with no window scaling, windows are
-  // exact. The octet the peer sends is read before close(), which would otherwise send RST (RFC 2525 §2.17).
+  // SEQ is newer (Linux takes a smaller window only then), so that Linux does not shrink its segments to half the
+  // largest window; with no window scaling, windows are exact. The octet the peer sends is read before close(),
+  // which would otherwise send RST (RFC 9293 §3.6; the last case below).
   // The window is closed (ACK with win 0) before close() and the FIN, so nothing is outstanding and no
   // retransmission or loss probe runs; the update comes well before Linux's first zero-window probe (≈250 ms).
   {
@@ -252,5 +253,62 @@ export const CASES: Case[] = [
       linux: 'server',
       steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 10 } }, { peer: { flags: 'SP.', seq: 10, ack: 1, len: 5 } }, { call: 'recv' }],
     },
+  },
+  {
+    // Linux charges each segment's whole buffer (skb truesize) against SO_RCVBUF (doubled: 2048), not its payload.
+    name: 'receive memory, Linux receiving: SO_RCVBUF 1024, a segment that partly fits the window is dropped whole',
+    differs: 'Linux drops the third 500-octet segment whole (out of receive memory; ack stays 1001), tcplab takes the 152 octets that fit its window (ack 1153)',
+    wireDiffers: 'Linux\'s window stays 152 after the drop and is 1072 after the read (free memory); tcplab\'s is 0, then the whole buffer, 1152',
+    script: {
+      linux: 'server',
+      options: { rcvbuf: 1024 },
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 500 } },
+        { peer: { flags: 'P.', seq: 501, ack: 1, len: 500 } },
+        { peer: { flags: 'P.', seq: 1001, ack: 1, len: 500 } },
+        { call: 'recv' },
+      ],
+    },
+  },
+  {
+    // Linux's tcp_bound_to_half_wnd: when the peer's largest window so far is small, segments are at most half of it.
+    name: 'a peer whose largest window is 1024 octets: Linux sends 512-octet segments',
+    differs: 'Linux sends two 512-octet segments, tcplab one of 1024 (RFC 9293 leaves the segment size to the sender below the MSS)',
+    wireDiffers: 'the segments differ (see the segments)',
+    script: {
+      linux: 'server',
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 8 } },
+        { call: 'send', length: 1024 },
+        { peer: { flags: '.', seq: 1, ack: 1025, win: 8 } },
+      ],
+    },
+  },
+  {
+    // Sender-side silly window avoidance (RFC 9293 §3.8.6.2.1): Linux does not cut a queued segment to fit a window it cannot fill.
+    name: 'a window 48 octets short of the next segment: Linux waits for it to open, tcplab sends the 48',
+    differs: 'Linux sends 1448 + 1448 and keeps the last 476 until the window opens; tcplab fills the window with a 48-octet segment at once (no sender-side SWS avoidance), then sends 428. Linux also sets PSH on the second segment',
+    wireDiffers: 'the segments differ (see the segments)',
+    script: {
+      linux: 'server',
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 23 } },
+        { call: 'send', length: 3372 },
+        { peer: { flags: '.', seq: 1, ack: 2897, win: 23 } },
+        { peer: { flags: '.', seq: 1, ack: 3373, win: 23 } },
+      ],
+    },
+  },
+  {
+    // RFC 9293 §3.6 (after RFC 1122 §4.2.2.13): a host whose CLOSE loses unread data SHOULD send RST, as Linux does; tcplab's CLOSE is the half-close.
+    name: 'close() with unread data sends RST,ACK',
+    differs: 'Linux sends RST,ACK and is CLOSED; tcplab\'s CLOSE sends a FIN (FIN_WAIT_1), whatever is unread',
+    wireDiffers: 'the RST is missing (see the segments)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'close' }] },
   },
 ];
