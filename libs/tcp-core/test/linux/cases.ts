@@ -80,10 +80,10 @@ export const CASES: Case[] = [
   {
     name: 'data is retransmitted when the peer does not acknowledge it',
     // No RTT estimation in tcplab (RFC 6298): its RTO is a fixed 1 s; Linux's is SRTT + 4·RTTVAR, at least 200 ms (TCP_RTO_MIN),
-    // with SRTT ≈ 60 ms here (the harness's pause between steps), and the first retransmission is probably a tail loss probe (RFC 8985).
-    differs: 'Linux retransmits ≈300 ms after sending and twice more within 1.5 s (backing off), tcplab once, after a fixed 1 s',
+    // with SRTT ≈ 10 ms here (rttMs), and the first retransmission is probably a tail loss probe (RFC 8985).
+    differs: 'Linux retransmits ≈230 ms after sending, ≈230 ms later and ≈470 ms after that; tcplab once, after a fixed 1 s',
     wireDiffers: 'the retransmissions differ in number and time (see the segments)',
-    script: { linux: 'server', steps: [...accepted, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 101 } }] },
+    script: { linux: 'server', rttMs: 10, steps: [...accepted, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 101 } }] },
   },
   {
     name: 'RST,ACK in SYN_SENT (connection refused) → CLOSED',
@@ -168,10 +168,11 @@ export const CASES: Case[] = [
   {
     name: 'zero window, Linux sending: the peer offers window 0, Linux probes it',
     // Defect 2 of issue 11: no persist timer (RFC 9293 §3.8.6.1, MUST-36).
-    differs: 'Linux probes the zero window (seq SND.UNA − 1, no data) ≈0.3 s and ≈0.8 s after the send; tcplab sends nothing until the window opens',
+    differs: 'Linux probes the zero window (seq SND.UNA − 1, no data) ≈0.23 s and ≈0.7 s after the send; tcplab sends nothing until the window opens',
     wireDiffers: 'the probes are missing (see the segments)',
     script: {
       linux: 'server',
+      rttMs: 10,
       steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: '.', seq: 1, ack: 1, win: 0 } }, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 1, win: 502 } }, { peer: { flags: '.', seq: 1, ack: 101 } }],
     },
   },
@@ -196,7 +197,7 @@ export const CASES: Case[] = [
   // largest window; with no window scaling, windows are exact. The octet the peer sends is read before close(),
   // which would otherwise send RST (RFC 9293 §3.6; the last case below).
   // The window is closed (ACK with win 0) before close() and the FIN, so nothing is outstanding and no
-  // retransmission or loss probe runs; the update comes well before Linux's first zero-window probe (≈250 ms).
+  // retransmission or loss probe runs; the update comes well before Linux's first zero-window probe (≈1 RTO).
   {
     name: 'data and FIN queued at close() go out from CLOSING once the window opens',
     differs: 'when the window opens in CLOSING, Linux sends the 476 queued octets with the FIN (FIN,PSH,ACK); tcplab sends nothing (defect 1: no sending from CLOSING). Linux also sets PSH on the second segment, the last the window let through, tcplab only on a SEND\'s last segment',

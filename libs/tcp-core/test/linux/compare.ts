@@ -13,7 +13,7 @@
 import type { CapturedSegment } from '../../src/capture';
 import { URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Segment, type Side, type TcpOption } from '../../src';
 import { LINUX_IP, PEER_IP } from './kernel';
-import { LINUX_PORT, PEER_ISS, PEER_PORT, type Recording, type Step } from './script';
+import { PEER_ISS, type Recording, type Step } from './script';
 
 export interface Transcripts {
   core: string[];
@@ -131,7 +131,7 @@ function connectionFor(r: Recording): Connection {
     auto_deliver: false,
     [linux]: {
       ip: LINUX_IP,
-      port: LINUX_PORT[linux],
+      port: r.ports.linux,
       isn: r.linuxIss,
       window: syn.window,
       mss: mss?.kind === 'mss' ? mss.value : 536,
@@ -139,7 +139,7 @@ function connectionFor(r: Recording): Connection {
       sack_permitted: syn.options.some((o) => o.kind === 'sackOK'),
       timestamps: syn.options.some((o) => o.kind === 'ts'),
     },
-    [peerSide]: { ip: PEER_IP, port: PEER_PORT[linux] },
+    [peerSide]: { ip: PEER_IP, port: r.ports.peer },
   });
 }
 

@@ -63,6 +63,9 @@ def open_tun(linux_ip, peer_ip):
     # No IPv6 in the namespace: the kernel would otherwise send router solicitations on the new link.
     write_sysctl('net/ipv6/conf/all/disable_ipv6', '1')
     write_sysctl('net/ipv6/conf/default/disable_ipv6', '1')
+    # Runs that share the namespace must not inherit what earlier connections to the peer taught the kernel
+    # (the RTT and ssthresh it would otherwise cache per destination, tcp_metrics).
+    write_sysctl('net/ipv4/tcp_no_metrics_save', '1')
     fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', TUN_NAME.encode(), IFF_TUN | IFF_NO_PI))
     # MTU 1500 as on Ethernet, so the kernel announces MSS 1460 as in the seed capture.
@@ -154,6 +157,15 @@ class KernelSide:
         # SO_LINGER {on, 0}: close() sends RST instead of FIN and drops the socket at once.
         self.connection().setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         return self.op_close(args)
+
+    def op_reset(self, args):
+        """Forget this run's sockets, so that the next run in the namespace (on other ports) starts afresh."""
+        if self.conn is not None:
+            self.op_abort(args)
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
+        return {}
 
     def op_state(self, args):
         """The kernel's state of the connection (its 4-tuple) and whether a listener is open on the port."""

@@ -6,11 +6,12 @@
  * to the peer's address, so nothing the kernel sends can leave it; `close()` deletes it, and a process that
  * exits without closing deletes what it made on the way out.
  */
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 
 /** RFC 5737 documentation addresses (TEST-NET-1): they exist only inside the namespace. */
 export const LINUX_IP = '192.0.2.1';
@@ -21,15 +22,26 @@ const HELPER = join(__dirname, 'kernel-side.py');
 /** Namespaces this process made and has not deleted yet, deleted at exit if a run is cut short. */
 const live = new Set<string>();
 process.on('exit', () => {
-  for (const ns of live) deleteNamespace(ns);
+  for (const ns of live) {
+    try {
+      execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    } catch {
+      // Already gone.
+    }
+  }
 });
 
-function deleteNamespace(ns: string): void {
-  try {
-    execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-  } catch {
-    // Already gone.
-  }
+/**
+ * `ip netns` without blocking the event loop: runs on other namespaces keep their pace meanwhile (a blocked
+ * loop delays their steps, and the kernel's timers run on).
+ */
+const run = promisify(execFile);
+function ipNetns(args: string[]): Promise<unknown> {
+  return run('ip', args);
+}
+
+async function deleteNamespace(ns: string): Promise<void> {
+  await ipNetns(['netns', 'del', ns]).catch(() => undefined);
   live.delete(ns);
 }
 
@@ -54,10 +66,9 @@ export function kernelUnavailable(): string | null {
   const probe = `tcplab-probe-${randomBytes(4).toString('hex')}`;
   try {
     execFileSync('ip', ['netns', 'add', probe], { stdio: 'pipe' });
+    execFileSync('ip', ['netns', 'del', probe], { stdio: 'ignore' });
   } catch (e) {
     return `ip netns add failed: ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`;
-  } finally {
-    deleteNamespace(probe);
   }
   return null;
 }
@@ -88,8 +99,8 @@ export class KernelHost {
 
   static async start(): Promise<KernelHost> {
     const namespace = `tcplab-${randomBytes(4).toString('hex')}`;
-    execFileSync('ip', ['netns', 'add', namespace]);
     live.add(namespace);
+    await ipNetns(['netns', 'add', namespace]);
     const helper = spawn('ip', ['netns', 'exec', namespace, 'python3', HELPER, LINUX_IP, PEER_IP]);
     const host = new KernelHost(namespace, helper);
     let stderr = '';
@@ -136,6 +147,6 @@ export class KernelHost {
       this.helper.stdin.end();
       await exited;
     }
-    deleteNamespace(this.namespace);
+    await deleteNamespace(this.namespace);
   }
 }
