@@ -312,4 +312,26 @@ export const CASES: Case[] = [
     wireDiffers: 'the RST is missing (see the segments)',
     script: { linux: 'server', steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'close' }] },
   },
+  {
+    // RFC 9293 §3.10.3 refuses RECEIVE in CLOSING, LAST-ACK and TIME-WAIT, as if everything had been read by then.
+    name: 'recv() in LAST_ACK returns the data that came before the FIN',
+    differs: 'Linux\'s recv() reads the 100 octets still unread; tcplab refuses RECEIVE in LAST_ACK (error: connection closing) and reads 0',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { peer: { flags: 'F.', seq: 101, ack: 1 } }, { call: 'shutdown' }, { call: 'recv' }, { peer: { flags: '.', seq: 102, ack: 2 } }],
+    },
+  },
+  {
+    // Linux's tcp_cleanup_rbuf announces a window after a read only when it would at least double; tcplab when it
+    // grows by min(buffer / 2, MSS) (RFC 9293 §3.8.6.2.2, receiver-side SWS avoidance).
+    name: 'a read that empties a small buffer: tcplab announces the window, Linux does not',
+    differs: 'after recv() tcplab sends a window update (ACK), Linux sends nothing',
+    // Linux's window is its free receive memory, and it never moves the right edge back.
+    wireDiffers: 'Linux advertises 2920 and 1920 after the two segments, tcplab 1472 and 472; and the update is extra',
+    script: {
+      linux: 'client',
+      options: { rcvbuf: 4096 },
+      steps: [...connected, { peer: { flags: 'P.', seq: 1, ack: 1, len: 1448 } }, { peer: { flags: 'P.', seq: 1449, ack: 1, len: 1000 } }, { call: 'recv' }],
+    },
+  },
 ];
