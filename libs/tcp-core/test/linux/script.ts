@@ -128,7 +128,7 @@ export interface Recording {
 
 const FLAG_LETTER: Record<string, number> = { S: SYN, F: FIN, R: RST, P: PSH, U: URG, '.': ACK };
 
-export function parseFlags(letters: string): number {
+function parseFlags(letters: string): number {
   return [...letters].reduce((bits, letter) => bits | FLAG_LETTER[letter]!, 0);
 }
 
@@ -248,15 +248,10 @@ function callArgs(step: Extract<Step, { call: string }>, script: Script, ports: 
 export interface KernelView {
   /** The kernel's state after the last step. */
   state: string;
-  /** The kernel's ISN, once its SYN or SYN,ACK has been seen. */
-  iss: number | null;
   /** Just past the highest sequence number the kernel has sent (SYN and FIN count). */
   sndNxt: number;
   /** The kernel's last acknowledgment of the peer's data, or null before any. */
   ack: number | null;
-  /** The kernel's last window field. */
-  window: number;
-  finSent: boolean;
 }
 
 /**
@@ -264,7 +259,7 @@ export interface KernelView {
  * answers, `view` tells what the peer has seen so far, `finish()` returns the recording.
  */
 export class KernelRun {
-  readonly view: KernelView = { state: 'CLOSED', iss: null, sndNxt: 0, ack: null, window: 0, finSent: false };
+  readonly view: KernelView = { state: 'CLOSED', sndNxt: 0, ack: null };
   private readonly peer: Peer;
   private readonly sent: KernelSegment[] = [];
   private readonly steps: RecordedStep[] = [];
@@ -296,11 +291,8 @@ export class KernelRun {
       if (this.syn) {
         const end = (seqAdd(seg.seq, seg.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0)) - this.syn.seq) >>> 0;
         if (!(seg.flags & RST) && end > this.view.sndNxt && end < 0x8000_0000) this.view.sndNxt = end;
-        this.view.iss = this.syn.seq;
       }
-      if (seg.flags & FIN) this.view.finSent = true;
       if (seg.flags & ACK) this.view.ack = (seg.ack - PEER_ISS) >>> 0;
-      this.view.window = seg.window;
     }
     this.decoded += fresh;
   }
