@@ -11,7 +11,7 @@
  * - `wire`: the same segments' window fields and options (TSval left out: Linux's TS clock is its own).
  */
 import type { CapturedSegment } from '../../src/capture';
-import { URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Segment, type Side, type TcpOption } from '../../src';
+import { ACK, URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Segment, type Side, type TcpOption } from '../../src';
 import { LINUX_IP, PEER_IP } from './kernel';
 import { PEER_ISS, type Recording, type Step } from './script';
 
@@ -47,7 +47,7 @@ function option(o: TcpOption): string {
 
 function coreLine(s: Header, linuxIss: number): string {
   const seq = (s.seq - linuxIss) >>> 0;
-  const ack = s.flags & 0x10 ? ` ack ${(s.ack - PEER_ISS) >>> 0}` : '';
+  const ack = s.flags & ACK ? ` ack ${(s.ack - PEER_ISS) >>> 0}` : '';
   const urg = s.flags & URG ? ` urg ${s.urgent_pointer}` : '';
   return `  → [${tcpdumpFlags(s.flags)}] seq ${seq}${ack} len ${s.length}${urg}`;
 }

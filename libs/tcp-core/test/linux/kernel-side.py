@@ -168,7 +168,11 @@ class KernelSide:
         return {}
 
     def op_state(self, args):
-        """The kernel's state of the connection (its 4-tuple) and whether a listener is open on the port."""
+        """The kernel's state of the connection (its 4-tuple) and whether a listener is open on the port.
+
+        Read from /proc/net/tcp (this namespace's, as ss reads it) rather than TCP_INFO's tcpi_state: a socket
+        closed with close() (FIN_WAIT_1, TIME_WAIT …) and a request socket in SYN_RECEIVED have no descriptor
+        to ask TCP_INFO of."""
         local = proc_addr(self.linux_ip, args['port'])
         remote = proc_addr(self.peer_ip, args['peer_port'])
         conn, listening = None, False
