@@ -51,6 +51,8 @@ module.exports = {
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/tcp-core/test/linux/**/*.linux.spec.ts'],
+      globalSetup: '<rootDir>/libs/tcp-core/test/linux/netns-setup.js',
+      globalTeardown: '<rootDir>/libs/tcp-core/test/linux/netns-teardown.js',
       testTimeout: 30000,
     },
   ],

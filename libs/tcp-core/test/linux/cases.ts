@@ -71,11 +71,12 @@ export const CASES: Case[] = [
   },
   {
     name: 'the SYN,ACK is retransmitted after 1 s when the peer does not ACK it',
-    script: { linux: 'server', steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 1 } }] },
+    // 400 ms (RTT_MS) + 1200 ms: the retransmission at 1 s falls inside, the next one (at 3 s) far outside, even on a loaded machine.
+    script: { linux: 'server', steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { wait: 1200 }, { peer: { flags: '.', seq: 1, ack: 1 } }] },
   },
   {
     name: 'the SYN is retransmitted after 1 s when the peer does not answer',
-    script: { linux: 'client', steps: [{ call: 'connect' }, { wait: 1500 }, { peer: { flags: 'S.', seq: 0, ack: 1 } }] },
+    script: { linux: 'client', steps: [{ call: 'connect' }, { wait: 1200 }, { peer: { flags: 'S.', seq: 0, ack: 1 } }] },
   },
   {
     name: 'data is retransmitted when the peer does not acknowledge it',

@@ -1,6 +1,6 @@
 /**
  * A real Linux TCP in a network namespace of its own, reached through a TUN device: the oracle of the
- * differential tests. `KernelHost.start()` makes the namespace `tcplab-<random>` and starts kernel-side.py in
+ * differential tests. `KernelHost.start()` makes the namespace `tcplab-<tag>-<random>` and starts kernel-side.py in
  * it (why a Python helper: see that file); the harness then writes the peer's IPv4 packets to the TUN, reads
  * the kernel's, and makes socket calls. The namespace has only `lo` and the TUN, with a point-to-point route
  * to the peer's address, so nothing the kernel sends can leave it; `close()` deletes it, and a process that
@@ -18,6 +18,12 @@ export const LINUX_IP = '192.0.2.1';
 export const PEER_IP = '192.0.2.2';
 
 const HELPER = join(__dirname, 'kernel-side.py');
+
+/**
+ * Every namespace is named `tcplab-<tag>-<random>`. The tag is the Jest run's (TCPLAB_NETNS_TAG, set by
+ * netns-setup.js, whose teardown deletes what a killed worker left behind) or else this process's id.
+ */
+const NAME_PREFIX = `tcplab-${process.env['TCPLAB_NETNS_TAG'] ?? process.pid}-`;
 
 /** Namespaces this process made and has not deleted yet, deleted at exit if a run is cut short. */
 const live = new Set<string>();
@@ -40,8 +46,9 @@ function ipNetns(args: string[]): Promise<unknown> {
   return run('ip', args);
 }
 
+/** Left in `live` when `ip netns del` fails, so that the exit handler tries again. */
 async function deleteNamespace(ns: string): Promise<void> {
-  await ipNetns(['netns', 'del', ns]).catch(() => undefined);
+  await ipNetns(['netns', 'del', ns]);
   live.delete(ns);
 }
 
@@ -98,7 +105,7 @@ export class KernelHost {
   ) {}
 
   static async start(): Promise<KernelHost> {
-    const namespace = `tcplab-${randomBytes(4).toString('hex')}`;
+    const namespace = `${NAME_PREFIX}${randomBytes(4).toString('hex')}`;
     live.add(namespace);
     await ipNetns(['netns', 'add', namespace]);
     const helper = spawn('ip', ['netns', 'exec', namespace, 'python3', HELPER, LINUX_IP, PEER_IP]);
