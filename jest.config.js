@@ -12,6 +12,7 @@ module.exports = {
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
       moduleNameMapper,
       testMatch: ['<rootDir>/libs/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.linux\\.spec\\.ts$'],
     },
     {
       displayName: 'api',
@@ -53,6 +54,17 @@ module.exports = {
       testMatch: ['<rootDir>/apps/api/browser/**/*.browser.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',
       globalTeardown: '<rootDir>/apps/api/test/global-teardown.mjs',
+    },
+    {
+      // tcp-core against the real Linux TCP in a network namespace (root, ip netns, TUN); skipped with the reason elsewhere.
+      displayName: 'linux',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      moduleNameMapper,
+      testMatch: ['<rootDir>/libs/tcp-core/test/linux/**/*.linux.spec.ts'],
+      globalSetup: '<rootDir>/libs/tcp-core/test/linux/netns-setup.js',
+      globalTeardown: '<rootDir>/libs/tcp-core/test/linux/netns-teardown.js',
+      testTimeout: 30000,
     },
   ],
 };

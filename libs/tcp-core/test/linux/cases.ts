@@ -1,0 +1,338 @@
+/**
+ * The scripted cases, each a packetdrill-style script (script.ts) with the role the kernel plays. Sequence
+ * numbers are relative: the peer's from its ISN, acknowledgments of the kernel's data from the kernel's ISN.
+ * A case that tcplab does not predict today names the cause in `differs` — the spec turns it into a
+ * test.failing, and docs/linux-differences.md lists it.
+ */
+import type { Script, Step } from './script';
+
+export interface Case {
+  name: string;
+  script: Script;
+  /** Why tcplab's segments, reads or states differ from the kernel's today; absent when they agree. */
+  differs?: string;
+  /** Why tcplab's window fields or options differ; absent when they agree. */
+  wireDiffers?: string;
+}
+
+/** LISTEN, the peer's SYN, the kernel's SYN,ACK, the peer's ACK: the kernel is an ESTABLISHED server. */
+const accepted: Step[] = [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: '.', seq: 1, ack: 1 } }];
+/** connect(), the peer's SYN,ACK, the kernel's ACK: the kernel is an ESTABLISHED client. */
+const connected: Step[] = [{ call: 'connect' }, { peer: { flags: 'S.', seq: 0, ack: 1 } }];
+
+export const CASES: Case[] = [
+  {
+    name: 'seed, Linux as server: passive open, data both ways, the peer closes first (LAST_ACK → CLOSED)',
+    script: {
+      linux: 'server',
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } },
+        { call: 'recv' },
+        { call: 'send', length: 200 },
+        { peer: { flags: '.', seq: 101, ack: 201 } },
+        { peer: { flags: 'F.', seq: 101, ack: 201 } },
+        { call: 'recv' },
+        { call: 'close' },
+        { peer: { flags: '.', seq: 102, ack: 202 } },
+      ],
+    },
+  },
+  {
+    name: 'seed, Linux as client: active open, data both ways, Linux closes first (FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT)',
+    script: {
+      linux: 'client',
+      steps: [
+        ...connected,
+        { call: 'send', length: 100 },
+        { peer: { flags: 'P.', seq: 1, ack: 101, len: 200 } },
+        { call: 'recv' },
+        { call: 'close' },
+        { peer: { flags: '.', seq: 201, ack: 102 } },
+        { peer: { flags: 'F.', seq: 201, ack: 102 } },
+      ],
+    },
+  },
+  {
+    name: 'simultaneous open: the peer answers the SYN with a SYN, then SYN,ACK (SYN_SENT → SYN_RECEIVED → ESTABLISHED)',
+    // arrive.ts's simultaneous-open branch returns before the RFC 7323 §4.3 TS.Recent update.
+    wireDiffers: 'the ACK of the SYN,ACK echoes the SYN\'s TSval, not the SYN,ACK\'s; Linux also reports the repeated SYN as a D-SACK block (RFC 2883)',
+    script: {
+      linux: 'client',
+      steps: [{ call: 'connect' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: 'S.', seq: 0, ack: 1 } }],
+    },
+  },
+  {
+    name: 'simultaneous close: FINs cross (FIN_WAIT_1 → CLOSING → TIME_WAIT)',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { call: 'shutdown' }, { peer: { flags: 'F.', seq: 1, ack: 1 } }, { peer: { flags: '.', seq: 2, ack: 2 } }],
+    },
+  },
+  {
+    name: 'the SYN,ACK is retransmitted after 1 s when the peer does not ACK it',
+    // 400 ms (RTT_MS) + 1200 ms: the retransmission at 1 s falls inside, the next one (at 3 s) far outside, even on a loaded machine.
+    script: { linux: 'server', steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { wait: 1200 }, { peer: { flags: '.', seq: 1, ack: 1 } }] },
+  },
+  {
+    name: 'the SYN is retransmitted after 1 s when the peer does not answer',
+    script: { linux: 'client', steps: [{ call: 'connect' }, { wait: 1200 }, { peer: { flags: 'S.', seq: 0, ack: 1 } }] },
+  },
+  {
+    name: 'data is retransmitted when the peer does not acknowledge it',
+    // No RTT estimation in tcplab (RFC 6298): its RTO is a fixed 1 s; Linux's is SRTT + 4·RTTVAR, at least 200 ms (TCP_RTO_MIN),
+    // with SRTT ≈ 10 ms here (rttMs), and the first retransmission is probably a tail loss probe (RFC 8985).
+    differs: 'Linux retransmits ≈230 ms after sending, ≈230 ms later and ≈470 ms after that; tcplab once, after a fixed 1 s',
+    wireDiffers: 'the retransmissions differ in number and time (see the segments)',
+    script: { linux: 'server', rttMs: 10, steps: [...accepted, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 101 } }] },
+  },
+  {
+    name: 'RST,ACK in SYN_SENT (connection refused) → CLOSED',
+    script: { linux: 'client', steps: [{ call: 'connect' }, { peer: { flags: 'R.', seq: 0, ack: 1 } }] },
+  },
+  {
+    name: 'RST in SYN_RECEIVED → back to LISTEN',
+    script: { linux: 'server', steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: 'R', seq: 1 } }] },
+  },
+  {
+    name: 'RST at RCV.NXT in ESTABLISHED → CLOSED',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1 } }] },
+  },
+  {
+    name: 'RST inside the window but not at RCV.NXT in ESTABLISHED → challenge ACK (RFC 5961 §3.2)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1001 } }] },
+  },
+  {
+    name: 'RST outside the window in ESTABLISHED → dropped silently',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1_000_000 } }] },
+  },
+  {
+    name: 'RST at RCV.NXT in CLOSE_WAIT → CLOSED',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'F.', seq: 1, ack: 1 } }, { peer: { flags: 'R', seq: 2 } }] },
+  },
+  {
+    name: 'RST at RCV.NXT in FIN_WAIT_2 → CLOSED',
+    script: { linux: 'client', steps: [...connected, { call: 'close' }, { peer: { flags: '.', seq: 1, ack: 2 } }, { peer: { flags: 'R', seq: 1 } }] },
+  },
+  {
+    name: 'abort (SO_LINGER 0) in ESTABLISHED sends RST,ACK → CLOSED',
+    script: { linux: 'client', steps: [...connected, { call: 'send', length: 10 }, { peer: { flags: '.', seq: 1, ack: 11 } }, { call: 'abort' }] },
+  },
+  {
+    name: 'SYN in ESTABLISHED → challenge ACK (RFC 5961 §4)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'S', seq: 500 } }] },
+  },
+  {
+    name: 'an old duplicate (data below RCV.NXT) is acknowledged and dropped',
+    // Linux's acceptability test (tcp_sequence) asks SEG.SEQ+SEG.LEN ≥ RCV.WUP, so a duplicate ending at RCV.NXT passes and its TSval is kept.
+    wireDiffers: 'Linux echoes the duplicate\'s TSval and reports it as a D-SACK block (RFC 2883); tcplab finds it unacceptable (RFC 9293 §3.10.7.4), echoes the older TS.Recent and sends no SACK',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'recv' }],
+    },
+  },
+  {
+    name: 'zero window, Linux receiving: SO_RCVBUF 2048, one segment fills the window, a 1-octet probe is refused, recv reopens it',
+    // arrive.ts takes TS.Recent from a segment at RCV.NXT while RCV.WND = 0 (accepted for its ACK, text trimmed away).
+    wireDiffers: 'the 1-octet probe\'s TSval goes into TS.Recent in tcplab, not in Linux, which rejects the probe (RFC 7323 §5.3: only acceptable segments update TS.Recent)',
+    script: {
+      linux: 'server',
+      options: { rcvbuf: 2048 },
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1448 } },
+        { peer: { flags: 'P.', seq: 1449, ack: 1, len: 1 } },
+        { call: 'recv' },
+        { peer: { flags: 'P.', seq: 1449, ack: 1, len: 1000 } },
+      ],
+    },
+  },
+  {
+    name: 'small receive buffer, Linux receiving: SO_RCVBUF 4096, 1000-octet segments run past the window',
+    // tcplab trims a segment to the window (RFC 9293 §3.10.7.4); Linux checks only that it starts inside it and keeps it all while its receive memory allows.
+    differs: 'Linux accepts all of a segment that starts in the window and runs 104 octets past it (ack 3001, tcplab 2897), and delays its ACK of the third segment',
+    // Linux's window is its free receive memory rounded (tcp_select_window), and it never moves the right edge back.
+    wireDiffers: 'Linux advertises 2000 and 1000 where tcplab advertises buffer − unread (1896, 896), and 2000 after the read, not the whole buffer',
+    script: {
+      linux: 'server',
+      options: { rcvbuf: 4096 },
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1000 } },
+        { peer: { flags: 'P.', seq: 1001, ack: 1, len: 1000 } },
+        { peer: { flags: 'P.', seq: 2001, ack: 1, len: 1000 } },
+        { peer: { flags: 'P.', seq: 3001, ack: 1, len: 1000 } },
+        { call: 'recv' },
+      ],
+    },
+  },
+  {
+    name: 'zero window, Linux sending: the peer offers window 0, Linux probes it',
+    // Defect 2 of issue 11: no persist timer (RFC 9293 §3.8.6.1, MUST-36).
+    differs: 'Linux probes the zero window (seq SND.UNA − 1, no data) ≈0.23 s and ≈0.7 s after the send; tcplab sends nothing until the window opens',
+    wireDiffers: 'the probes are missing (see the segments)',
+    script: {
+      linux: 'server',
+      rttMs: 10,
+      steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: '.', seq: 1, ack: 1, win: 0 } }, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 1, win: 502 } }, { peer: { flags: '.', seq: 1, ack: 101 } }],
+    },
+  },
+  {
+    name: 'urgent data over the MSS: send(3000, MSG_OOB)',
+    // Defect 4 of issue 11: the urgent pointer must point past all the urgent data in every segment (RFC 9293 §3.8.5, MUST-31).
+    differs: 'Linux\'s urgent pointers are 3000, 1552, 104 (the end of the urgent data); tcplab\'s 1448, 1448, 104 (the end of each segment)',
+    script: { linux: 'server', steps: [...accepted, { call: 'send', length: 3000, oob: true }, { peer: { flags: '.', seq: 1, ack: 3001 } }] },
+  },
+  {
+    // Linux's tcp_may_update_window takes the window of a segment with the same SEQ and ACK only if it grows (or is 0).
+    name: 'a window update that only shrinks the window (same SEQ and ACK as the last one)',
+    differs: 'Linux ignores it and sends 3000 octets into the old window; tcplab takes it (RFC 9293 §3.10.7.4: SND.WL1 = SEG.SEQ and SND.WL2 ≤ SEG.ACK) and sends 1024',
+    wireDiffers: 'the segments differ (see the segments)',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: '.', seq: 1, ack: 1, win: 8 } }, { call: 'send', length: 3000 }, { peer: { flags: '.', seq: 1, ack: 3001 } }],
+    },
+  },
+  // Defect 1 of issue 11. The peer offers a large window, then shrinks it to two segments with a segment whose
+  // SEQ is newer (Linux takes a smaller window only then), so that Linux does not shrink its segments to half the
+  // largest window; with no window scaling, windows are exact. The octet the peer sends is read before close(),
+  // which would otherwise send RST (RFC 9293 §3.6; the last case below).
+  // The window is closed (ACK with win 0) before close() and the FIN, so nothing is outstanding and no
+  // retransmission or loss probe runs; the update comes well before Linux's first zero-window probe (≈1 RTO).
+  {
+    name: 'data and FIN queued at close() go out from CLOSING once the window opens',
+    differs: 'when the window opens in CLOSING, Linux sends the 476 queued octets with the FIN (FIN,PSH,ACK); tcplab sends nothing (defect 1: no sending from CLOSING). Linux also sets PSH on the second segment, the last the window let through, tcplab only on a SEND\'s last segment',
+    // Without window scaling Linux moves its window only in MSS steps (__tcp_select_window), so the right edge stays put.
+    wireDiffers: 'Linux\'s window does not grow back by the octet read and shrinks by one for the FIN (65159, 65158); tcplab advertises buffer − unread (65160); and the FIN,PSH,ACK is missing',
+    script: {
+      linux: 'server',
+      peerWscale: null,
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 64240 } },
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1, win: 64240 } },
+        { call: 'recv' },
+        { peer: { flags: '.', seq: 2, ack: 1, win: 2896 } },
+        { call: 'send', length: 3372 },
+        { peer: { flags: '.', seq: 2, ack: 2897, win: 0 } },
+        { call: 'close' },
+        { peer: { flags: 'F.', seq: 2, ack: 2897, win: 0 } },
+        { peer: { flags: '.', seq: 3, ack: 2897, win: 2896 } },
+        { peer: { flags: '.', seq: 3, ack: 3374, win: 2896 } },
+      ],
+    },
+  },
+  {
+    name: 'data and FIN queued at close() go out from LAST_ACK once the window opens',
+    differs: 'when the window opens in LAST_ACK, Linux sends the 476 queued octets with the FIN (FIN,PSH,ACK); tcplab sends nothing (defect 1: no sending from LAST_ACK). Linux also sets PSH on the second segment, the last the window let through, tcplab only on a SEND\'s last segment',
+    // Without window scaling Linux moves its window only in MSS steps (__tcp_select_window), so the right edge stays put.
+    wireDiffers: 'Linux\'s window does not grow back by the octet read and shrinks by one for the FIN (65159, 65158); tcplab advertises buffer − unread (65160); and the FIN,PSH,ACK is missing',
+    script: {
+      linux: 'server',
+      peerWscale: null,
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 64240 } },
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1, win: 64240 } },
+        { call: 'recv' },
+        { peer: { flags: 'F.', seq: 2, ack: 1, win: 2896 } },
+        { call: 'send', length: 3372 },
+        { peer: { flags: '.', seq: 3, ack: 2897, win: 0 } },
+        { call: 'close' },
+        { peer: { flags: '.', seq: 3, ack: 2897, win: 2896 } },
+        { peer: { flags: '.', seq: 3, ack: 3374, win: 2896 } },
+      ],
+    },
+  },
+  {
+    name: 'a SYN with data just below RCV.NXT in ESTABLISHED → challenge ACK, the data is not taken',
+    // Defect 7 of issue 11.
+    differs: 'Linux sends a challenge ACK (ack 11) and drops the segment (RFC 5961 §4.2, RFC 9293 §3.10.7.4); tcplab trims the SYN away and takes the 5 octets (ack 16, reads 15)',
+    wireDiffers: 'tcplab\'s ACK echoes the SYN\'s TSval, as it took the segment',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 10 } }, { peer: { flags: 'SP.', seq: 10, ack: 1, len: 5 } }, { call: 'recv' }],
+    },
+  },
+  {
+    // Linux charges each segment's whole buffer (skb truesize) against SO_RCVBUF (doubled: 2048), not its payload.
+    name: 'receive memory, Linux receiving: SO_RCVBUF 1024, a segment that partly fits the window is dropped whole',
+    differs: 'Linux drops the third 500-octet segment whole (out of receive memory; ack stays 1001), tcplab takes the 152 octets that fit its window (ack 1153)',
+    wireDiffers: 'Linux\'s window stays 152 after the drop and is 1072 after the read (free memory); tcplab\'s is 0, then the whole buffer, 1152',
+    script: {
+      linux: 'server',
+      options: { rcvbuf: 1024 },
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 500 } },
+        { peer: { flags: 'P.', seq: 501, ack: 1, len: 500 } },
+        { peer: { flags: 'P.', seq: 1001, ack: 1, len: 500 } },
+        { call: 'recv' },
+      ],
+    },
+  },
+  {
+    // Linux's tcp_bound_to_half_wnd: when the peer's largest window so far is small, segments are at most half of it.
+    name: 'a peer whose largest window is 1024 octets: Linux sends 512-octet segments',
+    differs: 'Linux sends two 512-octet segments, tcplab one of 1024 (RFC 9293 leaves the segment size to the sender below the MSS)',
+    wireDiffers: 'the segments differ (see the segments)',
+    script: {
+      linux: 'server',
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 8 } },
+        { call: 'send', length: 1024 },
+        { peer: { flags: '.', seq: 1, ack: 1025, win: 8 } },
+      ],
+    },
+  },
+  {
+    // Sender-side silly window avoidance (RFC 9293 §3.8.6.2.1): Linux does not cut a queued segment to fit a window it cannot fill.
+    name: 'a window 48 octets short of the next segment: Linux waits for it to open, tcplab sends the 48',
+    differs: 'Linux sends 1448 + 1448 and keeps the last 476 until the window opens; tcplab fills the window with a 48-octet segment at once (no sender-side SWS avoidance), then sends 428. Linux also sets PSH on the second segment',
+    wireDiffers: 'the segments differ (see the segments)',
+    script: {
+      linux: 'server',
+      steps: [
+        { call: 'listen' },
+        { peer: { flags: 'S', seq: 0 } },
+        { peer: { flags: '.', seq: 1, ack: 1, win: 23 } },
+        { call: 'send', length: 3372 },
+        { peer: { flags: '.', seq: 1, ack: 2897, win: 23 } },
+        { peer: { flags: '.', seq: 1, ack: 3373, win: 23 } },
+      ],
+    },
+  },
+  {
+    // RFC 9293 §3.6 (after RFC 1122 §4.2.2.13): a host whose CLOSE loses unread data SHOULD send RST, as Linux does; tcplab's CLOSE is the half-close.
+    name: 'close() with unread data sends RST,ACK',
+    differs: 'Linux sends RST,ACK and is CLOSED; tcplab\'s CLOSE sends a FIN (FIN_WAIT_1), whatever is unread',
+    wireDiffers: 'the RST is missing (see the segments)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'close' }] },
+  },
+  {
+    // RFC 9293 §3.10.3 refuses RECEIVE in CLOSING, LAST-ACK and TIME-WAIT, as if everything had been read by then.
+    name: 'recv() in LAST_ACK returns the data that came before the FIN',
+    differs: 'Linux\'s recv() reads the 100 octets still unread; tcplab refuses RECEIVE in LAST_ACK (error: connection closing) and reads 0',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { peer: { flags: 'F.', seq: 101, ack: 1 } }, { call: 'shutdown' }, { call: 'recv' }, { peer: { flags: '.', seq: 102, ack: 2 } }],
+    },
+  },
+  {
+    // Linux's tcp_cleanup_rbuf announces a window after a read only when it would at least double; tcplab when it
+    // grows by min(buffer / 2, MSS) (RFC 9293 §3.8.6.2.2, receiver-side SWS avoidance).
+    name: 'a read that empties a small buffer: tcplab announces the window, Linux does not',
+    differs: 'after recv() tcplab sends a window update (ACK), Linux sends nothing',
+    // Linux's window is its free receive memory, and it never moves the right edge back.
+    wireDiffers: 'Linux advertises 2920 and 1920 after the two segments, tcplab 1472 and 472; and the update is extra',
+    script: {
+      linux: 'client',
+      options: { rcvbuf: 4096 },
+      steps: [...connected, { peer: { flags: 'P.', seq: 1, ack: 1, len: 1448 } }, { peer: { flags: 'P.', seq: 1449, ack: 1, len: 1000 } }, { call: 'recv' }],
+    },
+  },
+];

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""The kernel's side of tcplab's differential tests (harness.ts starts it).
+
+Run inside a private network namespace (`ip netns exec NS python3 kernel-side.py LINUX_IP PEER_IP`), it
+creates a TUN device there, routes PEER_IP through it, and then does two things for the Node.js harness,
+driven by JSON lines on stdin and answering with JSON lines on stdout:
+
+- moves raw IPv4 packets between the TUN and the harness: every packet the kernel sends to PEER_IP is
+  printed as {"ev": "packet", "t": ms, "hex": ...}; {"op": "write", "hex": ...} hands one to the kernel;
+- holds the one real socket under test (listen, connect, send, recv, close, shutdown, abort, and the socket
+  options a script asks for) and reports its state from /proc/net/tcp.
+
+Why Python and not Node.js or C: Node.js can do neither the TUNSETIFF ioctl nor setsockopt (SO_LINGER,
+SO_RCVBUF, TCP_NODELAY) nor send with MSG_OOB; Python's standard library does all of it (fcntl.ioctl,
+socket), is on every machine that runs these tests, and needs no compiler at test time, and the harness stays
+readable in one language per side. Everything here is non-blocking and runs in one select() loop, so the
+harness decides every step and this process never waits on the peer it plays.
+
+Times ("t") are milliseconds on one monotonic clock, taken where the packet or the call happened, so that
+the harness can replay tcplab at the same times.
+"""
+import errno
+import fcntl
+import json
+import os
+import select
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+TUNSETIFF = 0x400454CA
+IFF_TUN = 0x0001
+IFF_NO_PI = 0x1000
+TUN_NAME = 'tcplab0'
+
+# /proc/net/tcp's state numbers (include/net/tcp_states.h); NEW_SYN_RECV is a request socket.
+STATES = {
+    0x01: 'ESTABLISHED', 0x02: 'SYN_SENT', 0x03: 'SYN_RECV', 0x04: 'FIN_WAIT1', 0x05: 'FIN_WAIT2',
+    0x06: 'TIME_WAIT', 0x07: 'CLOSE', 0x08: 'CLOSE_WAIT', 0x09: 'LAST_ACK', 0x0A: 'LISTEN',
+    0x0B: 'CLOSING', 0x0C: 'NEW_SYN_RECV',
+}
+
+T0 = time.monotonic()
+
+
+def now_ms():
+    return round((time.monotonic() - T0) * 1000, 3)
+
+
+def emit(message):
+    sys.stdout.write(json.dumps(message) + '\n')
+    sys.stdout.flush()
+
+
+def write_sysctl(path, value):
+    with open('/proc/sys/' + path, 'w') as f:
+        f.write(value)
+
+
+def open_tun(linux_ip, peer_ip):
+    # No IPv6 in the namespace: the kernel would otherwise send router solicitations on the new link.
+    write_sysctl('net/ipv6/conf/all/disable_ipv6', '1')
+    write_sysctl('net/ipv6/conf/default/disable_ipv6', '1')
+    # Runs that share the namespace must not inherit what earlier connections to the peer taught the kernel
+    # (the RTT and ssthresh it would otherwise cache per destination, tcp_metrics).
+    write_sysctl('net/ipv4/tcp_no_metrics_save', '1')
+    fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', TUN_NAME.encode(), IFF_TUN | IFF_NO_PI))
+    # MTU 1500 as on Ethernet, so the kernel announces MSS 1460 as in the seed capture.
+    for args in (['link', 'set', 'lo', 'up'],
+                 ['link', 'set', TUN_NAME, 'mtu', '1500', 'up'],
+                 ['addr', 'add', linux_ip + '/32', 'peer', peer_ip + '/32', 'dev', TUN_NAME]):
+        subprocess.run(['ip'] + args, check=True)
+    return fd
+
+
+def proc_addr(ip, port):
+    """An address as /proc/net/tcp prints it: the IPv4 address in host (little-endian) order, then the port."""
+    return '%08X:%04X' % (struct.unpack('<I', socket.inet_aton(ip))[0], port)
+
+
+class KernelSide:
+    def __init__(self, linux_ip, peer_ip):
+        self.linux_ip = linux_ip
+        self.peer_ip = peer_ip
+        self.tun = open_tun(linux_ip, peer_ip)
+        self.listener = None
+        self.conn = None
+
+    def socket_with(self, args):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Set before listen/connect: the receive buffer decides the SYN's window and window scale.
+        self.set_options(s, args)
+        s.bind((self.linux_ip, args['port']))
+        s.setblocking(False)
+        return s
+
+    @staticmethod
+    def set_options(s, args):
+        if 'rcvbuf' in args:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args['rcvbuf'])
+        if 'sndbuf' in args:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, args['sndbuf'])
+        if 'nodelay' in args:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if args['nodelay'] else 0)
+
+    def connection(self):
+        """The connection under test; a listener's is accepted the first time a call needs it."""
+        if self.conn is None and self.listener is not None:
+            self.conn, _ = self.listener.accept()
+            self.conn.setblocking(False)
+        if self.conn is None:
+            raise OSError(errno.ENOTCONN, 'no connection')
+        return self.conn
+
+    def op_write(self, args):
+        os.write(self.tun, bytes.fromhex(args['hex']))
+        return {}
+
+    def op_listen(self, args):
+        self.listener = self.socket_with(args)
+        self.listener.listen(8)
+        return {}
+
+    def op_connect(self, args):
+        self.conn = self.socket_with(args)
+        return {'errno': errno.errorcode.get(self.conn.connect_ex((self.peer_ip, args['peer_port'])), 'OK')}
+
+    def op_setsockopt(self, args):
+        self.set_options(self.connection(), args)
+        return {}
+
+    def op_send(self, args):
+        data = bytes((i % 26) + 97 for i in range(args['length']))
+        return {'sent': self.connection().send(data, socket.MSG_OOB if args.get('oob') else 0)}
+
+    def op_recv(self, args):
+        try:
+            data = self.connection().recv(args.get('max', 1 << 20))
+        except BlockingIOError:
+            return {'received': 0, 'eof': False}
+        return {'received': len(data), 'eof': len(data) == 0}
+
+    def op_shutdown(self, args):
+        self.connection().shutdown({'rd': socket.SHUT_RD, 'wr': socket.SHUT_WR, 'rdwr': socket.SHUT_RDWR}[args['how']])
+        return {}
+
+    def op_close(self, args):
+        self.connection().close()
+        self.conn = None
+        return {}
+
+    def op_abort(self, args):
+        # SO_LINGER {on, 0}: close() sends RST instead of FIN and drops the socket at once.
+        self.connection().setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        return self.op_close(args)
+
+    def op_reset(self, args):
+        """Forget this run's sockets, so that the next run in the namespace (on other ports) starts afresh."""
+        if self.conn is not None:
+            self.op_abort(args)
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
+        return {}
+
+    def op_state(self, args):
+        """The kernel's state of the connection (its 4-tuple) and whether a listener is open on the port.
+
+        Read from /proc/net/tcp (this namespace's, as ss reads it) rather than TCP_INFO's tcpi_state: a socket
+        closed with close() (FIN_WAIT_1, TIME_WAIT …) and a request socket in SYN_RECEIVED have no descriptor
+        to ask TCP_INFO of."""
+        local = proc_addr(self.linux_ip, args['port'])
+        remote = proc_addr(self.peer_ip, args['peer_port'])
+        conn, listening = None, False
+        with open('/proc/net/tcp') as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                state = STATES.get(int(fields[3], 16), fields[3])
+                if fields[1] == local and fields[2] == remote:
+                    conn = state
+                elif fields[1] == local and state == 'LISTEN':
+                    listening = True
+        return {'conn': conn, 'listening': listening}
+
+    def handle(self, request):
+        try:
+            result = getattr(self, 'op_' + request['op'])(request)
+            result.update(id=request['id'], ok=True, t=now_ms())
+        except OSError as e:
+            result = {'id': request['id'], 'ok': False, 't': now_ms(), 'errno': errno.errorcode.get(e.errno, str(e))}
+        emit(result)
+
+    def run(self):
+        emit({'ev': 'ready', 't': now_ms()})
+        pending = b''
+        stdin = sys.stdin.fileno()
+        while True:
+            readable, _, _ = select.select([stdin, self.tun], [], [])
+            if self.tun in readable:
+                while True:
+                    try:
+                        packet = os.read(self.tun, 65536)
+                    except BlockingIOError:
+                        break
+                    if packet[0] >> 4 == 4:
+                        emit({'ev': 'packet', 't': now_ms(), 'hex': packet.hex()})
+            if stdin in readable:
+                chunk = os.read(stdin, 65536)
+                if not chunk:
+                    return
+                pending += chunk
+                *lines, pending = pending.split(b'\n')
+                for line in lines:
+                    if line.strip():
+                        self.handle(json.loads(line))
+
+
+if __name__ == '__main__':
+    KernelSide(sys.argv[1], sys.argv[2]).run()
