@@ -180,7 +180,6 @@ export const CASES: Case[] = [
   {
     name: 'urgent data over the MSS: send(3000, MSG_OOB)',
     // Defect 4 of issue 11: the urgent pointer must point past all the urgent data in every segment (RFC 9293 §3.8.5, MUST-31).
-    differs: 'Linux\'s urgent pointers are 3000, 1552, 104 (the end of the urgent data); tcplab\'s 1448, 1448, 104 (the end of each segment)',
     script: { linux: 'server', steps: [...accepted, { call: 'send', length: 3000, oob: true }, { peer: { flags: '.', seq: 1, ack: 3001 } }] },
   },
   {
@@ -201,7 +200,6 @@ export const CASES: Case[] = [
   // retransmission or loss probe runs; the update comes well before Linux's first zero-window probe (≈1 RTO).
   {
     name: 'data and FIN queued at close() go out from CLOSING once the window opens',
-    differs: 'when the window opens in CLOSING, Linux sends the 476 queued octets with the FIN (FIN,PSH,ACK); tcplab sends nothing (defect 1: no sending from CLOSING). Linux also sets PSH on the second segment, the last the window let through, tcplab only on a SEND\'s last segment',
     // Without window scaling Linux moves its window only in MSS steps (__tcp_select_window), so the right edge stays put.
     wireDiffers: 'Linux\'s window does not grow back by the octet read and shrinks by one for the FIN (65159, 65158); tcplab advertises buffer − unread (65160); and the FIN,PSH,ACK is missing',
     script: {
@@ -225,7 +223,6 @@ export const CASES: Case[] = [
   },
   {
     name: 'data and FIN queued at close() go out from LAST_ACK once the window opens',
-    differs: 'when the window opens in LAST_ACK, Linux sends the 476 queued octets with the FIN (FIN,PSH,ACK); tcplab sends nothing (defect 1: no sending from LAST_ACK). Linux also sets PSH on the second segment, the last the window let through, tcplab only on a SEND\'s last segment',
     // Without window scaling Linux moves its window only in MSS steps (__tcp_select_window), so the right edge stays put.
     wireDiffers: 'Linux\'s window does not grow back by the octet read and shrinks by one for the FIN (65159, 65158); tcplab advertises buffer − unread (65160); and the FIN,PSH,ACK is missing',
     script: {
@@ -249,7 +246,6 @@ export const CASES: Case[] = [
   {
     name: 'a SYN with data just below RCV.NXT in ESTABLISHED → challenge ACK, the data is not taken',
     // Defect 7 of issue 11.
-    differs: 'Linux sends a challenge ACK (ack 11) and drops the segment (RFC 5961 §4.2, RFC 9293 §3.10.7.4); tcplab trims the SYN away and takes the 5 octets (ack 16, reads 15)',
     wireDiffers: 'tcplab\'s ACK echoes the SYN\'s TSval, as it took the segment',
     script: {
       linux: 'server',
