@@ -28,7 +28,11 @@ module.exports = {
             },
           },
         ],
+        // jose 6 (the LTI module's JWTs) is ESM-only, which Jest's module runtime cannot load on Node 20: its files
+        // are compiled to CommonJS like ours.
+        '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
       },
+      transformIgnorePatterns: ['/node_modules/(?!jose/)'],
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/apps/api/faults/', '/apps/api/browser/'],

@@ -16,6 +16,7 @@ import { validationPipe } from './common/validation';
 import { configuration } from './config/configuration';
 import { publicDir } from './pages/page-shell';
 import { jsonDepth, MAX_JSON_DEPTH } from './common/json-depth';
+import { registerLtiForms } from './lti/form-body';
 
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -166,9 +167,11 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   // JSON only: any other body is a 415. Fastify's own JSON parser stays; its text/plain one goes,
   // and Nest's extra parsers (urlencoded) are never registered (bodyParser: false below) —
-  // except that POST /v1/captures also takes a capture file or tcpdump text as it is.
+  // except that POST /v1/captures also takes a capture file or tcpdump text as it is, and the LTI login and launch
+  // take the form posts LMSs send.
   fastify.removeContentTypeParser(['text/plain']);
   registerCaptureUploads(fastify);
+  registerLtiForms(fastify);
   limitJsonDepth(fastify);
   closeConnectionsWhenClosing(fastify);
   waitForRequestsInProgressOnClose(fastify);

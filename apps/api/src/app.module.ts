@@ -14,6 +14,7 @@ import { TenantsModule } from './tenants/tenants.module';
 import { QuizzesModule } from './quizzes/quizzes.module';
 import { ExercisesModule } from './exercises/exercises.module';
 import { LinksModule } from './links/links.module';
+import { LtiModule } from './lti/lti.module';
 import { PagesModule } from './pages/pages.module';
 
 @Module({
@@ -52,6 +53,7 @@ import { PagesModule } from './pages/pages.module';
     QuizzesModule,
     ExercisesModule,
     LinksModule,
+    LtiModule,
     PagesModule,
     HealthModule,
   ],

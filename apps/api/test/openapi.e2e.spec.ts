@@ -27,7 +27,7 @@ describe('openapi.json as clients use it', () => {
   const node = (script: string, args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } =>
     spawnSync(process.execPath, [join(ROOT, 'node_modules', script), ...args], { cwd, encoding: 'utf8' });
 
-  it('passes `redocly lint` with the recommended rules: no error, and no warning but the two redocly.yaml explains', () => {
+  it('passes `redocly lint` with the recommended rules: no error, and no warning but those redocly.yaml explains', () => {
     const lint = node('@redocly/cli/bin/cli.js', ['lint', 'openapi.json', '--format=json']);
     const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; message: string }[] };
     expect(report.problems.map((p) => `${p.ruleId}: ${p.message}`)).toEqual([]);

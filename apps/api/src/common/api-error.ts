@@ -16,6 +16,8 @@ export enum ApiErrorCode {
   QuizNotFound = 'QUIZ_NOT_FOUND',
   ExerciseNotFound = 'EXERCISE_NOT_FOUND',
   LinkNotFound = 'LINK_NOT_FOUND',
+  LtiPlatformNotFound = 'LTI_PLATFORM_NOT_FOUND',
+  LtiPlatformExists = 'LTI_PLATFORM_EXISTS',
   RouteNotFound = 'ROUTE_NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   HistoryFull = 'HISTORY_FULL',

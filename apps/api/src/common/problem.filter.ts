@@ -40,6 +40,10 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 404, title: 'No such exercise' };
     case ApiErrorCode.LinkNotFound:
       return { status: 404, title: 'No such link' };
+    case ApiErrorCode.LtiPlatformNotFound:
+      return { status: 404, title: 'No such LTI platform' };
+    case ApiErrorCode.LtiPlatformExists:
+      return { status: 409, title: 'This platform is already registered' };
     case ApiErrorCode.RouteNotFound:
       return { status: 404, title: 'No such resource' };
     case ApiErrorCode.MethodNotAllowed:

@@ -36,6 +36,18 @@ export interface AppConfig {
    * unset: the address each request came to.
    */
   publicUrl: string | null;
+  lti: {
+    /**
+     * How long a new tool key is published before it signs (LTI_KEY_ROTATION_LEAD_MS, 24 h): platforms that cache
+     * tcplab's JWKS (Canvas does) have fetched it by then.
+     */
+    keyRotationLeadMs: number;
+    /**
+     * After fetching a platform's JWKS, the time before an unknown `kid` may make it fetch again
+     * (LTI_JWKS_COOLDOWN_MS, 30 s): forged kids cannot make tcplab hammer the platform.
+     */
+    jwksCooldownMs: number;
+  };
 }
 
 function list(value: string | undefined): string[] {
@@ -62,5 +74,9 @@ export function configuration(): AppConfig {
     sessionCacheSize: Number(env['SESSION_CACHE_SIZE'] ?? 1_000),
     corsOrigins: list(env['CORS_ORIGINS']),
     publicUrl: env['PUBLIC_URL']?.replace(/\/+$/, '') || null,
+    lti: {
+      keyRotationLeadMs: Number(env['LTI_KEY_ROTATION_LEAD_MS'] ?? 24 * 3600_000),
+      jwksCooldownMs: Number(env['LTI_JWKS_COOLDOWN_MS'] ?? 30_000),
+    },
   };
 }
