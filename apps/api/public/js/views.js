@@ -21,7 +21,7 @@ export function endpointView(side, endpoint, { changed = false } = {}) {
           h('tbody', {}, TCB_FIELDS.map((f) => h('tr', {}, h('th', { scope: 'row' }, f.toUpperCase().replace('_', '.')), h('td', { dataset: { field: f } }, tcb[f])))),
         )
       : h('p', { class: 'muted' }, t('tcb.none')),
-    h('p', { class: 'timers' }, t('timers'), ': ', endpoint.timers.length === 0 ? t('timers.none') : endpoint.timers.map((x) => t('timer.due', { kind: x.kind, ms: x.due_ms })).join(', ')),
+    h('p', { class: 'timers' }, t('timers'), ': ', endpoint.timers.length === 0 ? t('timers.none') : endpoint.timers.map((x) => t('timer.due', { kind: t(`timerKind.${x.kind}`), ms: x.due_ms })).join(', ')),
   );
 }
 
