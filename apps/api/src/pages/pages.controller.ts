@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Language } from '@tcplab/tcp-core';
@@ -29,6 +29,9 @@ const REFUSED_LINK: Record<'unknown' | 'expired' | 'revoked', { status: number; 
   },
 };
 
+/** An HTML page under the pages' own content security policy. */
+const HtmlPage = (): MethodDecorator => applyDecorators(Header('content-type', 'text/html; charset=utf-8'), Header('content-security-policy', PAGE_CSP));
+
 /**
  * The playground's pages. Each is a shell whose script draws the view from the public /v1 API, as any client
  * would; the browser holds at most a share link's token (from /l/{token}), never an API key.
@@ -43,36 +46,31 @@ export class PagesController {
   ) {}
 
   @Get()
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', PAGE_CSP)
+  @HtmlPage()
   catalogue(@Lang() lang: Language): string {
     return pageShell({ page: 'catalogue', title: 'tcplab', lang });
   }
 
   @Get('scenarios/:id')
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', PAGE_CSP)
+  @HtmlPage()
   player(@Lang() lang: Language): string {
     return pageShell({ page: 'player', title: 'tcplab', lang });
   }
 
   @Get('play/:id')
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', PAGE_CSP)
+  @HtmlPage()
   play(@Lang() lang: Language): string {
     return pageShell({ page: 'play', title: 'tcplab', lang });
   }
 
   @Get('captures')
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', PAGE_CSP)
+  @HtmlPage()
   captures(@Lang() lang: Language): string {
     return pageShell({ page: 'captures', title: 'tcplab', lang });
   }
 
   @Get('quizzes/:id')
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', PAGE_CSP)
+  @HtmlPage()
   quiz(@Lang() lang: Language): string {
     return pageShell({ page: 'quiz', title: 'tcplab', lang });
   }
@@ -82,8 +80,7 @@ export class PagesController {
    * that works hands its token to the page's script (kept in this tab's sessionStorage) and opens its target.
    */
   @Get('l/:token')
-  @Header('content-type', 'text/html; charset=utf-8')
-  @Header('content-security-policy', PAGE_CSP)
+  @HtmlPage()
   async link(@Param('token') token: string, @Lang() lang: Language, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const verdict = token.startsWith(LINK_TOKEN_PREFIX) ? await this.linkTokens.verify(token) : ({ ok: false, reason: 'unknown' } as const);
     if (!verdict.ok) {
