@@ -37,16 +37,8 @@ export function diagramView(svg, segments, { selected = null, onSelect }) {
   const byId = new Map(segments.map((s) => [s.id, s]));
   for (const arrow of node.querySelectorAll('g.arrow[data-segment]')) {
     const id = Number(arrow.dataset.segment);
-    // A wide, invisible copy of the line: a 1.5-px slanted stroke is hard to hit with a mouse or a finger.
-    const line = arrow.querySelector('line');
-    if (line) {
-      const hit = line.cloneNode();
-      hit.setAttribute('stroke', 'transparent');
-      hit.setAttribute('stroke-width', '14');
-      hit.removeAttribute('stroke-dasharray');
-      hit.classList.add('hit');
-      arrow.append(hit);
-    }
+    // The label is the place to click (a slanted 1.5-px line is hard to hit); a wider invisible copy of each line
+    // made a 300-step diagram ~40 % slower to draw (bench:web).
     arrow.setAttribute('tabindex', '0');
     arrow.setAttribute('role', 'button');
     arrow.setAttribute('aria-label', byId.get(id)?.tcpdump ?? `segment ${id}`);
