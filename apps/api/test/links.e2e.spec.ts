@@ -230,6 +230,7 @@ describe('GET /l/{token} (the page a link opens)', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain(`<meta name="tcplab-next" content="/play/${session}">`);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['cache-control']).toBe('no-store');
     const forged = await t.anonymous().get('/l/tlnk_forged');
     expect({ status: forged.status, heading: /<h1>([^<]+)<\/h1>/.exec(forged.text)?.[1] }).toEqual({ status: 404, heading: 'This link does not work' });
     await t.http().delete(`/v1/links/${made.id}`);

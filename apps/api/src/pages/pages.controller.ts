@@ -81,6 +81,8 @@ export class PagesController {
    */
   @Get('l/:token')
   @HtmlPage()
+  // The page holds the token: no cache may keep it.
+  @Header('cache-control', 'no-store')
   async link(@Param('token') token: string, @Lang() lang: Language, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const verdict = token.startsWith(LINK_TOKEN_PREFIX) ? await this.linkTokens.verify(token) : ({ ok: false, reason: 'unknown' } as const);
     if (!verdict.ok) {
