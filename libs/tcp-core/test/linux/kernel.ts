@@ -56,7 +56,18 @@ async function deleteNamespace(ns: string): Promise<void> {
  * Why the kernel cannot be the oracle here, or null when it can: these tests need root, `ip netns`, a TUN
  * device and python3 — a CI machine has them, a laptop often does not, and then the suite says so and skips.
  */
-export function kernelUnavailable(): string | null {
+/**
+ * Why the suite cannot run here, or null. Where it cannot, it is skipped with that reason in its name — except with
+ * REQUIRE_LINUX_KERNEL=1 (.ci/run sets it, on machines that can), where the reason is an error: CI cannot pass
+ * without having run the kernel suite.
+ */
+export function kernelSkipReason(): string | null {
+  const reason = kernelUnavailable();
+  if (reason !== null && process.env['REQUIRE_LINUX_KERNEL'] === '1') throw new Error(`REQUIRE_LINUX_KERNEL=1, but the Linux kernel suite cannot run: ${reason}`);
+  return reason;
+}
+
+function kernelUnavailable(): string | null {
   if (process.platform !== 'linux') return `the platform is ${process.platform}, not Linux`;
   if (process.getuid?.() !== 0) return 'not running as root (network namespaces and TUN devices need it)';
   if (!existsSync('/dev/net/tun')) return 'there is no /dev/net/tun';

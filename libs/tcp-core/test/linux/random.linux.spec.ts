@@ -6,11 +6,11 @@
  * plain. LINUX_TRANSCRIPTS=1 prints each disagreeing script, to be made a scripted case.
  */
 import { randomInt } from 'node:crypto';
-import { kernelUnavailable } from './kernel';
+import { kernelSkipReason } from './kernel';
 import { describeBatch, runRandomBatch, type Batch } from './random';
 import { SETTLE_MS } from './script';
 
-const unavailable = kernelUnavailable();
+const unavailable = kernelSkipReason();
 const seed = Number(process.env['LINUX_RANDOM_SEED'] ?? randomInt(0x7fff_ffff));
 const count = Number(process.env['LINUX_RANDOM_SCRIPTS'] ?? 25);
 

@@ -13,10 +13,10 @@
  */
 import { CASES } from './cases';
 import { linuxTranscripts, tcplabTranscripts, type Transcripts } from './compare';
-import { kernelUnavailable } from './kernel';
+import { kernelSkipReason } from './kernel';
 import { runOnLinux, type Recording } from './script';
 
-const unavailable = kernelUnavailable();
+const unavailable = kernelSkipReason();
 
 function sideBySide(kernel: string[], tcplab: string[]): string {
   const width = Math.max(...kernel.map((l) => l.length));
