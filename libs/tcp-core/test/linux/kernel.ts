@@ -67,7 +67,7 @@ export function kernelSkipReason(): string | null {
   return reason;
 }
 
-function kernelUnavailable(): string | null {
+export function kernelUnavailable(): string | null {
   if (process.platform !== 'linux') return `the platform is ${process.platform}, not Linux`;
   if (process.getuid?.() !== 0) return 'not running as root (network namespaces and TUN devices need it)';
   if (!existsSync('/dev/net/tun')) return 'there is no /dev/net/tun';
