@@ -11,8 +11,10 @@ import { Client } from 'pg';
 const ROOT = join(__dirname, '../../..');
 const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 
-// Each test process (a Jest worker) takes ports from a range of its own: 16 of them (the replicas' test takes five).
-let nextPort = 41000 + (process.pid % 1000) * 16;
+// Each test process (a Jest worker) takes ports from a range of its own: 64 of them. A worker runs several files one
+// after another (fault and browser suites), whose ports add up — 16 overflowed into the next pid's range, and
+// services failed with EADDRINUSE when workers with neighbouring pids ran at once.
+let nextPort = 41000 + (process.pid % 300) * 64;
 export function freePort(): number {
   nextPort += 1;
   return nextPort;
