@@ -7,6 +7,9 @@ driven by JSON lines on stdin and answering with JSON lines on stdout:
 
 - moves raw IPv4 packets between the TUN and the harness: every packet the kernel sends to PEER_IP is
   printed as {"ev": "packet", "t": ms, "hex": ...}; {"op": "write", "hex": ...} hands one to the kernel;
+- loses the kernel's segments on their way out with nftables ({"op": "lose", ...}, see op_lose): a lost
+  segment never reaches the TUN, and a copy of it comes out of a second TUN device, so that the harness
+  still sees what the kernel sent — printed with "lost": true;
 - holds the one real socket under test (listen, connect, send, recv, close, shutdown, abort, and the socket
   options a script asks for) and reports its state from /proc/net/tcp.
 
@@ -34,6 +37,11 @@ TUNSETIFF = 0x400454CA
 IFF_TUN = 0x0001
 IFF_NO_PI = 0x1000
 TUN_NAME = 'tcplab0'
+# Where nftables puts a copy of each segment it loses (op_lose), with a point-to-point address pair of its own
+# (RFC 5737, beside the connection's) so that the copy has a route; nothing else is ever sent there.
+LOST_NAME = 'tcplablost'
+LOST_IP, LOST_PEER_IP = '192.0.2.3', '192.0.2.4'
+LOSS_TABLE = 'tcplab_loss'
 
 # /proc/net/tcp's state numbers (include/net/tcp_states.h); NEW_SYN_RECV is a request socket.
 STATES = {
@@ -59,21 +67,40 @@ def write_sysctl(path, value):
         f.write(value)
 
 
-def open_tun(linux_ip, peer_ip):
+def tun_device(name):
+    fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', name.encode(), IFF_TUN | IFF_NO_PI))
+    return fd
+
+
+def open_tuns(linux_ip, peer_ip):
     # No IPv6 in the namespace: the kernel would otherwise send router solicitations on the new link.
     write_sysctl('net/ipv6/conf/all/disable_ipv6', '1')
     write_sysctl('net/ipv6/conf/default/disable_ipv6', '1')
     # Runs that share the namespace must not inherit what earlier connections to the peer taught the kernel
     # (the RTT and ssthresh it would otherwise cache per destination, tcp_metrics).
     write_sysctl('net/ipv4/tcp_no_metrics_save', '1')
-    fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
-    fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', TUN_NAME.encode(), IFF_TUN | IFF_NO_PI))
-    # MTU 1500 as on Ethernet, so the kernel announces MSS 1460 as in the seed capture.
-    for args in (['link', 'set', 'lo', 'up'],
-                 ['link', 'set', TUN_NAME, 'mtu', '1500', 'up'],
-                 ['addr', 'add', linux_ip + '/32', 'peer', peer_ip + '/32', 'dev', TUN_NAME]):
-        subprocess.run(['ip'] + args, check=True)
-    return fd
+    tun, lost = tun_device(TUN_NAME), tun_device(LOST_NAME)
+    # MTU 1500 as on Ethernet, so the kernel announces MSS 1460 as in the seed capture. One `ip -batch` for all.
+    commands = ['link set lo up',
+                'link set %s mtu 1500 up' % TUN_NAME,
+                'addr add %s/32 peer %s/32 dev %s' % (linux_ip, peer_ip, TUN_NAME),
+                'link set %s mtu 1500 up' % LOST_NAME,
+                'addr add %s/32 peer %s/32 dev %s' % (LOST_IP, LOST_PEER_IP, LOST_NAME)]
+    subprocess.run(['ip', '-batch', '-'], input='\n'.join(commands).encode(), check=True)
+    return tun, lost
+
+
+# What each loss filter of a script matches in nftables' words; script.ts's LossFilter, and compare.ts's
+# matching of tcplab's segments, have the same four.
+LOSS_MATCH = {
+    'any': '',
+    'syn': 'tcp flags & syn == syn',
+    'fin': 'tcp flags & fin == fin',
+    # A segment with data: its payload has a first octet (@ih is the transport header's payload; reading past
+    # the packet's end does not match).
+    'data': '@ih,0,8 0-255',
+}
 
 
 def proc_addr(ip, port):
@@ -85,9 +112,10 @@ class KernelSide:
     def __init__(self, linux_ip, peer_ip):
         self.linux_ip = linux_ip
         self.peer_ip = peer_ip
-        self.tun = open_tun(linux_ip, peer_ip)
+        self.tun, self.lost = open_tuns(linux_ip, peer_ip)
         self.listener = None
         self.conn = None
+        self.losses = 0
 
     def socket_with(self, args):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -158,13 +186,38 @@ class KernelSide:
         self.connection().setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         return self.op_close(args)
 
+    def op_lose(self, args):
+        """The kernel's next segment on this connection that matches `what` (any, syn, fin, data) is lost.
+
+        One rule per loss, in the order they were asked for, each with a set of its own: the rule drops the
+        first matching segment whose ports are not in its set yet and adds them, so it loses exactly one
+        segment, however many the kernel sends at once; a later loss's rule sees only what the earlier ones let
+        through. The copy that `dup` sends to the second TUN (so the harness sees what was lost) goes out
+        through that device, which the rules do not match."""
+        self.losses += 1
+        name = 'lost%d' % self.losses
+        match = LOSS_MATCH[args['what']]
+        commands = [
+            'add table ip %s' % LOSS_TABLE,
+            'add chain ip %s out { type filter hook output priority 0; policy accept; }' % LOSS_TABLE,
+            'add set ip %s %s { type inet_service . inet_service; }' % (LOSS_TABLE, name),
+            'add rule ip %s out oifname "%s" tcp sport %d tcp dport %d %s tcp sport . tcp dport != @%s '
+            'add @%s { tcp sport . tcp dport } dup to %s device "%s" drop'
+            % (LOSS_TABLE, TUN_NAME, args['port'], args['peer_port'], match, name, name, LOST_PEER_IP, LOST_NAME),
+        ]
+        subprocess.run(['nft', '-f', '-'], input='\n'.join(commands).encode(), check=True)
+        return {}
+
     def op_reset(self, args):
-        """Forget this run's sockets, so that the next run in the namespace (on other ports) starts afresh."""
+        """Forget this run's sockets and losses, so that the next run in the namespace (on other ports) starts afresh."""
         if self.conn is not None:
             self.op_abort(args)
         if self.listener is not None:
             self.listener.close()
             self.listener = None
+        if self.losses:
+            subprocess.run(['nft', 'delete', 'table', 'ip', LOSS_TABLE], check=True)
+            self.losses = 0
         return {}
 
     def op_state(self, args):
@@ -189,9 +242,14 @@ class KernelSide:
     def handle(self, request):
         try:
             result = getattr(self, 'op_' + request['op'])(request)
+            # The state right after the request, saving the harness a round trip when it need not wait for more.
+            if request.get('then_state'):
+                result['state'] = self.op_state(request)
             result.update(id=request['id'], ok=True, t=now_ms())
-        except OSError as e:
-            result = {'id': request['id'], 'ok': False, 't': now_ms(), 'errno': errno.errorcode.get(e.errno, str(e))}
+        except (OSError, subprocess.CalledProcessError) as e:
+            result = {'id': request['id'], 'ok': False, 't': now_ms(), 'errno': errno.errorcode.get(getattr(e, 'errno', None), str(e))}
+            if request.get('then_state'):
+                result['state'] = self.op_state(request)
         emit(result)
 
     def run(self):
@@ -199,15 +257,19 @@ class KernelSide:
         pending = b''
         stdin = sys.stdin.fileno()
         while True:
-            readable, _, _ = select.select([stdin, self.tun], [], [])
-            if self.tun in readable:
+            readable, _, _ = select.select([stdin, self.tun, self.lost], [], [])
+            # Both TUNs before stdin: whatever the kernel sent while handling the last request (its answers to a
+            # written segment, the segments of a send) is printed before the reply to the next one.
+            for fd in (self.tun, self.lost):
+                if fd not in readable:
+                    continue
                 while True:
                     try:
-                        packet = os.read(self.tun, 65536)
+                        packet = os.read(fd, 65536)
                     except BlockingIOError:
                         break
                     if packet[0] >> 4 == 4:
-                        emit({'ev': 'packet', 't': now_ms(), 'hex': packet.hex()})
+                        emit({'ev': 'packet', 't': now_ms(), 'hex': packet.hex(), 'lost': fd == self.lost})
             if stdin in readable:
                 chunk = os.read(stdin, 65536)
                 if not chunk:
