@@ -8,8 +8,8 @@ driven by JSON lines on stdin and answering with JSON lines on stdout:
 - moves raw IPv4 packets between the TUN and the harness: every packet the kernel sends to PEER_IP is
   printed as {"ev": "packet", "t": ms, "hex": ...}; {"op": "write", "hex": ...} hands one to the kernel;
 - loses the kernel's segments on their way out with nftables ({"op": "lose", ...}, see op_lose): a lost
-  segment never reaches the TUN, and a copy of it comes out of a second TUN device, so that the harness
-  still sees what the kernel sent — printed with "lost": true;
+  segment never reaches the peer's TUN but comes out of a second one, so that the harness still sees what the
+  kernel sent — printed with "lost": true;
 - holds the one real socket under test (listen, connect, send, recv, close, shutdown, abort, and the socket
   options a script asks for) and reports its state from /proc/net/tcp.
 
@@ -37,10 +37,8 @@ TUNSETIFF = 0x400454CA
 IFF_TUN = 0x0001
 IFF_NO_PI = 0x1000
 TUN_NAME = 'tcplab0'
-# Where nftables puts a copy of each segment it loses (op_lose), with a point-to-point address pair of its own
-# (RFC 5737, beside the connection's) so that the copy has a route; nothing else is ever sent there.
+# Where nftables sends each segment it loses (op_lose) instead of the peer's TUN; nothing else goes there.
 LOST_NAME = 'tcplablost'
-LOST_IP, LOST_PEER_IP = '192.0.2.3', '192.0.2.4'
 LOSS_TABLE = 'tcplab_loss'
 
 # /proc/net/tcp's state numbers (include/net/tcp_states.h); NEW_SYN_RECV is a request socket.
@@ -85,8 +83,7 @@ def open_tuns(linux_ip, peer_ip):
     commands = ['link set lo up',
                 'link set %s mtu 1500 up' % TUN_NAME,
                 'addr add %s/32 peer %s/32 dev %s' % (linux_ip, peer_ip, TUN_NAME),
-                'link set %s mtu 1500 up' % LOST_NAME,
-                'addr add %s/32 peer %s/32 dev %s' % (LOST_IP, LOST_PEER_IP, LOST_NAME)]
+                'link set %s mtu 1500 up' % LOST_NAME]
     subprocess.run(['ip', '-batch', '-'], input='\n'.join(commands).encode(), check=True)
     return tun, lost
 
@@ -189,21 +186,24 @@ class KernelSide:
     def op_lose(self, args):
         """The kernel's next segment on this connection that matches `what` (any, syn, fin, data) is lost.
 
-        One rule per loss, in the order they were asked for, each with a set of its own: the rule drops the
-        first matching segment whose ports are not in its set yet and adds them, so it loses exactly one
-        segment, however many the kernel sends at once; a later loss's rule sees only what the earlier ones let
-        through. The copy that `dup` sends to the second TUN (so the harness sees what was lost) goes out
-        through that device, which the rules do not match."""
+        In the TUN's egress hook (netdev family), where the kernel has sent the segment for good: a rule there
+        `fwd`s it to the second TUN, which counts as sent. A drop in the IP output hook would not do — the kernel
+        sees that transmission fail, keeps the segment unsent and sends it again at the next chance (a FIN is
+        then merged into it), which no network loss does.
+
+        One rule per loss, in the order they were asked for, each with a set of its own: the rule takes the first
+        matching segment whose ports are not in its set yet and adds them, so it loses exactly one segment,
+        however many the kernel sends at once; a later loss's rule sees only what the earlier ones let through."""
         self.losses += 1
         name = 'lost%d' % self.losses
         match = LOSS_MATCH[args['what']]
         commands = [
-            'add table ip %s' % LOSS_TABLE,
-            'add chain ip %s out { type filter hook output priority 0; policy accept; }' % LOSS_TABLE,
-            'add set ip %s %s { type inet_service . inet_service; }' % (LOSS_TABLE, name),
-            'add rule ip %s out oifname "%s" tcp sport %d tcp dport %d %s tcp sport . tcp dport != @%s '
-            'add @%s { tcp sport . tcp dport } dup to %s device "%s" drop'
-            % (LOSS_TABLE, TUN_NAME, args['port'], args['peer_port'], match, name, name, LOST_PEER_IP, LOST_NAME),
+            'add table netdev %s' % LOSS_TABLE,
+            'add chain netdev %s out { type filter hook egress device "%s" priority 0; policy accept; }' % (LOSS_TABLE, TUN_NAME),
+            'add set netdev %s %s { type inet_service . inet_service; }' % (LOSS_TABLE, name),
+            'add rule netdev %s out tcp sport %d tcp dport %d %s tcp sport . tcp dport != @%s '
+            'add @%s { tcp sport . tcp dport } fwd to "%s"'
+            % (LOSS_TABLE, args['port'], args['peer_port'], match, name, name, LOST_NAME),
         ]
         subprocess.run(['nft', '-f', '-'], input='\n'.join(commands).encode(), check=True)
         return {}
@@ -216,7 +216,7 @@ class KernelSide:
             self.listener.close()
             self.listener = None
         if self.losses:
-            subprocess.run(['nft', 'delete', 'table', 'ip', LOSS_TABLE], check=True)
+            subprocess.run(['nft', 'delete', 'table', 'netdev', LOSS_TABLE], check=True)
             self.losses = 0
         return {}
 

@@ -29,7 +29,7 @@ export const LOSS_CASES: Case[] = [
     name: 'a lost data segment is retransmitted after the retransmission timeout',
     // With an RTT of 10 ms (rttMs) Linux's RTO is its minimum, 200 ms (TCP_RTO_MIN, RFC 6298 §2.4 allows it), and
     // the retransmission (or its tail loss probe, RFC 8985) comes inside the 300-ms wait; tcplab's RTO is a fixed 1 s.
-    differs: 'Linux retransmits the lost segment ≈220 ms after sending it (RTO from the measured RTT, at least 200 ms); tcplab only after its fixed 1 s, after the peer has acknowledged',
+    differs: 'Linux retransmits the lost segment ≈230 ms after sending it (RTO from the measured RTT, at least 200 ms); tcplab only after its fixed 1 s, after the peer has acknowledged',
     wireDiffers: 'the retransmission is missing (see the segments)',
     script: {
       linux: 'server',
@@ -40,7 +40,7 @@ export const LOSS_CASES: Case[] = [
   {
     name: 'a lost FIN is retransmitted after the retransmission timeout (FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT)',
     // As above: RTT 10 ms, Linux's RTO at its 200-ms minimum.
-    differs: 'Linux retransmits the lost FIN ≈220 ms after sending it (as FIN,PSH,ACK); tcplab only after its fixed 1 s, after the peer has acknowledged',
+    differs: 'Linux retransmits the lost FIN ≈230 ms after sending it; tcplab only after its fixed 1 s, after the peer has acknowledged',
     wireDiffers: 'the retransmission is missing (see the segments)',
     script: {
       linux: 'client',
