@@ -108,7 +108,7 @@ const LATE_MS = 400;
 /** Times a script is played again when a step was late. */
 const RETRIES = 3;
 
-/** The kernel's state names (/proc/net/tcp) in RFC 9293's spelling. */
+/** The kernel's state names (tcp_states.h, as kernel-side.py reports them) in RFC 9293's spelling. */
 const RFC_STATE: Record<string, string> = {
   ESTABLISHED: 'ESTABLISHED',
   SYN_SENT: 'SYN_SENT',
