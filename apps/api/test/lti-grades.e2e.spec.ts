@@ -1,3 +1,5 @@
+import { generateKeyPair, importPKCS8, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -206,6 +208,48 @@ describe('grade passback (AGS)', () => {
     });
     expect(jwks.keys.map((k) => k.kid)).toContain(all[0]!.header!.kid);
     expect(new Set(all.map((r) => r.claims!.jti)).size).toBe(all.length);
+  });
+
+  it("is checked by a token endpoint that can refuse: a stranger's signature, another audience, a replayed jti (the emulator itself, with tcplab's key read from its table)", async () => {
+    const key = (await db.query(`SELECT kid, private_key_pkcs8 FROM lti_tool_keys WHERE signs_from <= now() ORDER BY signs_from DESC LIMIT 1`)).rows[0];
+    const toolKey = await importPKCS8(key.private_key_pkcs8, 'RS256');
+    const stranger = (await generateKeyPair('RS256')).privateKey;
+    const assertion = (claims: Record<string, unknown>, signer = toolKey) =>
+      new SignJWT({ iss: emulator.clientId, sub: emulator.clientId, aud: ags.tokenUrl, jti: randomUUID(), ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(signer);
+    const ask = async (clientAssertion: string) => {
+      const res = await fetch(ags.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion, scope: AGS_SCOPES.score }),
+      });
+      return { status: res.status, error: ((await res.json()) as { error: string }).error };
+    };
+    const good = await assertion({});
+    expect(await ask(good)).toEqual({ status: 200, error: undefined });
+    expect(await ask(good)).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await ask(await assertion({}, stranger))).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await ask(await assertion({ aud: `${emulator.issuer}/elsewhere` }))).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await ask(await assertion({ iss: 'another-tool' }))).toEqual({ status: 401, error: 'invalid_client' });
+  });
+
+  it('is delivered once by two replicas polling the same outbox', async () => {
+    const replica = await startApp();
+    try {
+      const lineitem = ags.newLineItem();
+      const users = ['rep-1', 'rep-2', 'rep-3', 'rep-4'];
+      for (const user of users) {
+        const { token, next } = await land({ user, targetLinkUri: EXERCISE, resourceLinkId: 'shared-for-replicas', claims: ags.endpointClaim({ lineitem }) });
+        await recover(token, exerciseOf(next).session);
+      }
+      await eventually(() => users.map((user) => scoresFor(user).length), (counts) => counts.every((n) => n > 0));
+      await afterSeveralRounds();
+      expect(users.map((user) => scoresFor(user).length)).toEqual([1, 1, 1, 1]);
+    } finally {
+      await replica.app.close();
+    }
   });
 
   it('still delivers a score exactly once when the platform fails the first three posts (503, 429 with Retry-After, 500)', async () => {
