@@ -6,7 +6,7 @@ import request from 'supertest';
 import { startApp, type TestApp } from './harness';
 import { AGS_SCOPES, AgsEmulator } from './lti/emulator-ags';
 import { launchThrough } from './lti/launch-driver';
-import { PlatformEmulator, type PlannedLaunch } from './lti/platform-emulator';
+import { PlatformEmulator, ROLE, type PlannedLaunch } from './lti/platform-emulator';
 
 /**
  * LTI exercise launches and grade passback (AGS 2.0) from a platform emulator (test/lti: launches, a token endpoint
@@ -268,6 +268,33 @@ describe('grade passback (AGS)', () => {
     expect(row.rows).toEqual([{ status: 'sent', attempts: 4, last_error: null }]);
   });
 
+  it("waits as long as a 429's Retry-After asks (2 s here, where its own backoff would be 20 ms), then delivers", async () => {
+    const lineitem = ags.newLineItem();
+    const { token, next } = await land({ user: 'later-1', targetLinkUri: EXERCISE, resourceLinkId: newLinkId(), claims: ags.endpointClaim({ lineitem }) });
+    ags.failNextScorePosts(1, 429, '2');
+    await recover(token, exerciseOf(next).session);
+    const row = async () =>
+      (await db.query(`SELECT sc.status, sc.attempts, sc.last_error, extract(epoch FROM sc.next_attempt_at - now())::float8 AS wait_s FROM lti_scores sc JOIN lti_users u ON u.id = sc.user_id WHERE u.sub = 'later-1'`)).rows[0];
+    const refused = await eventually(row, (r) => r?.attempts === 1);
+    expect(refused).toEqual({ status: 'pending', attempts: 1, last_error: expect.stringContaining('answered 429'), wait_s: expect.any(Number) });
+    expect(refused.wait_s).toBeGreaterThan(1);
+    await eventually(() => scoresFor('later-1'), (s) => s.length === 1);
+    // The platform has the score a moment before the worker's transaction records it as sent.
+    expect(await eventually(row, (r) => r.status === 'sent')).toEqual(expect.objectContaining({ attempts: 2, last_error: null }));
+  });
+
+  it('asks for a new token once when the platform refuses the cached one (401), and delivers', async () => {
+    const lineitem = ags.newLineItem();
+    const { token, next } = await land({ user: 'revoked-1', targetLinkUri: EXERCISE, resourceLinkId: newLinkId(), claims: ags.endpointClaim({ lineitem }) });
+    ags.revokeTokens();
+    const tokensBefore = ags.tokenRequests.length;
+    await recover(token, exerciseOf(next).session);
+    await eventually(() => scoresFor('revoked-1'), (s) => s.length === 1);
+    expect(ags.tokenRequests.length - tokensBefore).toBe(1);
+    const rows = async () => (await db.query(`SELECT sc.status, sc.attempts FROM lti_scores sc JOIN lti_users u ON u.id = sc.user_id WHERE u.sub = 'revoked-1'`)).rows;
+    expect(await eventually(rows, (r) => r[0]?.status !== 'pending')).toEqual([{ status: 'sent', attempts: 1 }]);
+  });
+
   it('stops at a 4xx other than 429: the score is kept as failed with the answer, listed by GET /v1/lti/scores?status=failed, and not sent again', async () => {
     const lineitem = ags.newLineItem();
     const { token, next } = await land({ user: 'refused-1', targetLinkUri: EXERCISE, resourceLinkId: newLinkId(), claims: ags.endpointClaim({ lineitem }) });
@@ -298,16 +325,17 @@ describe('grade passback (AGS)', () => {
     expect((await db.query(`SELECT lineitem FROM lti_resource_links WHERE resource_link_id = $1`, [link])).rows).toEqual([{ lineitem: created[0]!.id }]);
   });
 
-  it('sends nothing for a link launched without AGS, or without the score scope', async () => {
-    for (const [user, claims] of [
-      ['no-ags-1', {}],
-      ['no-ags-2', ags.endpointClaim({ lineitem: ags.newLineItem(), scopes: [AGS_SCOPES.lineitemReadonly] })],
+  it('sends nothing for a link launched without AGS or without the score scope, nor for an instructor trying the exercise', async () => {
+    for (const [user, claims, roles] of [
+      ['no-ags-1', {}, [ROLE.learner]],
+      ['no-ags-2', ags.endpointClaim({ lineitem: ags.newLineItem(), scopes: [AGS_SCOPES.lineitemReadonly] }), [ROLE.learner]],
+      ['no-ags-3', ags.endpointClaim({ lineitem: ags.newLineItem() }), [ROLE.instructor]],
     ] as const) {
-      const { token, next } = await land({ user, targetLinkUri: EXERCISE, resourceLinkId: newLinkId(), claims });
+      const { token, next } = await land({ user, targetLinkUri: EXERCISE, resourceLinkId: newLinkId(), claims, roles: [...roles] });
       await recover(token, exerciseOf(next).session);
     }
     await afterSeveralRounds();
-    expect([...scoresFor('no-ags-1'), ...scoresFor('no-ags-2')]).toEqual([]);
+    expect([...scoresFor('no-ags-1'), ...scoresFor('no-ags-2'), ...scoresFor('no-ags-3')]).toEqual([]);
     expect((await db.query(`SELECT count(*)::int AS n FROM lti_scores sc JOIN lti_users u ON u.id = sc.user_id WHERE u.sub LIKE 'no-ags-%'`)).rows[0].n).toBe(0);
   });
 

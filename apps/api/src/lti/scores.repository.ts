@@ -51,8 +51,11 @@ export interface UnscoredAttempt {
 }
 
 const COLUMNS = 'tenant_id, id, resource_link_id, user_id, source, source_id, score, status, attempts, next_attempt_at, last_error, created_at, sent_at';
-/** Only links whose launch offered AGS with the score scope: a platform that did not cannot take a score. */
-const SCORES_ACCEPTED = `(rl.lineitem IS NOT NULL OR rl.lineitems IS NOT NULL) AND 'https://purl.imsglobal.org/spec/lti-ags/scope/score' = ANY (rl.ags_scopes)`;
+/**
+ * Only learners' work (an instructor trying the exercise out gets no grade), and only on links whose launch offered
+ * AGS with the score scope: a platform that did not cannot take a score.
+ */
+const SCORES_ACCEPTED = `u.role = 'learner' AND (rl.lineitem IS NOT NULL OR rl.lineitems IS NOT NULL) AND 'https://purl.imsglobal.org/spec/lti-ags/scope/score' = ANY (rl.ags_scopes)`;
 
 /**
  * The outbox of AGS scores: the only code that touches lti_scores (and reads what it is filled from). Every read

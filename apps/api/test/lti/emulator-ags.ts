@@ -101,6 +101,11 @@ export class AgsEmulator {
     for (let i = 0; i < count; i += 1) this.failures.push({ status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
   }
 
+  /** Every access token granted so far stops working (as when an administrator revokes the tool's tokens). */
+  revokeTokens(): void {
+    this.grants.clear();
+  }
+
   private addLineItem(item: Omit<LineItem, 'id'>): string {
     const id = `${this.platform.issuer}/ags/course-101/lineitems/${this.lineItems.length + 1}/lineitem?type_id=1`;
     this.lineItems.push({ id, ...item });
