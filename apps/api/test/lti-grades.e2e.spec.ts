@@ -295,6 +295,22 @@ describe('grade passback (AGS)', () => {
     expect(await eventually(rows, (r) => r[0]?.status !== 'pending')).toEqual([{ status: 'sent', attempts: 1 }]);
   });
 
+  it.each([
+    ['retries when the token endpoint answers 503, and delivers', 503, { status: 'sent', attempts: 2, last_error: null }],
+    ['stops when the token endpoint refuses the client (401 invalid_client), keeping the answer', 401, { status: 'failed', attempts: 1, last_error: expect.stringContaining('invalid_client') }],
+  ])('%s', async (_name, status, outcome) => {
+    const user = `token-${status}`;
+    const lineitem = ags.newLineItem();
+    const { token, next } = await land({ user, targetLinkUri: EXERCISE, resourceLinkId: newLinkId(), claims: ags.endpointClaim({ lineitem }) });
+    // The tool's cached token refused (401), so it asks for a new one: that request fails.
+    ags.revokeTokens();
+    ags.failNextTokenRequests(1, status);
+    await recover(token, exerciseOf(next).session);
+    const rows = async () => (await db.query(`SELECT sc.status, sc.attempts, sc.last_error FROM lti_scores sc JOIN lti_users u ON u.id = sc.user_id WHERE u.sub = $1`, [user])).rows;
+    expect(await eventually(rows, (r) => r[0] !== undefined && r[0].status !== 'pending')).toEqual([outcome]);
+    expect(scoresFor(user)).toHaveLength(outcome.status === 'sent' ? 1 : 0);
+  });
+
   it('stops at a 4xx other than 429: the score is kept as failed with the answer, listed by GET /v1/lti/scores?status=failed, and not sent again', async () => {
     const lineitem = ags.newLineItem();
     const { token, next } = await land({ user: 'refused-1', targetLinkUri: EXERCISE, resourceLinkId: newLinkId(), claims: ags.endpointClaim({ lineitem }) });

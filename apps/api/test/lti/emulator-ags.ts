@@ -58,6 +58,7 @@ export class AgsEmulator {
   private readonly grants = new Map<string, { scopes: string[]; expiresAt: number }>();
   private readonly usedJtis = new Set<string>();
   private readonly failures: Array<{ status: number; retryAfter?: string }> = [];
+  private readonly tokenFailures: number[] = [];
   private readonly toolKeySet: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(
@@ -101,6 +102,11 @@ export class AgsEmulator {
     for (let i = 0; i < count; i += 1) this.failures.push({ status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
   }
 
+  /** The next `count` token requests are answered with `status` (a server error, or RFC 6749's invalid_client for a 4xx). */
+  failNextTokenRequests(count: number, status: number): void {
+    for (let i = 0; i < count; i += 1) this.tokenFailures.push(status);
+  }
+
   /** Every access token granted so far stops working (as when an administrator revokes the tool's tokens). */
   revokeTokens(): void {
     this.grants.clear();
@@ -133,6 +139,11 @@ export class AgsEmulator {
   private async token(body: string): Promise<Answer> {
     const form = new URLSearchParams(body);
     const scope = form.get('scope') ?? '';
+    const failure = this.tokenFailures.shift();
+    if (failure !== undefined) {
+      this.tokenRequests.push({ header: null, claims: null, scope, refused: `failing with ${failure} as the test asked` });
+      return { status: failure, body: failure < 500 ? { error: 'invalid_client', error_description: 'failing as the test asked' } : { error: 'temporarily_unavailable' } };
+    }
     const refuse = (error: string, description: string, header: ProtectedHeaderParameters | null = null, claims: JWTPayload | null = null): Answer => {
       this.tokenRequests.push({ header, claims, scope, refused: `${error}: ${description}` });
       return { status: error === 'invalid_client' ? 401 : 400, body: { error, error_description: description } };
