@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/configuration';
@@ -38,7 +38,7 @@ const MAX_RETRY_AFTER_MS = 24 * 3600_000;
  * body with the same timestamp, which the platform takes as the same score.
  */
 @Injectable()
-export class LtiScoreWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LtiScoreWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('LtiScores');
   private readonly pollMs: number;
   private readonly retryBaseMs: number;
@@ -63,7 +63,8 @@ export class LtiScoreWorker implements OnApplicationBootstrap, OnApplicationShut
     if (this.pollMs > 0) this.timer = setInterval(() => void this.work(), this.pollMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the shutdown hooks (TypeORM closes its pool in one): the round in progress ends with the pool still open. */
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.round;
