@@ -59,6 +59,7 @@ export class AgsEmulator {
   private readonly usedJtis = new Set<string>();
   private readonly failures: Array<{ status: number; retryAfter?: string }> = [];
   private readonly tokenFailures: number[] = [];
+  private hold: (() => void) | null = null;
   private readonly toolKeySet: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(
@@ -100,6 +101,16 @@ export class AgsEmulator {
   /** The next `count` score posts are answered with `status` (and Retry-After, when given) instead of being taken. */
   failNextScorePosts(count: number, status: number, retryAfter?: string): void {
     for (let i = 0; i < count; i += 1) this.failures.push({ status, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+  }
+
+  /**
+   * The next score post is received and never answered (the platform hangs): nothing is recorded. Resolves when it
+   * has arrived, so that a test can kill the tool while it waits.
+   */
+  holdNextScorePost(): Promise<void> {
+    return new Promise((resolve) => {
+      this.hold = resolve;
+    });
   }
 
   /** The next `count` token requests are answered with `status` (a server error, or RFC 6749's invalid_client for a 4xx). */
@@ -195,6 +206,12 @@ export class AgsEmulator {
     if (denied) return denied;
     const lineItem = `${url.origin}${url.pathname.replace(/\/scores$/, '')}${url.search}`;
     if (!this.lineItems.some((item) => item.id === lineItem)) return { status: 404, body: { error: `no line item ${lineItem}` } };
+    if (this.hold) {
+      const arrived = this.hold;
+      this.hold = null;
+      arrived();
+      return new Promise<Answer>(() => undefined);
+    }
     const contentType = String(request.headers['content-type']);
     if (contentType !== 'application/vnd.ims.lis.v1.score+json') return { status: 415, body: { error: 'a score is application/vnd.ims.lis.v1.score+json' } };
     const failure = this.failures.shift();
