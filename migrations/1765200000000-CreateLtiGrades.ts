@@ -33,16 +33,18 @@ export class CreateLtiGrades1765200000000 implements MigrationInterface {
         UNIQUE (platform_id, deployment_id, resource_link_id),
         FOREIGN KEY (tenant_id, platform_id) REFERENCES lti_platforms (tenant_id, id) ON DELETE CASCADE
       )`);
-    // One exercise per learner per link, kept across launches. graded_steps: the session's step count when the worker
+    // One exercise per learner per link and goal, kept across launches (a link the teacher points at another goal
+    // gives a new one; pointed back, the old one again). graded_steps: the session's step count when the worker
     // last graded it — a session with more steps than that has moves the worker has not looked at yet.
     await queryRunner.query(`
       CREATE TABLE lti_exercises (
         tenant_id uuid NOT NULL,
         resource_link_id uuid NOT NULL REFERENCES lti_resource_links (id) ON DELETE CASCADE,
         user_id uuid NOT NULL,
+        goal text NOT NULL,
         exercise_id uuid NOT NULL,
         graded_steps integer NOT NULL DEFAULT 0,
-        PRIMARY KEY (resource_link_id, user_id),
+        PRIMARY KEY (resource_link_id, user_id, goal),
         FOREIGN KEY (tenant_id, user_id) REFERENCES lti_users (tenant_id, id) ON DELETE CASCADE,
         FOREIGN KEY (tenant_id, exercise_id) REFERENCES exercises (tenant_id, id) ON DELETE CASCADE
       )`);

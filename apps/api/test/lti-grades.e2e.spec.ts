@@ -118,6 +118,17 @@ describe('exercise launches', () => {
     expect({ status: seen.status, clock_ms: seen.body.clock_ms }).toEqual({ status: 200, clock_ms: clockAtFirst + 1000 });
   });
 
+  it('gives a new exercise when the teacher points the link at another goal, and the first one back when pointed back', async () => {
+    const link = newLinkId();
+    const handshake = `${TOOL}/exercises/establish-as-client`;
+    const first = exerciseOf((await land({ user: 'ex-7', targetLinkUri: EXERCISE, resourceLinkId: link })).next);
+    const moved = exerciseOf((await land({ user: 'ex-7', targetLinkUri: handshake, resourceLinkId: link })).next);
+    const back = exerciseOf((await land({ user: 'ex-7', targetLinkUri: EXERCISE, resourceLinkId: link })).next);
+    expect(moved.exercise).not.toBe(first.exercise);
+    expect(back).toEqual(first);
+    expect((await db.query(`SELECT goal FROM exercises WHERE id = $1`, [moved.exercise])).rows).toEqual([{ goal: 'establish-as-client' }]);
+  });
+
   it('records the resource link with its context, target and AGS and NRPS claims, brought up to date by each launch', async () => {
     const link = newLinkId();
     const lineitem = ags.newLineItem();

@@ -73,12 +73,15 @@ export class LtiLanding {
     return token;
   }
 
-  /** The learner's exercise for this link: the one made at their first launch (the link's row is locked meanwhile). */
+  /**
+   * The learner's exercise of this goal on this link: the one made at their first such launch (the link's row is
+   * locked meanwhile). A seed changed on the link later does not replace an exercise already started.
+   */
   private async exerciseOf(tx: Transaction, resourceLink: ResourceLinkRow, user: LtiUserRow, target: { goal: ExerciseGoalId; seed: number | null }): Promise<string> {
-    const existing = await this.resourceLinks.exerciseOf(tx, resourceLink.id, user.id);
+    const existing = await this.resourceLinks.exerciseOf(tx, resourceLink.id, user.id, target.goal);
     if (existing !== null) return existing;
     const exercise = await this.exercises.insert(tx, { goal: target.goal, learner_id: user.id, ...(target.seed === null ? {} : { seed: target.seed }) }, user.tenant_id);
-    await this.resourceLinks.insertExercise(tx, { tenant_id: user.tenant_id, resource_link_id: resourceLink.id, user_id: user.id, exercise_id: exercise.id });
+    await this.resourceLinks.insertExercise(tx, { tenant_id: user.tenant_id, resource_link_id: resourceLink.id, user_id: user.id, goal: target.goal, exercise_id: exercise.id });
     return exercise.id;
   }
 }

@@ -58,19 +58,21 @@ export class ResourceLinksRepository {
     return rows[0]!;
   }
 
-  async exerciseOf(tx: Transaction, resourceLinkId: string, userId: string): Promise<string | null> {
-    const rows = await tx.run<{ exercise_id: string }>('lti-exercise-of', `SELECT exercise_id FROM lti_exercises WHERE resource_link_id = $1 AND user_id = $2`, [
+  async exerciseOf(tx: Transaction, resourceLinkId: string, userId: string, goal: string): Promise<string | null> {
+    const rows = await tx.run<{ exercise_id: string }>('lti-exercise-of', `SELECT exercise_id FROM lti_exercises WHERE resource_link_id = $1 AND user_id = $2 AND goal = $3`, [
       resourceLinkId,
       userId,
+      goal,
     ]);
     return rows[0]?.exercise_id ?? null;
   }
 
-  async insertExercise(tx: Transaction, row: { tenant_id: string; resource_link_id: string; user_id: string; exercise_id: string }): Promise<void> {
-    await tx.run('lti-insert-exercise', `INSERT INTO lti_exercises (tenant_id, resource_link_id, user_id, exercise_id) VALUES ($1, $2, $3, $4)`, [
+  async insertExercise(tx: Transaction, row: { tenant_id: string; resource_link_id: string; user_id: string; goal: string; exercise_id: string }): Promise<void> {
+    await tx.run('lti-insert-exercise', `INSERT INTO lti_exercises (tenant_id, resource_link_id, user_id, goal, exercise_id) VALUES ($1, $2, $3, $4, $5)`, [
       row.tenant_id,
       row.resource_link_id,
       row.user_id,
+      row.goal,
       row.exercise_id,
     ]);
   }

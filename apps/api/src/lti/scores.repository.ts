@@ -83,9 +83,9 @@ export class ScoresRepository {
   }
 
   async markGraded(tx: Transaction, exercise: UngradedExercise): Promise<void> {
-    await tx.run('lti-mark-graded', `UPDATE lti_exercises SET graded_steps = $3 WHERE resource_link_id = $1 AND user_id = $2`, [
+    await tx.run('lti-mark-graded', `UPDATE lti_exercises SET graded_steps = $3 WHERE resource_link_id = $1 AND exercise_id = $2`, [
       exercise.resource_link_id,
-      exercise.user_id,
+      exercise.exercise_id,
       exercise.step_count,
     ]);
   }
