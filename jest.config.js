@@ -43,7 +43,12 @@ module.exports = {
       // Processes of the built service killed, restarted, doubled, and a database stopped under load.
       displayName: 'faults',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      // jose (the LTI platform emulator's JWTs) compiled to CommonJS, as in the api project.
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+        '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+      },
+      transformIgnorePatterns: ['/node_modules/(?!jose/)'],
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/faults/**/*.fault.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',
@@ -53,7 +58,12 @@ module.exports = {
       // The playground's pages in Debian's Chromium (playwright-core), against the built service.
       displayName: 'browser',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      // jose (the LTI platform emulator's JWTs) compiled to CommonJS, as in the api project.
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+        '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+      },
+      transformIgnorePatterns: ['/node_modules/(?!jose/)'],
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/browser/**/*.browser.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ExercisesModule } from '../exercises/exercises.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { LtiAssignmentsGradesService } from './assignments-grades';
+import { LtiLanding } from './landing';
 import { LaunchesRepository } from './launches.repository';
 import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
@@ -8,6 +12,12 @@ import { PlatformKeySets } from './platform-key-sets';
 import { PlatformsController } from './platforms.controller';
 import { PlatformsRepository } from './platforms.repository';
 import { PlatformsService } from './platforms.service';
+import { ResourceLinksRepository } from './resource-links.repository';
+import { LtiScoreWorker } from './score-worker';
+import { ScoresController } from './scores.controller';
+import { ScoresRepository } from './scores.repository';
+import { LtiScores } from './scores.service';
+import { LtiServiceConnector } from './service-connector';
 import { ToolKeysController } from './tool-keys.controller';
 import { ToolKeysRepository } from './tool-keys.repository';
 import { ToolKeys } from './tool-keys.service';
@@ -15,11 +25,29 @@ import { ToolKeys } from './tool-keys.service';
 /**
  * LTI 1.3 (issue 13), one class per flow as certified libraries split it: platform registrations, the tool's keys,
  * the OIDC login (LtiOidcLogin) and the launch (LtiMessageLaunch). A launch lands on a share link (AuthModule's
- * LinksRepository), so the browser holds a token for one target, never a tenant key.
+ * LinksRepository), so the browser holds a token for one target, never a tenant key (LtiLanding). Grades go back to
+ * the platform through an outbox (LtiScoreWorker) with Assignment and Grade Services (LtiAssignmentsGradesService),
+ * whose tokens LtiServiceConnector fetches and caches.
  */
 @Module({
-  imports: [AuthModule],
-  controllers: [PlatformsController, ToolKeysController, LtiController],
-  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository],
+  imports: [AuthModule, SessionsModule, ExercisesModule],
+  controllers: [PlatformsController, ToolKeysController, LtiController, ScoresController],
+  providers: [
+    PlatformsService,
+    PlatformsRepository,
+    ToolKeys,
+    ToolKeysRepository,
+    LtiOidcLogin,
+    LtiMessageLaunch,
+    PlatformKeySets,
+    LaunchesRepository,
+    LtiLanding,
+    ResourceLinksRepository,
+    ScoresRepository,
+    LtiScores,
+    LtiScoreWorker,
+    LtiServiceConnector,
+    LtiAssignmentsGradesService,
+  ],
 })
 export class LtiModule {}

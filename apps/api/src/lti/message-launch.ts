@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { scenario } from '@tcplab/tcp-core';
+import { EXERCISE_GOALS, scenario } from '@tcplab/tcp-core';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { generateLinkToken, hashLinkToken } from '../auth/link-verifier';
 import { UUID } from '../common/cursor';
-import { LINK_ALLOWANCES, type LinkTarget } from '../links/dto/link.dto';
 import { LinksRepository } from '../links/links.repository';
 import { bindingSecret, clearBindingCookie, hashBrowserSecret } from './browser-binding';
 import { LaunchesRepository, type LoginRow } from './launches.repository';
+import { LtiLanding, type LaunchTarget } from './landing';
 import { LaunchRefused } from './launch-refused';
 import { isOwn } from './oidc-login';
 import { PlatformKeySets } from './platform-key-sets';
@@ -19,8 +18,6 @@ const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 const LEEWAY_S = 60;
 /** An id_token is posted within seconds of being issued; one older than this is not a launch in progress. */
 const MAX_ID_TOKEN_AGE_S = 600;
-/** How long the browser session a launch opens lasts: a lesson, not a term (a new launch opens a new one). */
-const LANDING_TTL_MS = 8 * 3600_000;
 
 /** What a launch posts (Security Framework §5.1.1.3: form_post of the authentication response). */
 export interface LaunchForm {
@@ -41,6 +38,7 @@ export class LtiMessageLaunch {
     private readonly launches: LaunchesRepository,
     private readonly keySets: PlatformKeySets,
     private readonly links: LinksRepository,
+    private readonly landing: LtiLanding,
   ) {}
 
   /** Where the browser goes next (its share link's page), and the cookie to clear. */
@@ -64,17 +62,7 @@ export class LtiMessageLaunch {
     });
     if (!user) throw new LaunchRefused('nonce', 'This nonce was used already: the id_token is being replayed.');
     // Instructors land on the content as well for now: the results view they will get is later work (issue 13 item 3).
-    const token = generateLinkToken();
-    await this.links.insert({
-      tenant_id: platform.tenant_id,
-      id: randomUUID(),
-      token_hash: hashLinkToken(token),
-      target: target.kind,
-      target_id: target.id,
-      learner_id: user.id,
-      allow: [...LINK_ALLOWANCES],
-      expires_at: new Date(now.getTime() + LANDING_TTL_MS),
-    });
+    const token = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
     return { redirect: `/l/${token}`, cookie: clearBindingCookie(form.state) };
   }
 
@@ -130,9 +118,21 @@ export class LtiMessageLaunch {
     return login;
   }
 
-  /** target_link_uri names a page of this tool: a scenario or one of the tenant's quizzes (exercises come later). */
-  private async landingTarget(targetLinkUri: string, platform: PlatformRow, toolOrigin: string): Promise<{ kind: LinkTarget; id: string }> {
-    const path = isOwn(targetLinkUri, toolOrigin) ? new URL(targetLinkUri).pathname : '';
+  /**
+   * target_link_uri names a page of this tool: a scenario, one of the tenant's quizzes, or an exercise goal
+   * (`/exercises/{goal}`, optionally `?seed=N`; `lang` may be there too, but the pages speak the learner's choice).
+   */
+  private async landingTarget(targetLinkUri: string, platform: PlatformRow, toolOrigin: string): Promise<LaunchTarget> {
+    const url = isOwn(targetLinkUri, toolOrigin) ? new URL(targetLinkUri) : null;
+    const path = url?.pathname ?? '';
+    const exercise = /^\/exercises\/([^/]+)$/.exec(path);
+    if (exercise) {
+      const goal = EXERCISE_GOALS.find((g) => g === exercise[1]);
+      if (!goal) throw new LaunchRefused('target_link_uri', `There is no exercise goal ${exercise[1]} (goals: ${EXERCISE_GOALS.join(', ')}).`);
+      const seed = url!.searchParams.get('seed');
+      if (seed !== null && !(/^\d{1,10}$/.test(seed) && Number(seed) < 2 ** 32)) throw new LaunchRefused('target_link_uri', `The exercise's seed ${seed} is not an integer from 0 to 4294967295.`);
+      return { kind: 'exercise', goal, seed: seed === null ? null : Number(seed) };
+    }
     const scenarioPage = /^\/scenarios\/([^/]+)$/.exec(path);
     if (scenarioPage) {
       const id = safeDecode(scenarioPage[1]!);
@@ -141,7 +141,7 @@ export class LtiMessageLaunch {
     }
     const quiz = /^\/quizzes\/([^/]+)$/.exec(path);
     if (quiz && UUID.test(quiz[1]!) && (await this.links.targetExists(platform.tenant_id, 'quiz', quiz[1]!))) return { kind: 'quiz', id: quiz[1]! };
-    throw new LaunchRefused('target_link_uri', `${targetLinkUri} is not a scenario or quiz of this tool.`);
+    throw new LaunchRefused('target_link_uri', `${targetLinkUri} is not a scenario, quiz or exercise of this tool.`);
   }
 }
 

@@ -41,7 +41,12 @@ export interface PlannedLaunch {
   roles: string[];
   resourceLinkId: string;
   tamper: Tamper;
+  /** Claims of the LTI Advantage services the platform offers with this launch (AGS's endpoint, NRPS's…). */
+  claims?: Record<string, unknown>;
 }
+
+/** A platform service mounted beside the launch endpoints (emulator-ags.ts): true when it answered the request. */
+export type EmulatedService = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 export class PlatformEmulator {
   readonly clientId = `tcplab-${randomBytes(4).toString('hex')}`;
@@ -50,6 +55,7 @@ export class PlatformEmulator {
   jwksFetches = 0;
   private keys: SigningKey[] = [];
   private readonly launches = new Map<string, PlannedLaunch>();
+  private readonly services: EmulatedService[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -82,6 +88,10 @@ export class PlatformEmulator {
       token_url: `${this.issuer}/token`,
       jwks_url: `${this.issuer}/jwks`,
     };
+  }
+
+  mount(service: EmulatedService): void {
+    this.services.push(service);
   }
 
   /** A new key, published and signing from now on; the older ones stay published (the platform's own rotation). */
@@ -126,6 +136,7 @@ export class PlatformEmulator {
       );
       return;
     }
+    if (this.services.some((service) => service(request, response, url))) return;
     response.writeHead(404).end();
   }
 
@@ -171,6 +182,7 @@ export class PlatformEmulator {
       [`${CLAIM}resource_link`]: { id: launch.resourceLinkId, title: 'TCP: lose the final ACK' },
       [`${CLAIM}roles`]: launch.roles,
       [`${CLAIM}context`]: { id: 'course-101', label: 'NET101', title: 'Networks 101' },
+      ...launch.claims,
     };
     for (const [name, value] of Object.entries(launch.tamper.claims ?? {})) {
       if (value === undefined) delete claims[name];
