@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { QuizzesModule } from '../quizzes/quizzes.module';
+import { DeepLinkingController, DeepLinkingPageController } from './deep-linking.controller';
+import { DeepLinkingRepository } from './deep-linking.repository';
+import { LtiDeepLinking } from './deep-linking';
 import { LaunchesRepository } from './launches.repository';
 import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
@@ -14,12 +18,12 @@ import { ToolKeys } from './tool-keys.service';
 
 /**
  * LTI 1.3 (issue 13), one class per flow as certified libraries split it: platform registrations, the tool's keys,
- * the OIDC login (LtiOidcLogin) and the launch (LtiMessageLaunch). A launch lands on a share link (AuthModule's
+ * the OIDC login (LtiOidcLogin), the launch (LtiMessageLaunch) and content selection (LtiDeepLinking). A launch lands on a share link (AuthModule's
  * LinksRepository), so the browser holds a token for one target, never a tenant key.
  */
 @Module({
-  imports: [AuthModule],
-  controllers: [PlatformsController, ToolKeysController, LtiController],
-  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository],
+  imports: [AuthModule, QuizzesModule],
+  controllers: [PlatformsController, ToolKeysController, LtiController, DeepLinkingPageController, DeepLinkingController],
+  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository, LtiDeepLinking, DeepLinkingRepository],
 })
 export class LtiModule {}

@@ -50,6 +50,8 @@ export class PlatformEmulator {
   jwksFetches = 0;
   private keys: SigningKey[] = [];
   private readonly launches = new Map<string, PlannedLaunch>();
+  /** More of the platform, each in a file of its own (deep-linking-return.ts, dynamic-registration.ts): true when handled. */
+  private readonly routes: Array<(request: IncomingMessage, response: ServerResponse, url: URL) => boolean> = [];
 
   private constructor(
     private readonly server: Server,
@@ -108,6 +110,10 @@ export class PlatformEmulator {
     };
   }
 
+  route(handler: (request: IncomingMessage, response: ServerResponse, url: URL) => boolean): void {
+    this.routes.push(handler);
+  }
+
   private get current(): SigningKey {
     return this.keys[this.keys.length - 1]!;
   }
@@ -126,6 +132,7 @@ export class PlatformEmulator {
       );
       return;
     }
+    if (this.routes.some((route) => route(request, response, url))) return;
     response.writeHead(404).end();
   }
 
