@@ -3,6 +3,9 @@ import { AuthModule } from '../auth/auth.module';
 import { QuizzesModule } from '../quizzes/quizzes.module';
 import { DeepLinkingController, DeepLinkingPageController } from './deep-linking.controller';
 import { DeepLinkingRepository } from './deep-linking.repository';
+import { LtiDynamicRegistration } from './dynamic-registration';
+import { RegistrationController } from './registration.controller';
+import { RegistrationTokensRepository } from './registration-tokens.repository';
 import { LtiDeepLinking } from './deep-linking';
 import { LaunchesRepository } from './launches.repository';
 import { LtiController } from './lti.controller';
@@ -18,12 +21,12 @@ import { ToolKeys } from './tool-keys.service';
 
 /**
  * LTI 1.3 (issue 13), one class per flow as certified libraries split it: platform registrations, the tool's keys,
- * the OIDC login (LtiOidcLogin), the launch (LtiMessageLaunch) and content selection (LtiDeepLinking). A launch lands on a share link (AuthModule's
+ * the OIDC login (LtiOidcLogin), the launch (LtiMessageLaunch), content selection (LtiDeepLinking) and dynamic registration (LtiDynamicRegistration). A launch lands on a share link (AuthModule's
  * LinksRepository), so the browser holds a token for one target, never a tenant key.
  */
 @Module({
   imports: [AuthModule, QuizzesModule],
-  controllers: [PlatformsController, ToolKeysController, LtiController, DeepLinkingPageController, DeepLinkingController],
-  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository, LtiDeepLinking, DeepLinkingRepository],
+  controllers: [PlatformsController, ToolKeysController, LtiController, DeepLinkingPageController, DeepLinkingController, RegistrationController],
+  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository, LtiDeepLinking, DeepLinkingRepository, LtiDynamicRegistration, RegistrationTokensRepository],
 })
 export class LtiModule {}
