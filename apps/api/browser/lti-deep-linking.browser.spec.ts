@@ -32,7 +32,7 @@ describeInChromium('LTI Deep Linking in Chromium', () => {
   /** The platform sends the browser to the tool's login (LTI 1.3 Core §4.1); the rest is redirects and form posts. */
   const loginUrl = (params: Record<string, string>) => `${tool}/lti/login?${new URLSearchParams(params)}`;
 
-  it('an instructor picks a scenario and an exercise in the picker; the platform receives them signed; a learner launched with the scenario item lands on it', async () => {
+  it('an instructor picks a scenario and an exercise in the picker; the platform receives them signed; a learner launched with the scenario item lands on it, in the language it was chosen in', async () => {
     const context = await p.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -66,9 +66,14 @@ describeInChromium('LTI Deep Linking in Chromium', () => {
 
     const learner = await p.browser.newContext({ locale: 'en-US' });
     const learnerPage = await learner.newPage();
-    await learnerPage.goto(loginUrl(emulator.initiateLogin({ targetLinkUri: items[0]!['url'] as string, user: 'learner-b1', roles: [ROLE.learner] })));
+    // The platform launches the link it made with the item's custom parameters (Deep Linking 2.0 §3.1: custom).
+    const custom = { 'https://purl.imsglobal.org/spec/lti/claim/custom': items[0]!['custom'] };
+    await learnerPage.goto(loginUrl(emulator.initiateLogin({ targetLinkUri: items[0]!['url'] as string, user: 'learner-b1', roles: [ROLE.learner], tamper: { claims: custom } })));
     await learnerPage.waitForURL(`${tool}/scenarios/lost-final-ack`);
     await learnerPage.waitForSelector('[data-testid="counter"]');
+    // Chosen in Chinese, opened in Chinese, whatever the learner's browser says.
+    expect(await learnerPage.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect((await learnerPage.textContent('[data-testid="counter"]'))?.trim()).toBe('第一步之前');
     await learner.close();
   });
 

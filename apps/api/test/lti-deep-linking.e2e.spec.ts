@@ -52,7 +52,7 @@ async function launch(planned: Partial<PlannedLaunch> & { targetLinkUri: string 
 
 /** A deep linking launch as an instructor: the picker's token, from the page the launch redirects to. */
 async function openSelection(settings: Record<string, unknown> = {}, planned: Partial<PlannedLaunch> = {}): Promise<string> {
-  const res = await launch(platform.launch({ targetLinkUri: CONTENT_SELECTION(), user: 'teacher-1', ...planned }, settings));
+  const res = await launch(platform.launch({ targetLinkUri: CONTENT_SELECTION(), user: 'dl-teacher-1', ...planned }, settings));
   expect(res.status).toBe(303);
   const location = res.headers['location']!;
   expect(location).toMatch(/^\/lti\/deep-linking\/tdl_[A-Za-z0-9_-]{43}$/);
@@ -66,10 +66,13 @@ async function postToPlatform(body: { return_url: string; jwt: string }): Promis
   return fetch(body.return_url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ JWT: body.jwt }) });
 }
 
+/** What a launch can store for this suite's tenant (other suites launch into the same database at the same time). */
 async function stored(): Promise<Record<string, number>> {
   const { rows } = await db.query(
-    `SELECT (SELECT count(*) FROM lti_users)::int AS users, (SELECT count(*) FROM links)::int AS links,
-            (SELECT count(*) FROM lti_logins WHERE used_at IS NOT NULL)::int AS used_logins, (SELECT count(*) FROM lti_deep_linking)::int AS selections`,
+    `SELECT (SELECT count(*) FROM lti_users WHERE tenant_id = $1)::int AS users, (SELECT count(*) FROM links WHERE tenant_id = $1)::int AS links,
+            (SELECT count(*) FROM lti_logins JOIN lti_platforms p ON p.id = lti_logins.platform_id WHERE p.tenant_id = $1 AND used_at IS NOT NULL)::int AS used_logins,
+            (SELECT count(*) FROM lti_deep_linking WHERE tenant_id = $1)::int AS selections`,
+    [t.tenant.id],
   );
   return rows[0];
 }
@@ -201,6 +204,17 @@ describe('POST /v1/lti/deep-linking/current/response', () => {
       expect(landed.status).toBe(303);
       expect((await browser().get(landed.headers['location']!)).text).toContain(`<meta name="tcplab-next" content="${page}">`);
     }
+  });
+
+  it("opens a launched item in the language it was chosen in: the platform sends the item's custom parameters back, and lang reaches the page", async () => {
+    const custom = (value: unknown) => ({ tamper: { claims: { 'https://purl.imsglobal.org/spec/lti/claim/custom': { scenario: 'lost-final-ack', lang: value } } } });
+    const chinese = await launch({ targetLinkUri: `${tool}/scenarios/lost-final-ack`, user: 'learner-zh', ...custom('zh-CN') });
+    expect(chinese.headers['location']).toMatch(/^\/l\/tlnk_[A-Za-z0-9_-]{43}\?lang=zh-CN$/);
+    expect((await browser().get(chinese.headers['location']!)).text).toContain('<meta name="tcplab-lang" content="zh-CN">');
+    // A language tcplab does not speak is left out: the page keeps the browser's.
+    const french = await launch({ targetLinkUri: `${tool}/scenarios/lost-final-ack`, user: 'learner-fr', ...custom('fr') });
+    expect(french.headers['location']).toMatch(/^\/l\/tlnk_[A-Za-z0-9_-]{43}$/);
+    expect((await browser().get(`${french.headers['location']!}?lang=fr`)).text).not.toContain('tcplab-lang');
   });
 
   it('signs once: a second answer, and the page, find the selection closed (410), and the platform receives nothing more', async () => {

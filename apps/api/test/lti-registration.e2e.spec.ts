@@ -51,7 +51,9 @@ function open(url: URL, initiation: Record<string, string>): Promise<request.Res
   return browser().get(`${url.pathname}${url.search}`).query(initiation);
 }
 
-const platformCount = async () => (await db.query('SELECT count(*)::int AS n FROM lti_platforms')).rows[0].n as number;
+/** This suite's platforms, in any of its tenants (other suites register platforms in the same database at the same time). */
+const platformCount = async () =>
+  (await db.query(`SELECT count(*)::int AS n FROM lti_platforms WHERE issuer = ANY($1)`, [emulators.map((e) => e.issuer)])).rows[0].n as number;
 
 function expectRefusedPage(res: request.Response, reason: RegExp): void {
   expect(res.status).toBe(400);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { scenario } from '@tcplab/tcp-core';
+import { LANGUAGES, scenario, type Language } from '@tcplab/tcp-core';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { generateLinkToken, hashLinkToken } from '../auth/link-verifier';
@@ -76,7 +76,8 @@ export class LtiMessageLaunch {
       allow: [...LINK_ALLOWANCES],
       expires_at: new Date(now.getTime() + LANDING_TTL_MS),
     });
-    return { redirect: `/l/${token}`, cookie: clearBindingCookie(form.state) };
+    const lang = linkLanguage(claims);
+    return { redirect: lang ? `/l/${token}?lang=${lang}` : `/l/${token}`, cookie: clearBindingCookie(form.state) };
   }
 
   /** The nonce consumed and the person recorded, or a refusal when another launch consumed the nonce first. */
@@ -197,6 +198,13 @@ function checkLtiClaims(claims: JWTPayload, platform: PlatformRow, login: LoginR
   const roles = claims[`${CLAIM}roles`];
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new LaunchRefused('roles', 'The roles claim must be an array of role URIs (possibly empty).');
   return { messageType, deploymentId, sub: claims.sub, roles, targetLinkUri };
+}
+
+/** The language a deep-linked item was chosen in: its custom parameter `lang`, which the platform sends back at each launch. */
+function linkLanguage(claims: JWTPayload): Language | null {
+  const custom = claims[`${CLAIM}custom`] as Record<string, unknown> | undefined;
+  const lang = custom?.['lang'];
+  return (LANGUAGES as readonly unknown[]).includes(lang) ? (lang as Language) : null;
 }
 
 function safeDecode(segment: string): string | null {
