@@ -11,6 +11,7 @@ import { Lang } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
 import { errorPage, PAGE_CSP, pageShell } from '../pages/page-shell';
 import { DeepLinkingAnswerDto, DeepLinkingContextDto, DeepLinkingResponseDto } from './dto/deep-linking.dto';
+import { pageCspWith } from './page-csp';
 import { LtiDeepLinking } from './deep-linking';
 
 const CLOSED_SELECTION: Record<'unknown' | 'expired' | 'used', { status: number; heading: Record<Language, string> }> = {
@@ -51,9 +52,9 @@ export class DeepLinkingPageController {
   }
 }
 
-/** PAGE_CSP with form-action and frame-ancestors naming the platform's origin, and nothing else. */
-export function pickerCsp(platformOrigin: string): string {
-  return PAGE_CSP.replace("form-action 'self'", `form-action ${platformOrigin}`).replace("frame-ancestors 'none'", `frame-ancestors ${platformOrigin}`);
+/** The pages' CSP with form-action and frame-ancestors naming the platform's origin, and nothing else. */
+function pickerCsp(platformOrigin: string): string {
+  return pageCspWith({ 'form-action': platformOrigin, 'frame-ancestors': platformOrigin });
 }
 
 /**

@@ -8,10 +8,11 @@ import { ProblemResponse } from '../common/problem-response';
 import { PublicOperation } from '../common/public-operation';
 import { Ctx, Lang, type RequestContext } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
-import { errorPage, PAGE_CSP, pageShell } from '../pages/page-shell';
+import { errorPage, pageShell } from '../pages/page-shell';
 import { canvasConfiguration } from './canvas-configuration';
 import { CreatedRegistrationUrlDto, RegistrationUrlDto, RegistrationUrlListDto } from './dto/registration.dto';
 import { LtiDynamicRegistration, RegistrationRefused, type RegistrationParams } from './dynamic-registration';
+import { pageCspWith } from './page-csp';
 
 const REFUSED: Record<Language, string> = { en: 'tcplab could not register with this LMS', 'zh-CN': 'tcplab 未能在此学习平台注册' };
 const REGISTERED: Record<Language, string> = { en: 'tcplab is registered', 'zh-CN': 'tcplab 已注册' };
@@ -71,7 +72,7 @@ export class RegistrationController {
   async register(@Query() query: RegistrationParams, @Req() request: FastifyRequest, @Lang() lang: Language, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const params = onlyStrings(query);
     // The LMS frames this page (Moodle opens it in a dialog): the origin of its OpenID configuration may.
-    void reply.header('content-security-policy', PAGE_CSP.replace("frame-ancestors 'none'", `frame-ancestors ${originOf(params.openid_configuration) ?? "'none'"}`));
+    void reply.header('content-security-policy', pageCspWith({ 'frame-ancestors': originOf(params.openid_configuration) ?? "'none'" }));
     try {
       const platform = await this.registration.register(params, this.origin(request));
       return pageShell({
