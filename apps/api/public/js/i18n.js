@@ -339,9 +339,29 @@ const CATALOGUE = {
 
 const LANG_KEY = 'tcplab.lang';
 
+// A page framed by another site (an LMS framing tcplab) may be refused storage — reading localStorage then throws —
+// so a preference is kept for the page only, and the page still works.
+const unsaved = new Map();
+
+export function preference(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return unsaved.get(key) ?? null;
+  }
+}
+
+export function setPreference(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    unsaved.set(key, value);
+  }
+}
+
 /** en or zh-CN: the switch's choice, else the first of the browser's languages that the catalogue speaks. */
 export function lang() {
-  const chosen = localStorage.getItem(LANG_KEY);
+  const chosen = preference(LANG_KEY);
   if (chosen && chosen in CATALOGUE) return chosen;
   for (const tag of navigator.languages ?? [navigator.language]) {
     if (/^zh\b/i.test(tag)) return 'zh-CN';
@@ -351,7 +371,7 @@ export function lang() {
 }
 
 export function setLang(value) {
-  localStorage.setItem(LANG_KEY, value);
+  setPreference(LANG_KEY, value);
 }
 
 /** The string for key in the current language, {name} replaced from params. */

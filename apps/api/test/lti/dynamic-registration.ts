@@ -25,6 +25,10 @@ export class DynamicRegistrationPlatform {
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.configuration()));
         return true;
       }
+      if (request.method === 'GET' && url.pathname === '/tool-registration') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(this.registrationFrame(url.searchParams.get('url') ?? ''));
+        return true;
+      }
       if (request.method === 'POST' && url.pathname === '/register') {
         void this.register(request, response);
         return true;
@@ -42,6 +46,18 @@ export class DynamicRegistrationPlatform {
     const token = randomBytes(16).toString('hex');
     this.tokens.add(token);
     return { openid_configuration: this.openidConfigurationUrl, registration_token: token };
+  }
+
+  /**
+   * The administrator's page that opens the tool's registration URL in a frame (§3.3, as Moodle does), and listens for
+   * the tool's org.imsglobal.lti.close message (§3.7), which it shows in `data-closed` on its body.
+   */
+  private registrationFrame(toolUrl: string): string {
+    const initiation = new URL(toolUrl);
+    for (const [name, value] of Object.entries(this.initiation())) initiation.searchParams.set(name, value);
+    const src = initiation.toString().replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    return `<!doctype html><title>Register a tool</title><iframe src="${src}" width="800" height="400"></iframe>
+<script>addEventListener('message', (event) => { document.body.dataset.closed = JSON.stringify(event.data); });</script>`;
   }
 
   private configuration(): Record<string, unknown> {

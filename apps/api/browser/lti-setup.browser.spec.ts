@@ -1,12 +1,14 @@
 import { DeepLinkingReturn } from '../test/lti/deep-linking-return';
+import { DynamicRegistrationPlatform } from '../test/lti/dynamic-registration';
 import { PlatformEmulator, ROLE } from '../test/lti/platform-emulator';
 import { describeInChromium, startPlayground, type Playground } from './harness';
 
 /**
- * Deep Linking 2.0 in Chromium: the platform emulator on 127.0.0.1, tcplab on localhost (another site, so the
- * login's cookie, the cross-site form posts and the picker's CSP are really exercised). An instructor chooses in
- * the picker page; the answer reaches the platform, which verifies it against tcplab's JWKS; a learner launched
- * with the item's URL lands on that content.
+ * Setting tcplab up in an LMS, in Chromium, with the platform emulator on 127.0.0.1 and tcplab on localhost (another
+ * site, so the login's cookie, the cross-site form posts, framing and the pages' CSP are really exercised).
+ * Deep Linking 2.0: an instructor chooses in the picker page; the answer reaches the platform, which verifies it
+ * against tcplab's JWKS; a learner launched with the item's URL lands on that content. Dynamic Registration: the
+ * LMS frames tcplab's registration page, which registers and tells the LMS to close it.
  */
 
 let p: Playground;
@@ -14,7 +16,7 @@ let tool: string;
 let emulator: PlatformEmulator;
 let platform: DeepLinkingReturn;
 
-describeInChromium('LTI Deep Linking in Chromium', () => {
+describeInChromium('LTI Deep Linking and Dynamic Registration in Chromium', () => {
   beforeAll(async () => {
     p = await startPlayground();
     tool = p.service.url.replace('127.0.0.1', 'localhost');
@@ -75,6 +77,33 @@ describeInChromium('LTI Deep Linking in Chromium', () => {
     expect(await learnerPage.getAttribute('html', 'lang')).toBe('zh-CN');
     expect((await learnerPage.textContent('[data-testid="counter"]'))?.trim()).toBe('第一步之前');
     await learner.close();
+  });
+
+  it('the LMS frames the registration URL: tcplab registers, its page posts org.imsglobal.lti.close to the LMS, and the platform is stored', async () => {
+    const registering = await PlatformEmulator.start(tool);
+    try {
+      const lms = new DynamicRegistrationPlatform(registering);
+      const made = await p.api('POST', '/v1/lti/registrations');
+      expect(made.status).toBe(201);
+      const url = String(made.body['url']).replace('127.0.0.1', 'localhost');
+      const context = await p.browser.newContext({ locale: 'en-US' });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${registering.issuer}/tool-registration?url=${encodeURIComponent(url)}`);
+      await page.waitForSelector('body[data-closed]', { state: 'attached' });
+      expect(JSON.parse((await page.getAttribute('body', 'data-closed'))!)).toEqual({ subject: 'org.imsglobal.lti.close' });
+      expect(await page.frames()[1]!.textContent('h1')).toBe('tcplab is registered');
+      // Drawn whole in the frame, where this browser refuses a third-party page its storage (the header needs none).
+      await page.frames()[1]!.waitForSelector('header nav');
+      expect(errors).toEqual([]);
+      expect(lms.registrations.length).toBe(1);
+      const platforms = await p.api('GET', '/v1/lti/platforms');
+      expect(platforms.body['items']).toContainEqual(expect.objectContaining({ issuer: registering.issuer, client_id: registering.clientId, deployment_ids: [registering.deploymentId] }));
+      await context.close();
+    } finally {
+      await registering.close();
+    }
   });
 
   it('Cancel answers with no items, and the platform takes it', async () => {
