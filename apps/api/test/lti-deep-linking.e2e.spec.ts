@@ -141,6 +141,9 @@ describe('GET /v1/lti/deep-linking/current', () => {
     expectProblem(await browser().get('/v1/lti/deep-linking/current'), 401, 'UNAUTHENTICATED');
     expectProblem(await browser().get('/v1/lti/deep-linking/current').set('Authorization', `Bearer tdl_${'A'.repeat(43)}`), 401, 'UNAUTHENTICATED');
     expectProblem(await browser().get('/v1/lti/deep-linking/current').set('Authorization', `Bearer ${t.tenant.key}`), 401, 'UNAUTHENTICATED');
+    const link = await t.http().post('/v1/links').send({ target: 'scenario', id: 'lost-final-ack' });
+    expect(link.status).toBe(201);
+    expectProblem(await browser().get('/v1/lti/deep-linking/current').set('Authorization', `Bearer ${link.body.token}`), 401, 'UNAUTHENTICATED');
     expect((await browser().get(`/lti/deep-linking/tdl_${'A'.repeat(43)}`)).status).toBe(404);
   });
 });
