@@ -4,6 +4,13 @@ import { ExercisesModule } from '../exercises/exercises.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { LtiAssignmentsGradesService } from './assignments-grades';
 import { LtiLanding } from './landing';
+import { QuizzesModule } from '../quizzes/quizzes.module';
+import { DeepLinkingController, DeepLinkingPageController } from './deep-linking.controller';
+import { DeepLinkingRepository } from './deep-linking.repository';
+import { LtiDynamicRegistration } from './dynamic-registration';
+import { RegistrationController } from './registration.controller';
+import { RegistrationTokensRepository } from './registration-tokens.repository';
+import { LtiDeepLinking } from './deep-linking';
 import { LaunchesRepository } from './launches.repository';
 import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
@@ -24,14 +31,15 @@ import { ToolKeys } from './tool-keys.service';
 
 /**
  * LTI 1.3 (issue 13), one class per flow as certified libraries split it: platform registrations, the tool's keys,
- * the OIDC login (LtiOidcLogin) and the launch (LtiMessageLaunch). A launch lands on a share link (AuthModule's
- * LinksRepository), so the browser holds a token for one target, never a tenant key (LtiLanding). Grades go back to
- * the platform through an outbox (LtiScoreWorker) with Assignment and Grade Services (LtiAssignmentsGradesService),
- * whose tokens LtiServiceConnector fetches and caches.
+ * the OIDC login (LtiOidcLogin), the launch (LtiMessageLaunch), content selection (LtiDeepLinking) and dynamic
+ * registration (LtiDynamicRegistration). A launch lands on a share link (AuthModule's LinksRepository), so the browser
+ * holds a token for one target, never a tenant key (LtiLanding). Grades go back to the platform through an outbox
+ * (LtiScoreWorker) with Assignment and Grade Services (LtiAssignmentsGradesService), whose tokens LtiServiceConnector
+ * fetches and caches.
  */
 @Module({
-  imports: [AuthModule, SessionsModule, ExercisesModule],
-  controllers: [PlatformsController, ToolKeysController, LtiController, ScoresController],
+  imports: [AuthModule, SessionsModule, ExercisesModule, QuizzesModule],
+  controllers: [PlatformsController, ToolKeysController, LtiController, ScoresController, DeepLinkingPageController, DeepLinkingController, RegistrationController],
   providers: [
     PlatformsService,
     PlatformsRepository,
@@ -48,6 +56,10 @@ import { ToolKeys } from './tool-keys.service';
     LtiScoreWorker,
     LtiServiceConnector,
     LtiAssignmentsGradesService,
+    LtiDeepLinking,
+    DeepLinkingRepository,
+    LtiDynamicRegistration,
+    RegistrationTokensRepository,
   ],
 })
 export class LtiModule {}

@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { EXERCISE_GOALS, scenario } from '@tcplab/tcp-core';
+import { EXERCISE_GOALS, LANGUAGES, scenario, type Language } from '@tcplab/tcp-core';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { UUID } from '../common/cursor';
 import { LinksRepository } from '../links/links.repository';
 import { bindingSecret, clearBindingCookie, hashBrowserSecret } from './browser-binding';
-import { LaunchesRepository, type LoginRow } from './launches.repository';
+import { deepLinkingSettings, LtiDeepLinking } from './deep-linking';
+import { LaunchesRepository, type LoginRow, type LtiUserRow } from './launches.repository';
 import { LtiLanding, type LaunchTarget } from './landing';
 import { LaunchRefused } from './launch-refused';
 import { isOwn } from './oidc-login';
 import { PlatformKeySets } from './platform-key-sets';
 import { PlatformsRepository, type PlatformRow } from './platforms.repository';
-import { roleOf } from './roles';
+import { mayChooseContent, roleOf } from './roles';
 
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 /** Clocks of an LMS and of tcplab differ: exp and iat are checked with this much leeway (seconds). */
@@ -39,6 +40,7 @@ export class LtiMessageLaunch {
     private readonly keySets: PlatformKeySets,
     private readonly links: LinksRepository,
     private readonly landing: LtiLanding,
+    private readonly deepLinking: LtiDeepLinking,
   ) {}
 
   /** Where the browser goes next (its share link's page), and the cookie to clear. */
@@ -50,8 +52,25 @@ export class LtiMessageLaunch {
     if (claims.nonce !== login.nonce) throw new LaunchRefused('nonce', "The id_token's nonce is not the one this login sent.");
     if (login.used_at !== null) throw new LaunchRefused('nonce', 'This nonce was used already: the id_token is being replayed.');
     const lti = checkLtiClaims(claims, platform, login);
+    if (lti.messageType === 'LtiDeepLinkingRequest') {
+      // Deep Linking 2.0: content selection, for those who set up the course; checked before anything is stored.
+      const settings = deepLinkingSettings(claims);
+      if (!mayChooseContent(lti.roles)) throw new LaunchRefused('roles', 'Only an instructor or an administrator may choose content for a course.');
+      const chooser = await this.completeLogin(form.state, platform, lti, claims);
+      const redirect = await this.deepLinking.open(platform, lti.deploymentId, chooser.id, settings, now);
+      return { redirect, cookie: clearBindingCookie(form.state) };
+    }
     const target = await this.landingTarget(lti.targetLinkUri, platform, toolOrigin);
-    const user = await this.launches.completeLogin(form.state, {
+    const user = await this.completeLogin(form.state, platform, lti, claims);
+    // Instructors land on the content as well for now: the results view they will get is later work (issue 13 item 3).
+    const token = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
+    const lang = linkLanguage(claims);
+    return { redirect: lang ? `/l/${token}?lang=${lang}` : `/l/${token}`, cookie: clearBindingCookie(form.state) };
+  }
+
+  /** The nonce consumed and the person recorded, or a refusal when another launch consumed the nonce first. */
+  private async completeLogin(state: string, platform: PlatformRow, lti: LtiClaims, claims: JWTPayload): Promise<LtiUserRow> {
+    const user = await this.launches.completeLogin(state, {
       tenant_id: platform.tenant_id,
       id: randomUUID(),
       platform_id: platform.id,
@@ -61,9 +80,7 @@ export class LtiMessageLaunch {
       name: typeof claims['name'] === 'string' ? claims['name'].slice(0, 200) : null,
     });
     if (!user) throw new LaunchRefused('nonce', 'This nonce was used already: the id_token is being replayed.');
-    // Instructors land on the content as well for now: the results view they will get is later work (issue 13 item 3).
-    const token = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
-    return { redirect: `/l/${token}`, cookie: clearBindingCookie(form.state) };
+    return user;
   }
 
   /** Security Framework §5.1.3 steps 1–8: the registration from iss and aud, then the signature, then the times. */
@@ -145,28 +162,49 @@ export class LtiMessageLaunch {
   }
 }
 
-/** LTI 1.3 Core §5.3 (the resource link launch's required claims), checked once the token itself is trusted. */
-function checkLtiClaims(claims: JWTPayload, platform: PlatformRow, login: LoginRow): { deploymentId: string; sub: string; roles: string[]; targetLinkUri: string } {
+/** The message types tcplab answers: a resource link launch, and a content selection (Deep Linking 2.0). */
+const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
+
+interface LtiClaims {
+  messageType: (typeof MESSAGE_TYPES)[number];
+  deploymentId: string;
+  sub: string;
+  roles: string[];
+  targetLinkUri: string;
+}
+
+/**
+ * LTI 1.3 Core §5.3 (the resource link launch's required claims) and Deep Linking 2.0 §4.4 (the deep linking
+ * request's), checked once the token itself is trusted; deep_linking_settings is the deep-linking module's.
+ */
+function checkLtiClaims(claims: JWTPayload, platform: PlatformRow, login: LoginRow): LtiClaims {
   const deploymentId = claims[`${CLAIM}deployment_id`];
   if (typeof deploymentId !== 'string' || !platform.deployment_ids.includes(deploymentId)) {
     throw new LaunchRefused('deployment_id', `Deployment ${String(deploymentId)} is not registered for this platform: add it to the registration's deployment_ids.`);
   }
-  const messageType = claims[`${CLAIM}message_type`];
-  // LtiDeepLinkingRequest is issue 13 item 4, later work.
-  if (messageType !== 'LtiResourceLinkRequest') throw new LaunchRefused('message_type', `Message type ${String(messageType)} is not one tcplab accepts (LtiResourceLinkRequest).`);
+  const messageType = MESSAGE_TYPES.find((type) => type === claims[`${CLAIM}message_type`]);
+  if (!messageType) throw new LaunchRefused('message_type', `Message type ${String(claims[`${CLAIM}message_type`])} is not one tcplab accepts (${MESSAGE_TYPES.join(', ')}).`);
   const version = claims[`${CLAIM}version`];
   if (version !== '1.3.0') throw new LaunchRefused('version', `LTI version ${String(version)} is not 1.3.0.`);
-  const targetLinkUri = claims[`${CLAIM}target_link_uri`];
+  // A deep linking request may leave target_link_uri out (Deep Linking 2.0 §4.4 does not require it); the login's counts then.
+  const targetLinkUri = messageType === 'LtiDeepLinkingRequest' && claims[`${CLAIM}target_link_uri`] === undefined ? login.target_link_uri : claims[`${CLAIM}target_link_uri`];
   if (targetLinkUri !== login.target_link_uri) {
     throw new LaunchRefused('target_link_uri', `The id_token's target_link_uri (${String(targetLinkUri)}) is not the one the login asked for (${login.target_link_uri}).`);
   }
   const resourceLink = claims[`${CLAIM}resource_link`] as { id?: unknown } | undefined;
-  if (typeof resourceLink?.id !== 'string' || resourceLink.id.length === 0) throw new LaunchRefused('resource_link', 'A resource link launch must carry resource_link.id.');
+  if (messageType === 'LtiResourceLinkRequest' && (typeof resourceLink?.id !== 'string' || resourceLink.id.length === 0)) throw new LaunchRefused('resource_link', 'A resource link launch must carry resource_link.id.');
   // §5.3.6: sub may be left out for an anonymous launch, but tcplab keeps each learner's work, so it needs one.
   if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) throw new LaunchRefused('sub', 'The launch names no user (sub): tcplab does not take anonymous launches.');
   const roles = claims[`${CLAIM}roles`];
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new LaunchRefused('roles', 'The roles claim must be an array of role URIs (possibly empty).');
-  return { deploymentId, sub: claims.sub, roles, targetLinkUri };
+  return { messageType, deploymentId, sub: claims.sub, roles, targetLinkUri };
+}
+
+/** The language a deep-linked item was chosen in: its custom parameter `lang`, which the platform sends back at each launch. */
+function linkLanguage(claims: JWTPayload): Language | null {
+  const custom = claims[`${CLAIM}custom`] as Record<string, unknown> | undefined;
+  const lang = custom?.['lang'];
+  return (LANGUAGES as readonly unknown[]).includes(lang) ? (lang as Language) : null;
 }
 
 function safeDecode(segment: string): string | null {

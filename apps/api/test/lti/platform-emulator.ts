@@ -45,7 +45,10 @@ export interface PlannedLaunch {
   claims?: Record<string, unknown>;
 }
 
-/** A platform service mounted beside the launch endpoints (emulator-ags.ts): true when it answered the request. */
+/**
+ * More of the platform, mounted beside the launch endpoints, each in a file of its own (emulator-ags.ts,
+ * deep-linking-return.ts, dynamic-registration.ts): true when it answered the request.
+ */
 export type EmulatedService = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 export class PlatformEmulator {
