@@ -13,7 +13,7 @@
 // DATABASE_POOL_SIZE or 10; the ceiling's pool is workers × that). Also DATABASE_URL (else an embedded
 // PostgreSQL), AB_SECONDS (default 15), AB_ROUNDS (default 4).
 import { loadavg } from 'node:os';
-import { autocannonRun as run, cpuMeter, database, fmt, machine, startService } from './lib.mjs';
+import { autocannonRun as run, cpuMeter, database, fmt, machine, startService, transport } from './lib.mjs';
 import { LIFECYCLE, cpuPerStep, databaseCeiling, lifecycleRequests, recordLifecycle } from './lifecycle.mjs';
 
 const SECONDS = Number(process.env.AB_SECONDS ?? 15);
@@ -89,7 +89,7 @@ async function main() {
     console.log(`\nmachine: ${machine()}; ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, medians:`);
     for (const v of variants) {
       const m = (key) => median(v.rounds.map((r) => r[key]));
-      const setting = [v.dist, `${v.workers} × ${v.poolPerWorker} connections`, ...Object.entries(v.env).map(([k, val]) => `${k}=${val}`), v.host ? `PostgreSQL via ${v.host}` : 'PostgreSQL via TCP'].join(', ');
+      const setting = [v.dist, `${v.workers} × ${v.poolPerWorker} connections`, ...Object.entries(v.env).map(([k, val]) => `${k}=${val}`), transport(v.url)].join(', ');
       console.log(`  ${v.name} (${setting}): ${fmt(m('steps'))} steps/s = ${(100 * m('share')).toFixed(0)}% of its ceiling's ${fmt(m('ceilingSteps'))}; p99 ${m('p99')} ms, the ceiling's ${m('ceilingP99')} ms; CPU ms per step: the service's ${ms(m('serviceCpu'))}, with the load generator and PostgreSQL ${ms(m('ourCpu'))}, the ceiling's ${ms(m('ceilingCpu'))}`);
     }
     const ratio = (key) => median(variants[1].rounds.map((r, i) => r[key] / variants[0].rounds[i][key])).toFixed(2);

@@ -16,9 +16,9 @@
 // BENCH_NODE_ARGS (node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it); the
 // service's own settings pass through (DATABASE_PREPARED_STATEMENTS=false: the ceiling replays what that sends).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { autocannonRun as run, childrenOf, cpuMeter, cpuMsOf, database, fmt, machine, mib, rssOfTree, sleep, startService } from './lib.mjs';
+import { autocannonRun as run, childrenOf, cpuMeter, cpuMsOf, database, fmt, machine, mib, rssOfTree, sleep, startService, transport } from './lib.mjs';
 import { LIFECYCLE, PROBE, cpuPerStep, databaseCeiling, lifecycleRequests, recordLifecycle } from './lifecycle.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -148,9 +148,11 @@ async function main() {
     await sleep(1_000);
     const rss = [rssOfTree(service.pid)];
     const sampler = setInterval(() => rss.push(rssOfTree(service.pid)), 1000);
+    const loadBefore = loadavg()[0];
     const meter = await cpuMeter({ databaseUrl: db.url, servicePid: service.pid });
     const load = await run({ url: service.base, connections: CONNECTIONS, duration: SECONDS, requests });
     const serviceCpu = cpuPerStep(await meter.read(), load.requests.total);
+    const loadAfter = loadavg()[0];
     await meter.end();
     clearInterval(sampler);
     rss.push(rssOfTree(service.pid));
@@ -166,7 +168,7 @@ async function main() {
     const end = rss[rss.length - 1];
     const trend = (trendPerSample(rss) * (rss.length - 1)) / start;
     const signed = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
-    console.log(`\nmachine: ${machine()}; ${WORKERS} workers, ${CONNECTIONS} connections, ${WARM_UP_SECONDS} s warm-up (${fmt(warmUp.requests.average)} req/s), then ${SECONDS} s measured`);
+    console.log(`\nmachine: ${machine()}; ${WORKERS} workers × ${POOL_PER_WORKER} pooled connections, ${transport(db.url)}; ${CONNECTIONS} connections, ${WARM_UP_SECONDS} s warm-up (${fmt(warmUp.requests.average)} req/s), then ${SECONDS} s measured (load average ${loadBefore.toFixed(1)} at its start, ${loadAfter.toFixed(1)} at its end)`);
     console.log(`a lifecycle (${recorded.requests} requests) sends PostgreSQL: ${describeStatements(recorded.statements)}`);
     console.log(`framework ceiling (GET /health/live):          ${fmt(framework.requests.average)} req/s, p50 ${framework.latency.p50} ms, p99 ${framework.latency.p99} ms`);
     console.log(`database ceiling (those statements replayed):  ${fmt(dbCeiling.perSecond)} statements/s = ${fmt(ceilingSteps)} steps/s, p50 ${dbCeiling.p50} ms, p99 ${dbCeiling.p99} ms`);
@@ -197,9 +199,14 @@ async function main() {
     console.log(`  ${'database ceiling'.padEnd(22)}${cell(ceilingCpu.generator)}${'—'.padStart(9)}${cell(ceilingCpu.postgres)}    ${cell(ceilingCpu.ours)}${cell(ceilingCpu.others)}${cell(ceilingCpu.idle)}   (client: the ceiling's pg loops)`);
     console.log(`  ${'service'.padEnd(22)}${cell(serviceCpu.generator)}${cell(serviceCpu.service)}${cell(serviceCpu.postgres)}    ${cell(serviceCpu.ours)}${cell(serviceCpu.others)}${cell(serviceCpu.idle)}   (client: autocannon)`);
     // On a machine whose CPU is all in use (idle ≈ 0), throughput is inversely proportional to the CPU a step
-    // takes; and with a fixed 64 requests in flight, latency is 64 / throughput (Little's law), so the p99 goal
-    // asks about as much as steps at 1 / 1.5 = 67 % of the ceiling.
+    // takes.
     console.log(`  with the CPU all in use, steps can reach ${(100 * cpuBound).toFixed(0)}% of the ceiling (${ceilingCpu.ours.toFixed(2)} / ${serviceCpu.ours.toFixed(2)} ms)`);
+    // Both sides keep 64 requests in flight, so each one's mean latency is 64 / its throughput (Little's law): the
+    // service's latency is the ceiling's divided by its share, and a p99 within 1.5 × the ceiling's asks for about
+    // 1 / 1.5 = 67 % of the ceiling's throughput, if the tails are alike — more than the throughput goal does.
+    console.log(
+      `  Little's law, ${CONNECTIONS} in flight: the ceiling's mean latency ${dbCeiling.mean.toFixed(1)} ms (${CONNECTIONS} / its rate = ${((1000 * CONNECTIONS) / dbCeiling.perSecond).toFixed(1)} ms), the service's ${load.latency.average.toFixed(1)} ms (${((1000 * CONNECTIONS) / load.requests.average).toFixed(1)} ms): the p99 goal asks for about 67% of the ceiling`,
+    );
     console.log('');
     const goals = [
       [share >= 0.5, `steps at ${(100 * share).toFixed(0)}% of the database ceiling (at least 50%)`],

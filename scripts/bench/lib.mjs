@@ -15,6 +15,13 @@ export const fmt = (n) => Math.round(n).toLocaleString('en-US');
 export const mib = (bytes) => `${fmt(bytes / 2 ** 20)} MiB`;
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How a database URL reaches PostgreSQL: through a Unix socket's folder (`?host=/var/run/postgresql`) or TCP. */
+export function transport(databaseUrl) {
+  const url = new URL(databaseUrl);
+  const socket = url.searchParams.get('host');
+  return socket?.startsWith('/') ? `PostgreSQL via the Unix socket in ${socket}` : `PostgreSQL via TCP ${url.host}`;
+}
+
 export function machine() {
   return `${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}`;
 }

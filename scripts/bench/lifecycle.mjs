@@ -79,7 +79,8 @@ export async function databaseCeiling(url, recorded, { seconds, connections, poo
   if (unchanged > 0) throw new Error(`the replay went wrong: ${unchanged} statements changed no row`);
   latencies.sort((a, b) => a - b);
   const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-  return { statements: latencies.length, perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), cpu };
+  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+  return { statements: latencies.length, perSecond: latencies.length / seconds, mean, p50: at(0.5), p99: at(0.99), cpu };
 }
 
 /** One connection's lifecycle for autocannon: the create, then LIFECYCLE on the session it made. */
