@@ -123,9 +123,9 @@ export async function cpuMeter({ databaseUrl, servicePid = null }) {
   const snapshot = (pids) => new Map(pids.map((pid) => [pid, cpuMsOf(pid)]));
   // A process first seen at the end started within the phase: all its CPU is the phase's.
   const since = (before, pids) => pids.reduce((total, pid) => total + cpuMsOf(pid) - (before.get(pid) ?? 0), 0);
-  const began = { at: performance.now(), self: process.cpuUsage(), service: snapshot(servicePids()), postgres: snapshot(await backends()), machine: machineCpuMs() };
+  const began = { self: process.cpuUsage(), service: snapshot(servicePids()), postgres: snapshot(await backends()), machine: machineCpuMs() };
   return {
-    /** CPU ms since the meter began, by whose it was, and the wall time. */
+    /** CPU ms since the meter began, by whose it was. */
     async read() {
       const self = process.cpuUsage(began.self);
       const postgres = since(began.postgres, await backends());
@@ -133,7 +133,7 @@ export async function cpuMeter({ databaseUrl, servicePid = null }) {
       const machine = machineCpuMs();
       const generator = (self.user + self.system) / 1000;
       const busy = machine.busy - began.machine.busy;
-      return { wallMs: performance.now() - began.at, generator, service, postgres, others: Math.max(0, busy - generator - service - postgres), idle: machine.total - began.machine.total - busy };
+      return { generator, service, postgres, others: Math.max(0, busy - generator - service - postgres), idle: machine.total - began.machine.total - busy };
     },
     end: () => admin.end(),
   };
