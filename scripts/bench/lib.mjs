@@ -152,7 +152,9 @@ export function autocannonRun(options) {
 export async function startService({ databaseUrl, workers, poolPerWorker, port = 3900 + (process.pid % 90), build = true, dist = 'dist', nodeArgs = [], env = {} }) {
   if (build) execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
   const adminKey = `bench-admin-${randomBytes(24).toString('base64url')}`;
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs, join(dist, 'apps/api/apps/api/src/main.js')], {
+  // The node flags `npm start` and the Docker image run it with; BENCH_NODE_ARGS come after them, and win.
+  const flags = ['--max-semi-space-size=32', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs];
+  const child = spawn(process.execPath, [...flags, join(dist, 'apps/api/apps/api/src/main.js')], {
     env: {
       ...process.env,
       ...env,
