@@ -8,6 +8,7 @@
 // share of the variant's ceiling, both p99s, the CPU per step (cpuMeter: less swayed by the load than throughput),
 // and B/A.
 // Env, per variant X = A or B: X_DIST (a build, default dist), X_ENV (settings, "NAME=value NAME=value"),
+// X_NODE_ARGS (node flags, after the ones npm start uses: e.g. --max-semi-space-size=16 for V8's default),
 // X_DATABASE_HOST (a Unix-socket folder such as /var/run/postgresql: the service and its ceiling reach PostgreSQL
 // through it instead of TCP), X_WORKERS (default WEB_CONCURRENCY or 2), X_POOL_SIZE (per worker: default
 // DATABASE_POOL_SIZE or 10; the ceiling's pool is workers × that). Also DATABASE_URL (else an embedded
@@ -33,6 +34,7 @@ function variant(name) {
     dist: process.env[`${name}_DIST`] ?? 'dist',
     env,
     host: process.env[`${name}_DATABASE_HOST`] ?? null,
+    nodeArgs: (process.env[`${name}_NODE_ARGS`] ?? '').split(' ').filter(Boolean),
     workers: Number(process.env[`${name}_WORKERS`] ?? process.env.WEB_CONCURRENCY ?? 2),
     poolPerWorker: Number(process.env[`${name}_POOL_SIZE`] ?? process.env.DATABASE_POOL_SIZE ?? 10),
   };
@@ -57,8 +59,8 @@ async function main() {
   try {
     for (const [i, v] of variants.entries()) {
       v.url = urlFor(db.url, v.host);
-      v.recorded = await recordLifecycle(v.url, { poolPerWorker: v.poolPerWorker, build: false, dist: v.dist, env: v.env });
-      v.service = await startService({ databaseUrl: v.url, workers: v.workers, poolPerWorker: v.poolPerWorker, build: false, dist: v.dist, env: v.env, port: 3800 + ((process.pid + i) % 90) });
+      v.recorded = await recordLifecycle(v.url, { poolPerWorker: v.poolPerWorker, build: false, dist: v.dist, env: v.env, nodeArgs: v.nodeArgs });
+      v.service = await startService({ databaseUrl: v.url, workers: v.workers, poolPerWorker: v.poolPerWorker, build: false, dist: v.dist, env: v.env, nodeArgs: v.nodeArgs, port: 3800 + ((process.pid + i) % 90) });
       services.push(v.service);
       v.requests = lifecycleRequests(v.service.key);
       v.rounds = [];
@@ -89,7 +91,7 @@ async function main() {
     console.log(`\nmachine: ${machine()}; ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, medians:`);
     for (const v of variants) {
       const m = (key) => median(v.rounds.map((r) => r[key]));
-      const setting = [v.dist, `${v.workers} × ${v.poolPerWorker} connections`, ...Object.entries(v.env).map(([k, val]) => `${k}=${val}`), transport(v.url)].join(', ');
+      const setting = [v.dist, `${v.workers} × ${v.poolPerWorker} connections`, ...v.nodeArgs, ...Object.entries(v.env).map(([k, val]) => `${k}=${val}`), transport(v.url)].join(', ');
       console.log(`  ${v.name} (${setting}): ${fmt(m('steps'))} steps/s = ${(100 * m('share')).toFixed(0)}% of its ceiling's ${fmt(m('ceilingSteps'))}; p99 ${m('p99')} ms, the ceiling's ${m('ceilingP99')} ms; CPU ms per step: the service's ${ms(m('serviceCpu'))}, with the load generator and PostgreSQL ${ms(m('ourCpu'))}, the ceiling's ${ms(m('ceilingCpu'))}`);
     }
     const ratio = (key) => median(variants[1].rounds.map((r, i) => r[key] / variants[0].rounds[i][key])).toFixed(2);

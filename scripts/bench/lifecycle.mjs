@@ -29,9 +29,9 @@ export const LIFECYCLE = [
  * sends to PostgreSQL recorded by probe.cjs: name, text and parameters as the driver puts them on the wire. The
  * key is checked (and cached) by a request before, so what is recorded is what each request sends.
  */
-export async function recordLifecycle(url, { poolPerWorker, build = true, dist, env = {} }) {
+export async function recordLifecycle(url, { poolPerWorker, build = true, dist, env = {}, nodeArgs = [] }) {
   const file = join(mkdtempSync(join(tmpdir(), 'tcplab-record-')), 'statements.jsonl');
-  const service = await startService({ databaseUrl: url, workers: 1, poolPerWorker, build, dist, nodeArgs: ['--require', PROBE], env: { ...env, BENCH_RECORD: file } });
+  const service = await startService({ databaseUrl: url, workers: 1, poolPerWorker, build, dist, nodeArgs: [...nodeArgs, '--require', PROBE], env: { ...env, BENCH_RECORD: file } });
   try {
     await service.post('/v1/sessions', { mode: 'auto' });
     const from = readFileSync(file, 'utf8').length;
