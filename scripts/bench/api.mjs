@@ -12,8 +12,9 @@
 // where a request's time goes. Ends with the goals, each PASS or FAIL: steps ≥ 50 % of (b)'s; the p99 at most
 // 1.5 × (b)'s own p99 at the same concurrency; RSS flat (the least-squares trend over the measured run within
 // ±10 % of its start: single samples swing with each major GC); no errors.
-// Env: DATABASE_URL (else an embedded PostgreSQL), BENCH_SECONDS (default 60), WEB_CONCURRENCY (default 2),
-// BENCH_NODE_ARGS (node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it); the
+// Env: DATABASE_URL (else an embedded PostgreSQL; `?host=/var/run/postgresql` reaches a local one through its Unix
+// socket, the ceiling too), BENCH_SECONDS (default 60), WEB_CONCURRENCY (default 2), BENCH_NODE_ARGS (node flags
+// for the service after npm start's own, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it); the
 // service's own settings pass through (DATABASE_PREPARED_STATEMENTS=false: the ceiling replays what that sends).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
