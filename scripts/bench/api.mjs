@@ -200,8 +200,8 @@ async function main() {
     console.log(`  ${'database ceiling'.padEnd(22)}${cell(ceilingCpu.generator)}${'—'.padStart(9)}${cell(ceilingCpu.postgres)}    ${cell(ceilingCpu.ours)}${cell(ceilingCpu.others)}${cell(ceilingCpu.idle)}   (client: the ceiling's pg loops)`);
     console.log(`  ${'service'.padEnd(22)}${cell(serviceCpu.generator)}${cell(serviceCpu.service)}${cell(serviceCpu.postgres)}    ${cell(serviceCpu.ours)}${cell(serviceCpu.others)}${cell(serviceCpu.idle)}   (client: autocannon)`);
     // On a machine whose CPU is all in use (idle ≈ 0), throughput is inversely proportional to the CPU a step
-    // takes.
-    console.log(`  with the CPU all in use, steps can reach ${(100 * cpuBound).toFixed(0)}% of the ceiling (${ceilingCpu.ours.toFixed(2)} / ${serviceCpu.ours.toFixed(2)} ms)`);
+    // takes: an estimate, not a bound, as the CPU a step takes changes with what else runs.
+    console.log(`  with the CPU all in use, steps at about ${(100 * cpuBound).toFixed(0)}% of the ceiling (${ceilingCpu.ours.toFixed(2)} / ${serviceCpu.ours.toFixed(2)} ms)`);
     // Both sides keep 64 requests in flight, so each one's mean latency is 64 / its throughput (Little's law): the
     // service's latency is the ceiling's divided by its share, and a p99 within 1.5 × the ceiling's asks for about
     // 1 / 1.5 = 67 % of the ceiling's throughput, if the tails are alike — more than the throughput goal does.
