@@ -7,12 +7,16 @@ import { LtiLanding } from './landing';
 import { LaunchesRepository } from './launches.repository';
 import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
+import { LtiNamesRoles } from './names-roles';
 import { LtiOidcLogin } from './oidc-login';
 import { PlatformKeySets } from './platform-key-sets';
 import { PlatformsController } from './platforms.controller';
 import { PlatformsRepository } from './platforms.repository';
 import { PlatformsService } from './platforms.service';
 import { ResourceLinksRepository } from './resource-links.repository';
+import { ResultsController } from './results.controller';
+import { ResultsRepository } from './results.repository';
+import { LtiResults } from './results.service';
 import { LtiScoreWorker } from './score-worker';
 import { ScoresController } from './scores.controller';
 import { ScoresRepository } from './scores.repository';
@@ -27,11 +31,12 @@ import { ToolKeys } from './tool-keys.service';
  * the OIDC login (LtiOidcLogin) and the launch (LtiMessageLaunch). A launch lands on a share link (AuthModule's
  * LinksRepository), so the browser holds a token for one target, never a tenant key (LtiLanding). Grades go back to
  * the platform through an outbox (LtiScoreWorker) with Assignment and Grade Services (LtiAssignmentsGradesService),
- * whose tokens LtiServiceConnector fetches and caches.
+ * whose tokens LtiServiceConnector fetches and caches. An instructor lands on the link's results (LtiResults), with the
+ * course's members from Names and Role Provisioning Services (LtiNamesRoles).
  */
 @Module({
   imports: [AuthModule, SessionsModule, ExercisesModule],
-  controllers: [PlatformsController, ToolKeysController, LtiController, ScoresController],
+  controllers: [PlatformsController, ToolKeysController, LtiController, ScoresController, ResultsController],
   providers: [
     PlatformsService,
     PlatformsRepository,
@@ -48,6 +53,9 @@ import { ToolKeys } from './tool-keys.service';
     LtiScoreWorker,
     LtiServiceConnector,
     LtiAssignmentsGradesService,
+    ResultsRepository,
+    LtiResults,
+    LtiNamesRoles,
   ],
 })
 export class LtiModule {}

@@ -61,9 +61,11 @@ export class LtiMessageLaunch {
       name: typeof claims['name'] === 'string' ? claims['name'].slice(0, 200) : null,
     });
     if (!user) throw new LaunchRefused('nonce', 'This nonce was used already: the id_token is being replayed.');
-    // Instructors land on the content as well for now: the results view they will get is later work (issue 13 item 3).
-    const token = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
-    return { redirect: `/l/${token}`, cookie: clearBindingCookie(form.state) };
+    const { token, resultsToken } = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
+    // An instructor lands on the link's results (issue 13 item 3); the content's token rides in the fragment, which
+    // never reaches a server or a Referer, for the page's "try it".
+    const redirect = resultsToken === null ? `/l/${token}` : `/l/${resultsToken}#try=${token}`;
+    return { redirect, cookie: clearBindingCookie(form.state) };
   }
 
   /** Security Framework §5.1.3 steps 1–8: the registration from iss and aud, then the signature, then the times. */
