@@ -9,7 +9,14 @@ import { layout, showFailure } from '../layout.js';
 
 layout(t('results.title'));
 const main = document.getElementById('main');
-const tryToken = new URLSearchParams(location.hash.slice(1)).get('try');
+// Kept for this tab, and taken out of the address: like /l/{token}, a URL holding a token should not stay in history.
+const TRY_KEY = 'tcplab.try';
+const fromLaunch = new URLSearchParams(location.hash.slice(1)).get('try');
+if (fromLaunch) {
+  sessionStorage.setItem(TRY_KEY, fromLaunch);
+  history.replaceState(null, '', location.pathname);
+}
+const tryToken = sessionStorage.getItem(TRY_KEY);
 
 const when = (iso) => new Date(iso).toLocaleString(lang(), { dateStyle: 'short', timeStyle: 'short' });
 
@@ -40,9 +47,8 @@ function progress(row) {
             t('results.afterMove', { n: m.after_move }),
             ' ',
             h('code', {}, m.code),
-            ': ',
-            m.detail,
-            m.violations?.length ? h('ul', {}, m.violations.map((v) => h('li', {}, h('code', {}, v.field), ': ', v.reason))) : null,
+            // A refused segment names each wrong field (its violations); any other refusal says why in its detail.
+            m.violations?.length ? h('ul', {}, m.violations.map((v) => h('li', {}, h('code', {}, v.field), ': ', v.reason))) : [': ', m.detail],
           ),
         ),
       ),
