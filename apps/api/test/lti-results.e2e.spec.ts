@@ -245,3 +245,26 @@ describe('who may read results', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('the NRPS emulator (emulator-nrps.ts)', () => {
+  it('refuses a request without a token the platform granted, or without the membership container in Accept', async () => {
+    const get = (headers: Record<string, string>) => fetch(nrps.contextMembershipsUrl, { headers });
+    const accept = { accept: 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json' };
+    expect((await get(accept)).status).toBe(401);
+    expect((await get({ ...accept, authorization: 'Bearer made-up' })).status).toBe(401);
+  });
+});
+
+describe('NRPS tokens', () => {
+  it('asks for a new token once when the platform no longer takes the cached one (401), and lists the members', async () => {
+    const link = newLinkId();
+    nrps.members = [{ user_id: 'nrps-revoked-1', name: 'Ken Thompson', roles: [ROLE.learner] }];
+    const { results } = await instructorLands(link, nrps.claim());
+    expect((await asHolder(results).get('/v1/lti/results/current')).body.members.status).toBe('listed');
+    ags.revokeTokens();
+    const refusedBefore = nrps.refused.length;
+    const res = await asHolder(results).get('/v1/lti/results/current');
+    expect({ members: res.body.members, subs: res.body.results.map((r: { sub: string }) => r.sub) }).toEqual({ members: { status: 'listed', detail: null }, subs: ['nrps-revoked-1'] });
+    expect(nrps.refused.slice(refusedBefore)).toEqual([expect.stringMatching(/^401 /)]);
+  });
+});
