@@ -45,8 +45,8 @@ describeInChromium("an LTI instructor's results page in Chromium", () => {
   });
 
   /** A launch from the course page in a browser of its own; resolves once the landing's page has drawn itself. */
-  async function launch(user: string, name: string, roles: string[], ready: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US' });
+  async function launch(user: string, name: string, roles: string[], ready: string, locale = 'en-US'): Promise<Page> {
+    const context = await browser.newContext({ locale });
     const page = await context.newPage();
     const login = emulator.initiateLogin({
       user,
@@ -108,5 +108,12 @@ describeInChromium("an LTI instructor's results page in Chromium", () => {
     await content!.waitForSelector('[data-testid="client-state"]');
     expect(new URL(content!.url()).pathname).toMatch(/^\/play\//);
     expect(errors).toEqual([]);
+  });
+
+  it("speaks the instructor's browser's language (zh-CN)", async () => {
+    const teacher = await launch('rb-teacher-zh', '老师', [ROLE.instructor], '.results-table', 'zh-CN');
+    expect(await teacher.$$eval('.results-table thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['姓名', '启动', '进度', '已发送到学习管理系统的成绩']);
+    expect(await teacher.textContent('tr[data-sub="rb-learner-3"]')).toContain('尚未开始');
+    expect(await teacher.textContent('#try-it')).toBe('亲自试一试');
   });
 });
