@@ -108,10 +108,13 @@ export class LtiResults {
   }
 }
 
-/** What target_link_uri opens, as the launch read it (message-launch.ts): an exercise goal, a quiz or a scenario. */
+/**
+ * What target_link_uri opens, as the launch read it (message-launch.ts): an exercise goal, a quiz or a scenario. The
+ * id is the path segment as it is: only an exercise's is used, and goals are plain words.
+ */
 function targetOf(targetLinkUri: string): { kind: LtiResultsLinkDto['target']; id: string } {
   const path = new URL(targetLinkUri).pathname;
   const [, kind, id] = /^\/(exercises|quizzes|scenarios)\/([^/]+)$/.exec(path) ?? [];
   const kinds = { exercises: 'exercise', quizzes: 'quiz', scenarios: 'scenario' } as const;
-  return { kind: kinds[(kind ?? 'scenarios') as keyof typeof kinds], id: decodeURIComponent(id ?? '') };
+  return { kind: kinds[(kind ?? 'scenarios') as keyof typeof kinds], id: id ?? '' };
 }
