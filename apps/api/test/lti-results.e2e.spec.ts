@@ -1,8 +1,11 @@
+import { importPKCS8, SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import request from 'supertest';
 import { startApp, type TestApp } from './harness';
-import { AgsEmulator } from './lti/emulator-ags';
-import { NrpsEmulator } from './lti/emulator-nrps';
+import { AGS_SCOPES, AgsEmulator } from './lti/emulator-ags';
+import { NRPS_SCOPE, NrpsEmulator } from './lti/emulator-nrps';
 import { launchThrough } from './lti/launch-driver';
 import { PlatformEmulator, ROLE, type PlannedLaunch } from './lti/platform-emulator';
 
@@ -252,6 +255,32 @@ describe('the NRPS emulator (emulator-nrps.ts)', () => {
     const accept = { accept: 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json' };
     expect((await get(accept)).status).toBe(401);
     expect((await get({ ...accept, authorization: 'Bearer made-up' })).status).toBe(401);
+  });
+
+  it("refuses a token granted for another scope (AGS's score), and takes one for the membership scope (asked for as tcplab would, with tcplab's key read from its table)", async () => {
+    const db = new Client({ connectionString: process.env['DATABASE_URL'] });
+    await db.connect();
+    const key = (await db.query(`SELECT kid, private_key_pkcs8 FROM lti_tool_keys WHERE signs_from <= now() ORDER BY signs_from DESC LIMIT 1`)).rows[0];
+    await db.end();
+    const toolKey = await importPKCS8(key.private_key_pkcs8, 'RS256');
+    const tokenFor = async (scope: string): Promise<string> => {
+      const assertion = await new SignJWT({ iss: emulator.clientId, sub: emulator.clientId, aud: ags.tokenUrl, jti: randomUUID() })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(toolKey);
+      const res = await fetch(ags.tokenUrl, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion, scope }),
+      });
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const get = async (token: string, accept = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json') =>
+      (await fetch(nrps.contextMembershipsUrl, { headers: { accept, authorization: `Bearer ${token}` } })).status;
+    expect(await get(await tokenFor(AGS_SCOPES.score))).toBe(403);
+    const membership = await tokenFor(NRPS_SCOPE);
+    expect(await get(membership, 'application/xml')).toBe(406);
+    expect(await get(membership)).toBe(200);
   });
 });
 
