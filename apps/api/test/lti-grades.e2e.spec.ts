@@ -51,8 +51,11 @@ const newLinkId = () => `link-${(nextLink += 1)}`;
 async function land(launch: Partial<PlannedLaunch> & { targetLinkUri: string }): Promise<{ token: string; next: string }> {
   const res = await launchThrough(t.app.getHttpServer(), emulator, launch);
   expect({ status: res.status, location: res.headers['location'] }).toEqual({ status: 303, location: expect.stringMatching(/^\/l\/tlnk_/) });
-  const page = await request(t.app.getHttpServer()).get(res.headers['location']!);
-  return { token: res.headers['location']!.slice('/l/'.length), next: /<meta name="tcplab-next" content="([^"]+)">/.exec(page.text)![1]!.replaceAll('&amp;', '&') };
+  // An instructor lands on the link's results; the content they try out is the link in the fragment (lti-results).
+  const [landed, tryIt] = res.headers['location']!.slice('/l/'.length).split('#try=');
+  const token = tryIt ?? landed!;
+  const page = await request(t.app.getHttpServer()).get(`/l/${token}`);
+  return { token, next: /<meta name="tcplab-next" content="([^"]+)">/.exec(page.text)![1]!.replaceAll('&amp;', '&') };
 }
 
 /** The exercise a landing opens (its page is /play/{session}?exercise={id}). */

@@ -85,6 +85,8 @@ export class ApiKeyGuard implements CanActivate {
     switch (access.kind) {
       case 'own-link':
         return true;
+      case 'lti-results':
+        return link.target === 'lti_results';
       case 'exercise':
       case 'quiz':
         return link.target === access.kind && id === link.target_id;

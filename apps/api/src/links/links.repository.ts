@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Transaction } from '../sessions/sessions.repository';
-import type { LinkAllowance, LinkTarget } from './dto/link.dto';
+import type { LinkAllowance, LinkKind, LinkTarget } from './dto/link.dto';
 
 export interface LinkRow {
   tenant_id: string;
   id: string;
-  target: LinkTarget;
+  target: LinkKind;
   target_id: string;
   learner_id: string | null;
   allow: LinkAllowance[];

@@ -81,6 +81,8 @@ export class LinksService {
         return `/play/${(await this.links.exerciseSession(link.tenant_id, link.target_id)) ?? link.target_id}?exercise=${link.target_id}`;
       case 'quiz':
         return `/quizzes/${link.target_id}`;
+      case 'lti_results':
+        return '/lti/results';
     }
   }
 

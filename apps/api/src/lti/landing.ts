@@ -14,7 +14,7 @@ import { ResourceLinksRepository, type ResourceLinkRow } from './resource-links.
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 /** AGS 2.0 §3.1: the services a launch offers for its resource link's grades. */
 export const AGS_ENDPOINT_CLAIM = 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint';
-/** NRPS 2.0 §3.6.1: where the course's members can be listed (kept for the instructor view, later work). */
+/** NRPS 2.0 §3.6.1: where the course's members can be listed (the instructor's results view lists them). */
 export const NRPS_CLAIM = 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice';
 /** How long the browser session a launch opens lasts: a lesson, not a term (a new launch opens a new one). */
 const LANDING_TTL_MS = 8 * 3600_000;
@@ -36,7 +36,8 @@ export interface Landing {
  * Where a valid launch lands its person, recorded in one transaction: the resource link as this launch describes it
  * (with its AGS and NRPS claims), for an exercise the learner's own one (made at their first launch of the link and
  * kept across launches), and a share link of their own, remembered as this link's and learner's so that what is done
- * through it (a quiz attempt) can be graded back to the platform.
+ * through it (a quiz attempt) can be graded back to the platform. An instructor gets a second link, to the resource
+ * link's results, which is where they land (the content link is their "try it").
  */
 @Injectable()
 export class LtiLanding {
@@ -47,10 +48,11 @@ export class LtiLanding {
     private readonly exercises: ExercisesService,
   ) {}
 
-  /** The new share link's token. */
-  async land(landing: Landing, now: Date): Promise<string> {
+  /** The new share link's token, and for an instructor the results link's. */
+  async land(landing: Landing, now: Date): Promise<{ token: string; resultsToken: string | null }> {
     const { platform, user } = landing;
     const token = generateLinkToken();
+    const resultsToken = user.role === 'instructor' ? generateLinkToken() : null;
     await this.sessions.transaction(async (tx) => {
       const resourceLink = await this.resourceLinks.upsert(tx, { tenant_id: platform.tenant_id, id: randomUUID(), platform_id: platform.id, ...describedLink(landing) });
       const target: { kind: LinkTarget; id: string } =
@@ -69,8 +71,24 @@ export class LtiLanding {
         tx,
       );
       await this.resourceLinks.insertLanding(tx, { link_id: link.id, tenant_id: platform.tenant_id, resource_link_id: resourceLink.id, user_id: user.id });
+      if (resultsToken !== null) {
+        await this.links.insert(
+          {
+            tenant_id: platform.tenant_id,
+            id: randomUUID(),
+            token_hash: hashLinkToken(resultsToken),
+            target: 'lti_results',
+            target_id: resourceLink.id,
+            learner_id: user.id,
+            // It reads results; it acts on no session.
+            allow: [],
+            expires_at: new Date(now.getTime() + LANDING_TTL_MS),
+          },
+          tx,
+        );
+      }
     });
-    return token;
+    return { token, resultsToken };
   }
 
   /**

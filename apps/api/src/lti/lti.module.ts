@@ -14,12 +14,16 @@ import { LtiDeepLinking } from './deep-linking';
 import { LaunchesRepository } from './launches.repository';
 import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
+import { LtiNamesRoles } from './names-roles';
 import { LtiOidcLogin } from './oidc-login';
 import { PlatformKeySets } from './platform-key-sets';
 import { PlatformsController } from './platforms.controller';
 import { PlatformsRepository } from './platforms.repository';
 import { PlatformsService } from './platforms.service';
 import { ResourceLinksRepository } from './resource-links.repository';
+import { ResultsController } from './results.controller';
+import { ResultsRepository } from './results.repository';
+import { LtiResults } from './results.service';
 import { LtiScoreWorker } from './score-worker';
 import { ScoresController } from './scores.controller';
 import { ScoresRepository } from './scores.repository';
@@ -35,11 +39,12 @@ import { ToolKeys } from './tool-keys.service';
  * registration (LtiDynamicRegistration). A launch lands on a share link (AuthModule's LinksRepository), so the browser
  * holds a token for one target, never a tenant key (LtiLanding). Grades go back to the platform through an outbox
  * (LtiScoreWorker) with Assignment and Grade Services (LtiAssignmentsGradesService), whose tokens LtiServiceConnector
- * fetches and caches.
+ * fetches and caches. An instructor lands on the link's results (LtiResults), with the course's members from Names
+ * and Role Provisioning Services (LtiNamesRoles).
  */
 @Module({
   imports: [AuthModule, SessionsModule, ExercisesModule, QuizzesModule],
-  controllers: [PlatformsController, ToolKeysController, LtiController, ScoresController, DeepLinkingPageController, DeepLinkingController, RegistrationController],
+  controllers: [PlatformsController, ToolKeysController, LtiController, ScoresController, ResultsController, DeepLinkingPageController, DeepLinkingController, RegistrationController],
   providers: [
     PlatformsService,
     PlatformsRepository,
@@ -60,6 +65,9 @@ import { ToolKeys } from './tool-keys.service';
     DeepLinkingRepository,
     LtiDynamicRegistration,
     RegistrationTokensRepository,
+    ResultsRepository,
+    LtiResults,
+    LtiNamesRoles,
   ],
 })
 export class LtiModule {}

@@ -62,10 +62,13 @@ export class LtiMessageLaunch {
     }
     const target = await this.landingTarget(lti.targetLinkUri, platform, toolOrigin);
     const user = await this.completeLogin(form.state, platform, lti, claims);
-    // Instructors land on the content as well for now: the results view they will get is later work (issue 13 item 3).
-    const token = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
+    const { token, resultsToken } = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
     const lang = linkLanguage(claims);
-    return { redirect: lang ? `/l/${token}?lang=${lang}` : `/l/${token}`, cookie: clearBindingCookie(form.state) };
+    const query = lang ? `?lang=${lang}` : '';
+    // An instructor lands on the link's results (issue 13 item 3); the content's token rides in the fragment, which
+    // never reaches a server or a Referer, for the page's "try it".
+    const redirect = resultsToken === null ? `/l/${token}${query}` : `/l/${resultsToken}${query}#try=${token}`;
+    return { redirect, cookie: clearBindingCookie(form.state) };
   }
 
   /** The nonce consumed and the person recorded, or a refusal when another launch consumed the nonce first. */

@@ -6,7 +6,7 @@
  */
 export type LtiRole = 'learner' | 'instructor';
 
-/** The context roles that run a course: they will see its results (the instructor view is later work). */
+/** The context roles that run a course: they land on its results (results.service.ts). */
 const TEACHING = ['Instructor', 'Administrator', 'ContentDeveloper'];
 
 export function roleOf(roles: readonly string[]): LtiRole {

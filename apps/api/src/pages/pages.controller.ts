@@ -75,6 +75,13 @@ export class PagesController {
     return pageShell({ page: 'quiz', title: 'tcplab', lang });
   }
 
+  /** An instructor's LTI landing: the resource link's results, read with the results link's token. */
+  @Get('lti/results')
+  @HtmlPage()
+  ltiResults(@Lang() lang: Language): string {
+    return pageShell({ page: 'lti-results', title: 'tcplab', lang });
+  }
+
   /**
    * A share link as handed out: checked here, so that a link that does not work gets its own page at once; one
    * that works hands its token to the page's script (kept in this tab's sessionStorage) and opens its target —

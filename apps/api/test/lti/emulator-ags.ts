@@ -61,6 +61,8 @@ export class AgsEmulator {
   private readonly tokenFailures: number[] = [];
   private hold: (() => void) | null = null;
   private readonly toolKeySet: ReturnType<typeof createRemoteJWKSet>;
+  /** Scopes of the platform's other services (emulator-nrps.ts) that this token endpoint grants too. */
+  readonly otherScopes: string[] = [];
 
   constructor(
     private readonly platform: PlatformEmulator,
@@ -175,7 +177,7 @@ export class AgsEmulator {
     if (this.usedJtis.has(payload.jti!)) return refuse('invalid_client', 'this jti was used already (a replayed assertion)', protectedHeader, payload);
     this.usedJtis.add(payload.jti!);
     const scopes = scope.split(' ').filter((s) => s.length > 0);
-    const known: string[] = Object.values(AGS_SCOPES);
+    const known: string[] = [...Object.values(AGS_SCOPES), ...this.otherScopes];
     if (scopes.length === 0 || !scopes.every((s) => known.includes(s))) return refuse('invalid_scope', `scope ${scope} is not one this platform grants`, protectedHeader, payload);
     this.tokenRequests.push({ header: protectedHeader, claims: payload, scope, refused: null });
     const token = randomBytes(24).toString('base64url');
@@ -233,8 +235,8 @@ export class AgsEmulator {
     return { status: 200, body: {} };
   }
 
-  /** RFC 6750 §3.1: a bearer token this platform granted, unexpired, for the scope the service needs. */
-  private authorize(request: IncomingMessage, scope: string): Answer | null {
+  /** RFC 6750 §3.1: a bearer token this platform granted, unexpired, for the scope the service needs (NRPS asks too). */
+  authorize(request: IncomingMessage, scope: string): Answer | null {
     const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const grant = token === undefined ? undefined : this.grants.get(token);
     if (!grant || grant.expiresAt <= Date.now()) return { status: 401, body: { error: 'invalid_token' }, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
@@ -243,7 +245,7 @@ export class AgsEmulator {
   }
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;

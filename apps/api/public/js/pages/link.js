@@ -10,4 +10,5 @@ layout();
 document.getElementById('main').textContent = t('link.opening');
 rememberLink(meta('tcplab-link'));
 // replace(): the back button should not return to a URL holding the token.
-location.replace(meta('tcplab-next'));
+// The fragment goes along: an instructor's results page finds its "try it" link there.
+location.replace(meta('tcplab-next') + location.hash);

@@ -3,6 +3,9 @@ import { ArrayUnique, IsArray, IsDateString, IsIn, IsOptional, IsString, Length,
 
 export const LINK_TARGETS = ['scenario', 'session', 'exercise', 'quiz'] as const;
 export type LinkTarget = (typeof LINK_TARGETS)[number];
+/** Every kind of link there is: a tenant mints the targets above; an LTI instructor's launch lands on `lti_results` (a resource link's results). */
+export const LINK_KINDS = [...LINK_TARGETS, 'lti_results'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
 
 /**
  * What a link's holder may do with a session it reaches, beyond reading it. `hints` shows "what is owed" and
@@ -57,8 +60,8 @@ export class CreateLinkDto {
 export class LinkDto {
   /** @example "7c1d4e2a-9b0f-4a3e-8f6d-2b1c0a9e8d7f" */
   id!: string;
-  @ApiProperty({ enum: LINK_TARGETS })
-  target!: LinkTarget;
+  @ApiProperty({ enum: LINK_KINDS })
+  target!: LinkKind;
   /** @example "lost-final-ack" */
   target_id!: string;
   learner_id!: string | null;
@@ -90,6 +93,6 @@ export class LinkListDto {
 
 /** What a link's holder learns about its own link (GET /v1/links/current with the link's token). */
 export class LinkGrantDto extends PickType(LinkDto, ['target', 'target_id', 'learner_id', 'allow', 'expires_at'] as const) {
-  /** The page to open: /scenarios/{id}, /play/{session_id} (with ?exercise={id} for an exercise) or /quizzes/{id}. */
+  /** The page to open: /scenarios/{id}, /play/{session_id} (with ?exercise={id} for an exercise), /quizzes/{id} or /lti/results. */
   page!: string;
 }
