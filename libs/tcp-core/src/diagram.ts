@@ -54,6 +54,8 @@ export const EDGES: readonly Edge[] = [
   { from: 'CLOSING', to: 'TIME_WAIT', cause: 'rcv ACK of FIN', sends: null, rfc: '3.10.7.4' },
   { from: 'LAST_ACK', to: 'CLOSED', cause: 'rcv ACK of FIN', sends: null, rfc: '3.10.7.4' },
   { from: 'TIME_WAIT', to: 'CLOSED', cause: 'timeout = 2MSL', sends: null, rfc: '3.10.8' },
+  // Not in RFC 9293, whose FIN-WAIT-2 waits for ever: the linux profile's tcp_fin_timeout (timers.ts).
+  { from: 'FIN_WAIT_2', to: 'CLOSED', cause: 'timeout = tcp_fin_timeout (Linux profile)', sends: null, rfc: '3.10.8' },
   ...SYNCHRONIZED_ABORTABLE.map(
     (from): Edge => ({ from, to: 'CLOSED', cause: 'ABORT', sends: 'RST', rfc: '3.10.5' }),
   ),

@@ -240,6 +240,8 @@ export function sendNew(
     length: out.length,
     payload: out.payload,
     urgent_pointer: out.urgent_pointer,
+    sent_at_ms: ctx.conn.clock_ms,
+    retransmitted: false,
   });
   tcb.snd_nxt = seqAdd(tcb.snd_nxt, segLen(out));
   if (auto) answer(ctx, side, out, reason);

@@ -50,6 +50,8 @@ export function newTcb(ctx: Context, side: Side, iss: number): Tcb {
     out_of_order: [],
     fin_queued: false,
     rto_ms: ctx.conn.config.rto_ms,
+    srtt_ms: null,
+    rttvar_ms: null,
     retries: 0,
     probes: 0,
   };

@@ -48,7 +48,7 @@ describe('ESTABLISHED: zero window (RFC 9293 §3.8.6.1)', () => {
   it('a zero window with data queued and nothing in flight starts the persist timer at one RTO', () => {
     const d = drive(established(SMALL), send('client', 'a'.repeat(1500)), deliverNext('client'), deliverNext('server'));
     expect(d.connection.client.tcb).toMatchObject({ snd_una: 2001, snd_nxt: 2001, snd_wnd: 0 });
-    expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA', 'PERSIST_TIMER_STARTED']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA', 'PERSIST_TIMER_STARTED']);
     expect(d.last.events.find((e) => e.code === 'PERSIST_TIMER_STARTED')?.params).toEqual({ queued: 500, interval_ms: 1000 });
     expect(timer(d.connection, 'client', 'persist')).toBe(1000);
     expect(timer(d.connection, 'client', 'retransmission')).toBeNull();

@@ -381,7 +381,11 @@ function isU32(n: unknown): boolean {
 }
 
 /** Every number in `value` (recursively) is an integer in 0..2^32-1; returns the path of the first that is not. */
+/** SRTT and RTTVAR are durations, smoothed in eighths and quarters of a millisecond (RFC 6298 §2.3): not sequence numbers. */
+const DURATIONS = /\.(srtt_ms|rttvar_ms)$/;
+
 function badNumber(value: unknown, path: string): string | null {
+  if (typeof value === 'number' && DURATIONS.test(path)) return Number.isFinite(value) && value >= 0 ? null : `${path} = ${String(value)}`;
   if (typeof value === 'number') return isU32(value) ? null : `${path} = ${String(value)}`;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
