@@ -441,6 +441,15 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     if (e.state === 'SYN_RECEIVED' && e.opened === 'passive') {
       // "If the connection was initiated with a passive OPEN, then return this connection to the LISTEN state and return."
       deleteTcb(ctx, side);
+      if (ctx.conn.config.profile === 'linux') {
+        // Linux (tcp_check_req, embryonic_reset) also answers the SYN with a reset, as a CLOSED port would (§3.10.7.1).
+        const reset: Outgoing = has(seg, ACK)
+          ? rst(seg.ack)
+          : { seq: 0, ack: segEnd(seg), flags: RST | ACK, length: 0, payload: null, urgent_pointer: 0 };
+        transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_RESET_TO_LISTEN', 'Linux tcp_check_req', segmentParams(seg, { rst_seq: reset.seq, rst_ack: reset.ack }), seg.id);
+        answer(ctx, side, reset, 'SYN_RECEIVED_SYN_RESET_TO_LISTEN');
+        return;
+      }
       transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_TO_LISTEN', RFC9293_3_10_7_4, segmentParams(seg), seg.id);
       return;
     }

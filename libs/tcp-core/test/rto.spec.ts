@@ -8,7 +8,7 @@
  * formulas, written beside each assertion.
  */
 import { ACK, PSH, SYN, createConnection, renderEvent, step, type Connection, type ConnectionOptions, type Profile, type Side, type TcpEvent } from '../src';
-import { advance, base64, call, codes as codesOf, deliverNext, drive, dropNext, established, finWait2, rules, send, states, synSent, timer } from './fixtures';
+import { advance, base64, call, codes as codesOf, deliverNext, drive, dropNext, established, rules, send, synSent, timer } from './fixtures';
 
 /** The RTT_MEASURED events of a run. */
 function measured(events: readonly TcpEvent[], side: Side = 'client'): TcpEvent[] {
@@ -182,46 +182,5 @@ describe('the minimum RTO per profile (RFC 6298 §2.4; Linux TCP_RTO_MIN)', () =
     const due = drive(opened.connection, advance(1), { type: 'send', from: 'client', segment: { ...data, seq: 1001 } });
     expect(due.last.outcome).toEqual({ ok: true });
     expect(codesOf(due.last.events)).toContain('SEGMENT_RETRANSMITTED');
-  });
-});
-
-// ---------------------------------------------------------------------------
-describe('the linux profile: TIME_WAIT and FIN_WAIT_2', () => {
-  it('TIME_WAIT lasts a fixed 60 s (TCP_TIMEWAIT_LEN) whatever the MSL, and says so', () => {
-    const c = drive(finWait2({ profile: 'linux', msl_ms: 10_000 }), call('server', 'close'), deliverNext('server'));
-    expect(c.connection.client.state).toBe('TIME_WAIT');
-    expect(timer(c.connection, 'client', 'time_wait')).toBe(60_000);
-    const entered = c.last.events.find((e) => e.code === 'FIN_WAIT_2_FIN_TO_TIME_WAIT')!;
-    expect(renderEvent(entered, 'en')).toContain('60000 ms (Linux waits a fixed 60 s, TCP_TIMEWAIT_LEN, whatever the MSL; RFC 9293 says 2MSL)');
-    expect(renderEvent(entered, 'zh-CN')).toContain('TCP_TIMEWAIT_LEN');
-  });
-
-  it('rfc9293: TIME_WAIT is 2 × MSL — 20 s with an MSL of 10 s', () => {
-    const c = drive(finWait2({ msl_ms: 10_000 }), call('server', 'close'), deliverNext('server'));
-    expect(timer(c.connection, 'client', 'time_wait')).toBe(20_000);
-  });
-
-  it('FIN_WAIT_2 without the peer\'s FIN for 60 s (tcp_fin_timeout) → CLOSED, nothing sent', () => {
-    const waiting = drive(finWait2({ profile: 'linux' }), advance(59_999));
-    expect(states(waiting.connection)).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
-    const d = drive(waiting.connection, advance(1));
-    expect(rules(d.last.events)).toEqual(['FIN_WAIT_2_TIMEOUT']);
-    expect(d.last.segments).toEqual([]);
-    expect(states(d.connection)).toEqual({ client: 'CLOSED', server: 'CLOSE_WAIT' });
-    const timeout = d.last.events[0]!;
-    expect(renderEvent(timeout, 'en')).toContain('RFC 9293 says FIN_WAIT_2 waits for the peer\'s FIN for as long as it takes');
-    expect(renderEvent(timeout, 'zh-CN')).toContain('tcp_fin_timeout');
-  });
-
-  it('rfc9293: FIN_WAIT_2 waits for the FIN for as long as it takes (no timer)', () => {
-    const d = drive(finWait2(), advance(600_000));
-    expect(d.connection.client.state).toBe('FIN_WAIT_2');
-    expect(d.connection.client.timers).toEqual([]);
-  });
-
-  it("the peer's FIN within the timeout still leads to TIME_WAIT, and the FIN_WAIT_2 timer is gone", () => {
-    const d = drive(finWait2({ profile: 'linux' }), advance(30_000), call('server', 'close'), deliverNext('server'));
-    expect(d.connection.client.state).toBe('TIME_WAIT');
-    expect(d.connection.client.timers).toEqual([{ kind: 'time_wait', due_ms: 90_000 }]);
   });
 });

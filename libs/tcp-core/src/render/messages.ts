@@ -157,6 +157,8 @@ const EN: Record<EventCode, Template> = {
     `In TIME_WAIT the ${p.who} answers the stray segment with an ACK and restarts the 2MSL timer (${str(p['two_msl_ms'])} ms)${timeWaitNoteEn(p)}, as Linux does.`,
   RST_CHALLENGE_ACK: (p) =>
     `The RST's seq ${str(p['seq'])} is in the window but not exactly RCV.NXT = ${str(p['rcv_nxt'])}: it may be forged. The ${p.who} sends a challenge ACK instead of resetting (RFC 5961 §3.2); a real peer will answer with an exact RST.`,
+  SYN_RECEIVED_SYN_RESET_TO_LISTEN: (p) =>
+    `Another SYN arrives while the ${p.who} is in SYN_RECEIVED after a passive open: Linux answers it with a reset (${str(p['rst_ack']) !== '0' ? `RST,ACK ack=${str(p['rst_ack'])}` : `RST seq=${str(p['rst_seq'])}`}) and drops the half-open connection, back to LISTEN (tcp_check_req). RFC 9293 §3.10.7.4 returns to LISTEN without sending anything.`,
   SYN_RECEIVED_SYN_TO_LISTEN: (p) =>
     `A second SYN reaches the ${p.who} in SYN_RECEIVED, which it entered from LISTEN: it drops the half-open connection and returns to LISTEN (RFC 9293 §3.10.7.4).`,
   SYN_CHALLENGE_ACK: (p) =>
@@ -303,6 +305,8 @@ const ZH: Record<EventCode, Template> = {
   TIME_WAIT_SEGMENT_ACKED_AGAIN: (p) => `${p.who}在 TIME_WAIT 状态用 ACK 回应这个迷途报文段，并像 Linux 一样重新启动 2MSL 计时器（${str(p['two_msl_ms'])} 毫秒）${timeWaitNoteZh(p)}。`,
   RST_CHALLENGE_ACK: (p) =>
     `该 RST 的序列号 ${str(p['seq'])} 在窗口内，但不正好等于 RCV.NXT = ${str(p['rcv_nxt'])}：可能是伪造的。${p.who}不复位连接，而是发送挑战 ACK（RFC 5961 §3.2）；真正的对端会用序列号正确的 RST 回应。`,
+  SYN_RECEIVED_SYN_RESET_TO_LISTEN: (p) =>
+    `${p.who}被动打开后处于 SYN_RECEIVED 时又收到一个 SYN：Linux 用复位报文段回应（${str(p['rst_ack']) !== '0' ? `RST,ACK，确认号 ${str(p['rst_ack'])}` : `RST，seq=${str(p['rst_seq'])}`}），丢弃这个半打开的连接，回到 LISTEN（tcp_check_req）。RFC 9293 §3.10.7.4 则不发送任何报文段，直接回到 LISTEN。`,
   SYN_RECEIVED_SYN_TO_LISTEN: (p) => `${p.who}由 LISTEN 进入 SYN_RECEIVED 后又收到一个 SYN：它放弃这个半打开的连接，回到 LISTEN（RFC 9293 §3.10.7.4）。`,
   SYN_CHALLENGE_ACK: (p) =>
     `在已同步状态收到 SYN：按照 RFC 9293 + RFC 5961 §4（Linux 的做法），${p.who}不复位连接，而是发送挑战 ACK seq=${str(p['snd_nxt'])}，确认号为 ${str(p['rcv_nxt'])}，并丢弃该 SYN。`,

@@ -119,14 +119,20 @@ function input(s: Step, linux: Side, wire: Segment | undefined): Input | null {
   }
 }
 
-/** tcplab's endpoint for the kernel, configured with what the kernel's SYN offered (its ISN, window, MSS, options). */
+/**
+ * tcplab's endpoint for the kernel, configured with what the kernel's SYN offered (its ISN, window, MSS, options),
+ * under the linux profile (Linux's minimum RTO, TIME_WAIT and FIN_WAIT_2 timeout). Its TS clock is set to the
+ * kernel's — TSval at the SYN's time equal to the SYN's — so that an RTT taken from an echoed TSecr (RFC 7323 §4,
+ * after a retransmission) measures what the kernel's did, to the millisecond.
+ */
 function connectionFor(r: Recording): Connection {
   const linux = r.script.linux;
   const syn = r.linuxSyn;
   const wscale = syn.options.find((o) => o.kind === 'wscale');
   const mss = syn.options.find((o) => o.kind === 'mss');
   const peerSide: Side = linux === 'server' ? 'client' : 'server';
-  return createConnection({
+  const c = createConnection({
+    profile: 'linux',
     mode: 'auto',
     auto_deliver: false,
     [linux]: {
@@ -141,6 +147,10 @@ function connectionFor(r: Recording): Connection {
     },
     [peerSide]: { ip: PEER_IP, port: r.ports.peer },
   });
+  const synTs = syn.options.find((o) => o.kind === 'ts');
+  const synAt = r.sent.find((s) => s.segment.seq === syn.seq && s.segment.flags === syn.flags)?.t;
+  if (synTs?.kind !== 'ts' || synAt === undefined) return c;
+  return { ...c, [linux]: { ...c[linux], ts_offset: (synTs.val - clock(r, synAt)) >>> 0 } };
 }
 
 export function tcplabTranscripts(r: Recording): Transcripts {
