@@ -11,7 +11,7 @@
  * - `wire`: the same segments' window fields and options (TSval left out: Linux's TS clock is its own).
  */
 import type { CapturedSegment } from '../../src/capture';
-import { ACK, URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Segment, type Side, type TcpOption } from '../../src';
+import { ACK, URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Profile, type Segment, type Side, type TcpOption } from '../../src';
 import { LINUX_IP, PEER_IP } from './kernel';
 import { PEER_ISS, type Recording, type Step } from './script';
 
@@ -125,14 +125,14 @@ function input(s: Step, linux: Side, wire: Segment | undefined): Input | null {
  * kernel's — TSval at the SYN's time equal to the SYN's — so that an RTT taken from an echoed TSecr (RFC 7323 §4,
  * after a retransmission) measures what the kernel's did, to the millisecond.
  */
-function connectionFor(r: Recording): Connection {
+function connectionFor(r: Recording, profile: Profile): Connection {
   const linux = r.script.linux;
   const syn = r.linuxSyn;
   const wscale = syn.options.find((o) => o.kind === 'wscale');
   const mss = syn.options.find((o) => o.kind === 'mss');
   const peerSide: Side = linux === 'server' ? 'client' : 'server';
   const c = createConnection({
-    profile: 'linux',
+    profile,
     mode: 'auto',
     auto_deliver: false,
     [linux]: {
@@ -153,9 +153,10 @@ function connectionFor(r: Recording): Connection {
   return { ...c, [linux]: { ...c[linux], ts_offset: (synTs.val - clock(r, synAt)) >>> 0 } };
 }
 
-export function tcplabTranscripts(r: Recording): Transcripts {
+/** tcplab's prediction of the run; `profile` other than linux shows how far the plain RFC rules get. */
+export function tcplabTranscripts(r: Recording, profile: Profile = 'linux'): Transcripts {
   const linux = r.script.linux;
-  let c = connectionFor(r);
+  let c = connectionFor(r, profile);
   const perStep: Array<{ sent: Header[]; received?: number; state: string }> = [];
   const advanceTo = (ms: number, into: Header[]): void => {
     if (ms <= c.clock_ms) return;
