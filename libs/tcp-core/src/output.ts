@@ -288,11 +288,12 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
       };
     }
     const last = tcb.send_queue.length === 0;
-    const fin = last && tcb.fin_queued;
+    // The FIN rides on the last data only if the window has an octet left for it too (see finFits).
+    const fin = last && tcb.fin_queued && length < usable;
     if (fin) tcb.fin_queued = false;
     sendNew(ctx, side, ACK | (fin ? FIN : 0), { length, payload, push: whole && chunk.push }, auto, 'DATA_QUEUED_SENT');
   }
-  if (tcb.send_queue.length === 0 && tcb.fin_queued) {
+  if (tcb.send_queue.length === 0 && tcb.fin_queued && finFits(tcb)) {
     tcb.fin_queued = false;
     sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false }, auto, 'FIN_QUEUED_SENT');
   }
@@ -300,7 +301,16 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
 }
 
 /**
- * RFC 9293 §3.8.6.1: data waits, the peer's window is zero, and nothing is in
+ * A FIN occupies a sequence number (RFC 9293 §3.3.1), so it waits for an octet of usable window as data does: a
+ * receiver whose window is zero finds any segment with SEG.LEN > 0 unacceptable (§3.10.7.4, first) and would drop
+ * it. Linux holds it the same way (tcp_snd_wnd_test counts the FIN in end_seq) and probes the window meanwhile.
+ */
+export function finFits(tcb: Tcb): boolean {
+  return usableWindow(tcb) > 0;
+}
+
+/**
+ * RFC 9293 §3.8.6.1: data (or a FIN) waits, the peer's window is zero, and nothing is in
  * flight whose acknowledgment could tell us when it opens — the window update
  * itself may be lost. The persist timer then probes (MUST-36), the first time
  * after one RTO and each time after twice the interval before (SHLD-29,
@@ -308,7 +318,7 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
  * the window opens or data is in flight again.
  */
 function persist(ctx: Context, e: Endpoint, tcb: Tcb): void {
-  if (tcb.send_queue.length > 0 && tcb.snd_wnd === 0 && tcb.retransmission_queue.length === 0) {
+  if ((tcb.send_queue.length > 0 || tcb.fin_queued) && tcb.snd_wnd === 0 && tcb.retransmission_queue.length === 0) {
     if (isArmed(e, 'persist')) return;
     const interval = probeInterval(ctx, tcb);
     armTimer(e, 'persist', ctx.conn.clock_ms + interval);

@@ -379,3 +379,30 @@ describe('ESTABLISHED, manual mode: the probe octet', () => {
     expect(c.client.tcb!.send_queue.map((q) => text(q.payload))).toEqual(['ello']);
   });
 });
+
+// ---------------------------------------------------------------------------
+// A FIN into a zero window (RFC 9293 §3.10.7.4 acceptability; Linux tcp_snd_wnd_test)
+// ---------------------------------------------------------------------------
+describe('ESTABLISHED: CLOSE while the peer\'s window is zero', () => {
+  /** established(SMALL) + 1,000 octets that fill the server's window, acknowledged with window 0: nothing queued, nothing in flight. */
+  function windowFull(): Connection {
+    return drive(established(SMALL), send('client', 'a'.repeat(1000)), deliverNext('client'), deliverNext('server')).connection;
+  }
+
+  it('CLOSE → FIN_WAIT_1, but the FIN waits for the window (it takes a sequence number the server could not accept) and the persist timer probes', () => {
+    const d = drive(windowFull(), call('client', 'close'));
+    expect(d.connection.client.tcb).toMatchObject({ snd_wnd: 0, snd_nxt: 2001, fin_queued: true });
+    expect(d.last.segments).toEqual([]);
+    expect(d.connection.client.state).toBe('FIN_WAIT_1');
+    expect(d.last.events.find((e) => e.code === 'CLOSE_TO_FIN_WAIT_1')?.params).toMatchObject({ fin_held: true });
+    expect(timer(d.connection, 'client', 'persist')).toBe(1000);
+    const probe = drive(d.connection, advance(1000));
+    expectSegments(sentBy(probe.last.segments, 'client'), [{ from: 'client', flags: ['ACK'], seq: 2000, ack: 5001, length: 0 }]);
+  });
+
+  it('the window update lets the FIN go: FIN,ACK <SEQ=2001>', () => {
+    const held = drive(windowFull(), call('client', 'close')).connection;
+    const d = drive(held, call('server', 'receive'), deliverNext('server'));
+    expectSegments(sentBy(d.last.segments, 'client'), [{ from: 'client', flags: ['FIN', 'ACK'], seq: 2001, ack: 5001, length: 0 }]);
+  });
+});

@@ -229,9 +229,13 @@ const EN: Record<EventCode, Template> = {
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `The ${p.who} gives up connecting before an answer came: CLOSED, without sending anything.`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `The ${p.who} closes while data is still queued: the FIN will follow the data once the connection is established.`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
-    `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).`,
+    p['fin_held']
+      ? `The ${p.who}'s application closes and the ${p.who} enters FIN_WAIT_1 (active close), but the ${p.peer}'s window is full: FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
+      : `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).`,
   CLOSE_TO_LAST_ACK: (p) =>
-    `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.`,
+    p['fin_held']
+      ? `The ${p.who}'s application closes too and the ${p.who} enters LAST_ACK, but the ${p.peer}'s window is full: its FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
+      : `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.`,
   ABORT_WITHOUT_RST: (p) => `The ${p.who} aborts; in ${p.from} there is no synchronized peer to tell, so it just goes to CLOSED.`,
   ABORT_SENDS_RST: (p) =>
     `The ${p.who} aborts the connection: it sends RST seq=${str(p['rst_seq'])} (Linux also sets ACK ack=${str(p['rst_ack'])}) and goes to CLOSED without waiting.`,
@@ -368,8 +372,13 @@ const ZH: Record<EventCode, Template> = {
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `${p.who}在收到回应之前放弃连接：进入 CLOSED，不发送任何报文段。`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `${p.who}在仍有数据排队时关闭：连接建立后，FIN 将跟在数据之后发送。`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
-    `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。`,
-  CLOSE_TO_LAST_ACK: (p) => `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。`,
+    p['fin_held']
+      ? `${p.who}的应用程序关闭连接，${p.who}进入 FIN_WAIT_1（终止等待1，主动关闭），但${p.peer}的窗口已满：FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
+      : `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。`,
+  CLOSE_TO_LAST_ACK: (p) =>
+    p['fin_held']
+      ? `${p.who}的应用程序也关闭连接，${p.who}进入 LAST_ACK（最后确认），但${p.peer}的窗口已满：它的 FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
+      : `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。`,
   ABORT_WITHOUT_RST: (p) => `${p.who}中止连接；在 ${p.from} 状态没有已同步的对端需要通知，直接进入 CLOSED。`,
   ABORT_SENDS_RST: (p) => `${p.who}中止连接：发送 RST seq=${str(p['rst_seq'])}（Linux 还会带上 ACK，确认号为 ${str(p['rst_ack'])}），不等待，直接进入 CLOSED。`,
   STATUS: (p) => `${p.who}报告状态：${p.from}。`,

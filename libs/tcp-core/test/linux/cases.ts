@@ -98,6 +98,14 @@ export const CASES: Case[] = [
     script: { linux: 'server', steps: [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: 'S', seq: 1 } }] },
   },
   {
+    // The FIN takes a sequence number, so it waits for the window as data does (RFC 9293 §3.10.7.4 would drop it).
+    name: 'shutdown() into a zero window: the FIN waits until the window opens',
+    script: {
+      linux: 'server',
+      steps: [...accepted, { peer: { flags: '.', seq: 1, ack: 1, win: 0 } }, { call: 'shutdown' }, { wait: 500 }, { peer: { flags: '.', seq: 1, ack: 1, win: 502 } }],
+    },
+  },
+  {
     name: 'RST at RCV.NXT in ESTABLISHED → CLOSED',
     script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1 } }] },
   },
