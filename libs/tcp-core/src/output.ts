@@ -322,7 +322,8 @@ function persist(ctx: Context, e: Endpoint, tcb: Tcb): void {
     if (isArmed(e, 'persist')) return;
     const interval = probeInterval(ctx, tcb);
     armTimer(e, 'persist', ctx.conn.clock_ms + interval);
-    record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, { queued: queuedOctets(tcb), interval_ms: interval });
+    const queued = queuedOctets(tcb);
+    record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, queued > 0 ? { queued, interval_ms: interval } : { queued, interval_ms: interval, fin_waiting: true });
     return;
   }
   if (tcb.probes === 0 && e.timers.length === 0 && e.owed.length === 0) return;

@@ -6,7 +6,7 @@
  * Numbers said to come from Linux are from the issue's captures; the others
  * follow from the RFC rule each test names.
  */
-import { ACK, FIN, PSH, SYN, URG, createConnection, step, type Connection, type Input, type SegmentDraft, type Side } from '../src';
+import { ACK, FIN, PSH, SYN, URG, createConnection, renderEvent, step, type Connection, type Input, type SegmentDraft, type Side } from '../src';
 import {
   advance,
   base64,
@@ -396,6 +396,8 @@ describe('ESTABLISHED: CLOSE while the peer\'s window is zero', () => {
     expect(d.connection.client.state).toBe('FIN_WAIT_1');
     expect(d.last.events.find((e) => e.code === 'CLOSE_TO_FIN_WAIT_1')?.params).toMatchObject({ fin_held: true });
     expect(timer(d.connection, 'client', 'persist')).toBe(1000);
+    const started = d.last.events.find((e) => e.code === 'PERSIST_TIMER_STARTED')!;
+    expect(renderEvent(started, 'en')).toContain('the FIN waits to be sent (it takes a sequence number too)');
     const probe = drive(d.connection, advance(1000));
     expectSegments(sentBy(probe.last.segments, 'client'), [{ from: 'client', flags: ['ACK'], seq: 2000, ack: 5001, length: 0 }]);
   });

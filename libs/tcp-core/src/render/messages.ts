@@ -251,7 +251,7 @@ const EN: Record<EventCode, Template> = {
   WINDOW_UPDATE_RECEIVED: (p) =>
     `The ACK acknowledges nothing new (ack=${str(p['ack'])}) but changes the ${p.peer}'s window: SND.WND goes from ${str(p['snd_wnd_before'])} to ${str(p['snd_wnd'])} octets — a window update, not a duplicate ACK.`,
   PERSIST_TIMER_STARTED: (p) =>
-    `The ${p.peer}'s window is zero, ${str(p['queued'])} octet(s) wait to be sent and nothing is in flight whose ACK could reopen it: if the window update is lost, nothing would ever be sent again. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms) to probe the window (RFC 9293 §3.8.6.1).`,
+    `The ${p.peer}'s window is zero, ${p['fin_waiting'] ? 'the FIN waits to be sent (it takes a sequence number too)' : `${str(p['queued'])} octet(s) wait to be sent`} and nothing is in flight whose ACK could reopen it: if the window update is lost, nothing would ever be sent again. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms) to probe the window (RFC 9293 §3.8.6.1).`,
   ZERO_WINDOW_PROBE: (p) =>
     p['interval_ms'] === null
       ? `The ${p.who} probes the ${p.peer}'s zero window with ${probeEn(p)}: the ${p.peer} cannot take it, and answers with an ACK that carries its current window (RFC 9293 §3.8.6.1).`
@@ -393,7 +393,7 @@ const ZH: Record<EventCode, Template> = {
   WINDOW_UPDATE_RECEIVED: (p) =>
     `该 ACK 没有确认新数据（确认号 ${str(p['ack'])}），但改变了${p.peer}的窗口：SND.WND 由 ${str(p['snd_wnd_before'])} 变为 ${str(p['snd_wnd'])} 字节——这是窗口更新报文段，而不是重复确认。`,
   PERSIST_TIMER_STARTED: (p) =>
-    `${p.peer}的接收窗口为零，有 ${str(p['queued'])} 个字节等待发送，而且没有在途的报文段能带回窗口更新：如果窗口更新报文段丢失，就再也不会发送任何数据。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒），以便探测窗口（RFC 9293 §3.8.6.1）。`,
+    `${p.peer}的接收窗口为零，${p['fin_waiting'] ? 'FIN 等待发送（它也占用一个序列号）' : `有 ${str(p['queued'])} 个字节等待发送`}，而且没有在途的报文段能带回窗口更新：如果窗口更新报文段丢失，就再也不会发送任何数据。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒），以便探测窗口（RFC 9293 §3.8.6.1）。`,
   ZERO_WINDOW_PROBE: (p) =>
     p['interval_ms'] === null
       ? `${p.who}用${probeZh(p)}探测${p.peer}的零窗口：${p.peer}无法接收它，会回复一个带有当前窗口的 ACK（RFC 9293 §3.8.6.1）。`
