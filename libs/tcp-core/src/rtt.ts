@@ -68,9 +68,11 @@ export function sampleRtt(ctx: Context, e: Endpoint, tcb: Tcb, ack: number, seg:
   if (oldest && seqLt(oldest.seq, ack) && !retransmitted && oldest.sent_at_ms !== undefined) sample = now - oldest.sent_at_ms;
   else if (tcb.ts_enabled) {
     const ts = optionTimestamp(seg.options);
-    // TSecr 0 echoes nothing (RFC 7323 §3.2); a TSecr from our future is not one of ours.
+    // TSecr 0 echoes nothing (RFC 7323 §3.2). The echo must be of a transmission of what this ACK covers, so no
+    // later than now and no earlier than its first sending: anything else (an injected segment's) is no one's TSval.
     const rtt = ts && ts.ecr !== 0 ? seqDiff(tsVal(ctx, e), ts.ecr) : -1;
-    if (rtt >= 0) {
+    const oldestSend = oldest && oldest.sent_at_ms !== undefined ? now - oldest.sent_at_ms : Infinity;
+    if (rtt >= 0 && rtt <= oldestSend) {
       sample = rtt;
       method = 'timestamp';
     }

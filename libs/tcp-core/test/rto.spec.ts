@@ -8,7 +8,7 @@
  * formulas, written beside each assertion.
  */
 import { ACK, PSH, SYN, createConnection, renderEvent, step, type Connection, type ConnectionOptions, type Profile, type Side, type TcpEvent } from '../src';
-import { advance, base64, call, codes as codesOf, deliverNext, drive, dropNext, established, rules, send, synSent, timer } from './fixtures';
+import { advance, base64, call, codes as codesOf, deliverNext, drive, dropNext, established, inject, rules, send, synSent, timer } from './fixtures';
 
 /** The RTT_MEASURED events of a run. */
 function measured(events: readonly TcpEvent[], side: Side = 'client'): TcpEvent[] {
@@ -143,6 +143,16 @@ describe("Karn's algorithm and backoff (RFC 6298 §3, §5.5)", () => {
     const [sample] = measured(d.last.events);
     expect(sample?.params).toMatchObject({ sample_ms: 30, method: 'timestamp' });
     expect(rules(d.last.events)).not.toContain('RTT_NOT_SAMPLED_RETRANSMITTED');
+  });
+
+  it('a TSecr that echoes no transmission of the acknowledged data (older than its first sending) gives no sample', () => {
+    const c = establishedWith('rfc9293');
+    const lost = drive(c, send('client', 'x'), dropNext('client'), advance(1000), advance(30)).connection;
+    // The client's TSval now is its offset plus the clock (RFC 7323 §5.4); 5 s ago it had sent nothing of this data.
+    const fiveSecondsAgo = (lost.client.ts_offset + lost.clock_ms - 5000) >>> 0;
+    const d = drive(lost, dropNext('client'), inject('client', { flags: ACK, seq: 5001, ack: 1002, options: [{ kind: 'ts', val: 1, ecr: fiveSecondsAgo }] }));
+    expect(rules(d.last.events)).toContain('RTT_NOT_SAMPLED_RETRANSMITTED');
+    expect(d.connection.client.tcb).toMatchObject({ srtt_ms: 0, rto_ms: 2000 });
   });
 
   it('a SYN retransmitted and answered without timestamps leaves an RTO of 3 s for the data (RFC 6298 §5.7)', () => {
