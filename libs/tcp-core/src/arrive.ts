@@ -231,7 +231,7 @@ function sendOutOfWindowAck(ctx: Context, side: Side, reason: EventCode): void {
 }
 
 /** The reasons an owed segment is a retransmission (timers.ts, §3.10.7.4's retransmitted SYN,ACK). */
-const RETRANSMISSIONS: ReadonlySet<string> = new Set(['RETRANSMISSION_TIMEOUT', 'SYN_RECEIVED_SYN_RETRANSMITTED']);
+const RETRANSMISSIONS: ReadonlySet<string> = new Set(['RETRANSMISSION_TIMEOUT', 'SYN_RECEIVED_SYN_RETRANSMITTED', 'TAIL_LOSS_PROBE']);
 
 /**
  * Take in an acceptable acknowledgment: SND.UNA ← SEG.ACK, drop what it covers
@@ -271,8 +271,11 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number, seg: Segm
   // otherwise a FIN, acknowledged meanwhile, could be sent from FIN_WAIT_2.
   if (e.owed.length > 0) e.owed = e.owed.filter((o) => !RETRANSMISSIONS.has(o.reason) || !seqLt(o.seq, ack));
   tcb.retries = 0;
+  // The tail loss probe is answered once SND.UNA passes what was in flight when it went out (Linux tcp_process_tlp_ack).
+  if (tcb.tlp_high_seq !== null && !seqLt(ack, tcb.tlp_high_seq)) tcb.tlp_high_seq = null;
   if (tcb.retransmission_queue.length === 0) {
     cancelTimer(e, 'retransmission');
+    cancelTimer(e, 'loss_probe');
     cancelTimer(e, 'user_timeout');
   } else {
     restartRetransmission(ctx, e);

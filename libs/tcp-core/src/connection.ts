@@ -310,6 +310,7 @@ function cloneTcb(t: Tcb): Tcb {
     // Connections stored before RTT estimation existed have no estimate: as before a first sample (RFC 6298 §2.1).
     srtt_ms: t.srtt_ms ?? null,
     rttvar_ms: t.rttvar_ms ?? null,
+    tlp_high_seq: t.tlp_high_seq ?? null,
     retries: t.retries,
     // Connections stored before the persist timer existed have no count: none was sent.
     probes: t.probes ?? 0,

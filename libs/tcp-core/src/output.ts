@@ -4,6 +4,7 @@ import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Si
 import { seqAdd, seqDiff, seqLt } from './sequence';
 import { slicePayload } from './payload';
 import { transmitsQueued } from './state';
+import { lossProbeTimeout } from './tlp';
 import { armTimer, cancelTimer, isArmed, queuedOctets, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
@@ -133,9 +134,22 @@ export function transmit(ctx: Context, segment: Segment, retransmission = false)
  */
 export function armRetransmission(ctx: Context, e: Endpoint, flags: number, length: number): void {
   if (segLen({ flags, length }) === 0 || !e.tcb) return;
-  if (!isArmed(e, 'retransmission')) armTimer(e, 'retransmission', ctx.conn.clock_ms + e.tcb.rto_ms);
+  // A running RTO is left alone (RFC 6298 §5.1); a loss probe is scheduled again from each new segment, as Linux
+  // does after every transmission of new data (tcp_write_xmit → tcp_schedule_loss_probe).
+  if (isArmed(e, 'loss_probe') || !isArmed(e, 'retransmission')) armLossTimer(ctx, e, e.tcb);
   const userTimeout = ctx.conn.config.user_timeout_ms;
   if (userTimeout !== null && !isArmed(e, 'user_timeout')) armTimer(e, 'user_timeout', ctx.conn.clock_ms + userTimeout);
+}
+
+/**
+ * Arm the timer that notices a loss: the linux profile's tail loss probe when one applies (tlp.ts), else the
+ * retransmission timer, to expire after RTO (RFC 6298 §5.1, §5.3).
+ */
+export function armLossTimer(ctx: Context, e: Endpoint, tcb: Tcb): void {
+  const probe = lossProbeTimeout(ctx.conn.config, tcb);
+  cancelTimer(e, 'loss_probe');
+  if (probe === null) armTimer(e, 'retransmission', ctx.conn.clock_ms + tcb.rto_ms);
+  else armTimer(e, 'loss_probe', ctx.conn.clock_ms + probe);
 }
 
 /** Send a segment as the user's own act (a call, or a validated manual send). */

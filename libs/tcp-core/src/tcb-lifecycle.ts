@@ -52,6 +52,7 @@ export function newTcb(ctx: Context, side: Side, iss: number): Tcb {
     rto_ms: ctx.conn.config.rto_ms,
     srtt_ms: null,
     rttvar_ms: null,
+    tlp_high_seq: null,
     retries: 0,
     probes: 0,
   };

@@ -97,11 +97,13 @@ export interface Tcb {
   /** RTTVAR, the round-trip time variation (RFC 6298 §2); null until the first RTT sample. */
   rttvar_ms: number | null;
   retries: number;
+  /** SND.NXT when the linux profile's tail loss probe went out (tlp.ts); null when none is outstanding. */
+  tlp_high_seq: number | null;
   /** Zero-window probes sent since the window closed: the persist timer's backoff (RFC 9293 §3.8.6.1). */
   probes: number;
 }
 
-export type TimerKind = 'retransmission' | 'persist' | 'time_wait' | 'user_timeout' | 'fin_wait_2';
+export type TimerKind = 'retransmission' | 'loss_probe' | 'persist' | 'time_wait' | 'user_timeout' | 'fin_wait_2';
 
 /** Read-only, like the queue entries: shared between a step's input and output connections. */
 export interface Timer {

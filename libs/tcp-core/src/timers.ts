@@ -6,9 +6,9 @@
 import type { Connection } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
-import { answer, probeInterval, zeroWindowProbe } from './output';
+import { answer, armLossTimer, probeInterval, zeroWindowProbe } from './output';
 import { ACK, SYN, flagsLabel, type Side } from './segment';
-import { armTimer, cancelAllTimers, queuedOctets, type Endpoint, type TimerKind } from './tcb';
+import { armTimer, cancelAllTimers, cancelTimer, queuedOctets, type Endpoint, type TimerKind } from './tcb';
 import { deleteTcb } from './tcb-lifecycle';
 
 /** Citations, built once per module: every event carries one. */
@@ -17,7 +17,7 @@ const RFC9293_3_8_6_1 = rfc9293('3.8.6.1');
 const RFC9293_3_10_8 = rfc9293('3.10.8');
 
 /** Timer kinds in the order they fire when due at the same instant. */
-const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'persist', 'user_timeout', 'time_wait', 'fin_wait_2'];
+const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'loss_probe', 'persist', 'user_timeout', 'time_wait', 'fin_wait_2'];
 
 export interface DueTimer {
   side: Side;
@@ -46,9 +46,10 @@ export function nextDueTimer(conn: Connection, untilMs: number): DueTimer | null
   return best;
 }
 
-/** RFC 6298 §5.3: restart the timer so that it expires after RTO. */
+/** RFC 6298 §5.3: restart the timer so that it expires after RTO (or the linux profile's loss probe, tlp.ts). */
 export function restartRetransmission(ctx: Context, e: Endpoint): void {
-  armTimer(e, 'retransmission', ctx.conn.clock_ms + e.tcb!.rto_ms);
+  cancelTimer(e, 'retransmission');
+  armLossTimer(ctx, e, e.tcb!);
 }
 
 /** Enter the 2MSL wait: "start the time-wait timer, turn off the other timers" (RFC 9293 §3.10.7.4). */
@@ -94,6 +95,8 @@ export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {
   switch (kind) {
     case 'retransmission':
       return retransmissionTimeout(ctx, side);
+    case 'loss_probe':
+      return tailLossProbe(ctx, side);
     case 'persist':
       return persistTimeout(ctx, side);
     case 'time_wait':
@@ -177,4 +180,30 @@ function persistTimeout(ctx: Context, side: Side): void {
     next_interval_ms: next,
   });
   answer(ctx, side, probe, 'ZERO_WINDOW_PROBE');
+}
+
+/**
+ * The linux profile's tail loss probe (tlp.ts, RFC 8985 §7.3): send the last segment in flight again, so that
+ * its ACK (or SACK) reveals a loss at the tail sooner than the RTO would. No backoff and no retry is counted;
+ * the RTO timer runs again from now. Karn's algorithm takes no RTT sample from the repeated segment.
+ */
+function tailLossProbe(ctx: Context, side: Side): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb;
+  const queue = tcb?.retransmission_queue;
+  const last = queue?.[queue.length - 1];
+  if (!tcb || !queue || !last) return;
+  tcb.tlp_high_seq = tcb.snd_nxt;
+  // A new entry rather than a write: entries are shared with the caller's connection (cloneConnection).
+  if (!last.retransmitted) queue[queue.length - 1] = { ...last, retransmitted: true };
+  record(ctx, side, 'timer', 'TAIL_LOSS_PROBE', 'RFC 8985 §7.3', {
+    flags: flagsLabel(last.flags),
+    seq: last.seq,
+    srtt_ms: tcb.srtt_ms,
+    in_flight: queue.length,
+    rto_ms: tcb.rto_ms,
+  });
+  armTimer(e, 'retransmission', ctx.conn.clock_ms + tcb.rto_ms);
+  const ack = last.flags & ACK ? tcb.rcv_nxt : 0;
+  answer(ctx, side, { seq: last.seq, ack, flags: last.flags, length: last.length, payload: last.payload, urgent_pointer: last.urgent_pointer }, 'TAIL_LOSS_PROBE', true);
 }

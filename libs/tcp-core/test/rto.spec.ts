@@ -26,6 +26,8 @@ function establishedWith(profile: Profile, options: ConnectionOptions = {}): Con
 }
 
 const NO_TIMESTAMPS: ConnectionOptions = { client: { timestamps: false }, server: { timestamps: false } };
+/** Linux sends tail loss probes only with SACK (tcp_is_sack): without it, only the RTO retransmits. */
+const NO_SACK: ConnectionOptions = { client: { sack_permitted: false }, server: { sack_permitted: false } };
 
 // ---------------------------------------------------------------------------
 describe('the first RTT sample (RFC 6298 §2.2)', () => {
@@ -88,8 +90,8 @@ describe('later samples (RFC 6298 §2.3)', () => {
     expect(c.client.tcb).toMatchObject({ srtt_ms: 250, rttvar_ms: 500, rto_ms: 2250 });
   });
 
-  it('the retransmission timer of the next segment runs for the computed RTO: linux retransmits 213 ms after sending', () => {
-    const c = roundTrip(establishedWith('linux'), 100);
+  it('the retransmission timer of the next segment runs for the computed RTO: linux (without SACK, so no loss probe) retransmits 213 ms after sending', () => {
+    const c = roundTrip(establishedWith('linux', NO_SACK), 100);
     const d = drive(c, send('client', 'y'), dropNext('client'), advance(212));
     expect(d.last.segments).toEqual([]);
     const due = drive(d.connection, advance(1));
@@ -126,8 +128,8 @@ describe("Karn's algorithm and backoff (RFC 6298 §3, §5.5)", () => {
     expect(d.connection.client.tcb?.rto_ms).toBe(1000);
   });
 
-  it('each timeout doubles the RTO from the computed one: linux 200 → 400 → 800 ms (retransmissions at 200, 600, 1400 ms)', () => {
-    const c = establishedWith('linux');
+  it('each timeout doubles the RTO from the computed one: linux without SACK 200 → 400 → 800 ms (retransmissions at 200, 600, 1400 ms)', () => {
+    const c = establishedWith('linux', NO_SACK);
     const d = drive(c, send('client', 'x'), dropNext('client'), advance(200), dropNext('client'), advance(400), dropNext('client'), advance(800));
     const at = d.events.filter((e) => e.code === 'RETRANSMISSION_TIMEOUT').map((e) => [e.at_ms, e.params['rto_ms']]);
     expect(at).toEqual([
@@ -192,5 +194,40 @@ describe('the minimum RTO per profile (RFC 6298 §2.4; Linux TCP_RTO_MIN)', () =
     const due = drive(opened.connection, advance(1), { type: 'send', from: 'client', segment: { ...data, seq: 1001 } });
     expect(due.last.outcome).toEqual({ ok: true });
     expect(codesOf(due.last.events)).toContain('SEGMENT_RETRANSMITTED');
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('the linux profile: tail loss probe (RFC 8985 §7, Linux tcp_schedule_loss_probe)', () => {
+  it('one segment in flight: PTO = min(2·SRTT + 200, RTO) = min(0 + 200, 200) → the probe at 200 ms, then the RTO 200 ms later, not doubled, then doubled', () => {
+    const d = drive(establishedWith('linux'), send('client', 'x'), dropNext('client'), advance(200), dropNext('client'), advance(200), dropNext('client'), advance(400));
+    const at = d.events.filter((e) => e.code === 'TAIL_LOSS_PROBE' || e.code === 'RETRANSMISSION_TIMEOUT').map((e) => [e.code, e.at_ms]);
+    expect(at).toEqual([
+      ['TAIL_LOSS_PROBE', 200],
+      ['RETRANSMISSION_TIMEOUT', 400],
+      ['RETRANSMISSION_TIMEOUT', 800],
+    ]);
+  });
+
+  it('two segments in flight: PTO = 2·SRTT + 2 = 2·12.5 + 2 = 27 ms, and the probe repeats the last segment, seq 1003', () => {
+    const c = roundTrip(establishedWith('linux'), 100);
+    const d = drive(c, send('client', 'a'), dropNext('client'), send('client', 'b'), dropNext('client'), advance(26));
+    expect(d.last.events.map((e) => e.code)).not.toContain('TAIL_LOSS_PROBE');
+    const probe = drive(d.connection, advance(1));
+    expect(rules(probe.last.events)).toEqual(['TAIL_LOSS_PROBE']);
+    expect(probe.last.segments.map((s) => [s.from, s.seq, s.length])).toEqual([['client', 1003, 1]]);
+    expect(timer(probe.connection, 'client', 'retransmission')).toBe(probe.connection.clock_ms + 213);
+  });
+
+  it('rfc9293 sends no probe: the first retransmission comes with the RTO', () => {
+    const d = drive(establishedWith('rfc9293'), send('client', 'x'), dropNext('client'), advance(1000));
+    expect(rules(d.last.events)).toEqual(['RETRANSMISSION_TIMEOUT']);
+  });
+
+  it('the probe is explained, in English and in Chinese', () => {
+    const d = drive(establishedWith('linux'), send('client', 'x'), dropNext('client'), advance(200));
+    const probe = d.last.events.find((e) => e.code === 'TAIL_LOSS_PROBE')!;
+    expect(renderEvent(probe, 'en')).toContain('RFC 9293 and RFC 6298 retransmit only when the RTO expires');
+    expect(renderEvent(probe, 'zh-CN')).toContain('尾部丢失探测');
   });
 });
