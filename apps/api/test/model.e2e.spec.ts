@@ -77,7 +77,18 @@ function endpointView(e: Endpoint) {
   const tcb = e.tcb;
   return {
     state: e.state,
-    tcb: tcb && { iss: tcb.iss, irs: tcb.irs, snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt, snd_wnd: tcb.snd_wnd, rcv_nxt: tcb.rcv_nxt, rcv_wnd: tcb.rcv_wnd },
+    tcb: tcb && {
+      iss: tcb.iss,
+      irs: tcb.irs,
+      snd_una: tcb.snd_una,
+      snd_nxt: tcb.snd_nxt,
+      snd_wnd: tcb.snd_wnd,
+      rcv_nxt: tcb.rcv_nxt,
+      rcv_wnd: tcb.rcv_wnd,
+      srtt_ms: tcb.srtt_ms,
+      rttvar_ms: tcb.rttvar_ms,
+      rto_ms: tcb.rto_ms,
+    },
     timers: e.timers.map((timer) => ({ kind: timer.kind, due_ms: timer.due_ms })),
     owed: e.owed.map((o) => ({ flags: flagNames(o.flags), seq: o.seq, ack: o.ack, length: o.length })),
   };

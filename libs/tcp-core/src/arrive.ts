@@ -10,6 +10,7 @@
  * names the Linux function.
  */
 import type { EventCode } from './codes';
+import { followsRfc5961 } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
 import { ackSegment, answer, pushQueued, sendAck, sendNew, type Outgoing } from './output';
@@ -19,7 +20,8 @@ import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
 import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import type { State } from './state';
 import { armTimer, cancelTimer, offerWindow, unreadOctets, type Endpoint, type SentSegment, type Tcb } from './tcb';
-import { restartRetransmission, startTimeWait } from './timers';
+import { sampleRtt } from './rtt';
+import { restartRetransmission, startFinWait2Timeout, startTimeWait, timeWaitParams } from './timers';
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_5 = rfc9293('3.5');
@@ -154,7 +156,7 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
     return;
   }
   acceptPeerSyn(ctx, side, tcb, seg);
-  if (has(seg, ACK)) acknowledge(ctx, e, tcb, seg.ack);
+  if (has(seg, ACK)) acknowledge(ctx, e, tcb, seg.ack, seg);
   if (seqGt(tcb.snd_una, tcb.iss)) {
     // "If SND.UNA > ISS (our SYN has been ACKed), change the connection state to ESTABLISHED, form an ACK segment".
     offerWindow(tcb, e.config.window);
@@ -184,7 +186,17 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   e.opened = 'active';
   const synEntry = tcb.retransmission_queue[0];
   // A new entry rather than a write to this one: entries are shared with the caller's connection (cloneConnection).
-  if (synEntry) tcb.retransmission_queue[0] = { seq: synEntry.seq, flags: synEntry.flags | ACK, length: synEntry.length, payload: synEntry.payload, urgent_pointer: synEntry.urgent_pointer };
+  if (synEntry) {
+    tcb.retransmission_queue[0] = {
+      seq: synEntry.seq,
+      flags: synEntry.flags | ACK,
+      length: synEntry.length,
+      payload: synEntry.payload,
+      urgent_pointer: synEntry.urgent_pointer,
+      sent_at_ms: synEntry.sent_at_ms,
+      retransmitted: synEntry.retransmitted,
+    };
+  }
   transition(
     ctx,
     side,
@@ -196,9 +208,6 @@ function synSent(ctx: Context, side: Side, seg: Segment): void {
   );
   answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_SENT_SYN_TO_SYN_RECEIVED');
 }
-
-/** RFC 6298 §5.7 (Linux TCP_TIMEOUT_FALLBACK). */
-const SYN_TIMEOUT_FALLBACK_MS = 3_000;
 
 /** Linux's net.ipv4.tcp_invalid_ratelimit: at most one such ACK per endpoint every 500 ms. */
 const OUT_OF_WINDOW_ACK_INTERVAL_MS = 500;
@@ -222,17 +231,17 @@ function sendOutOfWindowAck(ctx: Context, side: Side, reason: EventCode): void {
 }
 
 /** The reasons an owed segment is a retransmission (timers.ts, §3.10.7.4's retransmitted SYN,ACK). */
-const RETRANSMISSIONS: ReadonlySet<string> = new Set(['RETRANSMISSION_TIMEOUT', 'SYN_RECEIVED_SYN_RETRANSMITTED']);
+const RETRANSMISSIONS: ReadonlySet<string> = new Set(['RETRANSMISSION_TIMEOUT', 'SYN_RECEIVED_SYN_RETRANSMITTED', 'TAIL_LOSS_PROBE']);
 
 /**
  * Take in an acceptable acknowledgment: SND.UNA ← SEG.ACK, drop what it covers
  * from the retransmission queue, and restart or stop the retransmission timer
  * (RFC 9293 §3.10.7.4 fifth; RFC 6298 §5.2–5.3).
  */
-function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
+function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number, seg: Segment): number {
   const acked = seqDiff(ack, tcb.snd_una);
-  // RFC 6298 §5.7: a SYN that had to be retransmitted leaves an RTO of at least 3 s for the data transfer.
-  const synTimedOut = tcb.retries > 0 && ((tcb.retransmission_queue[0]?.flags ?? 0) & SYN) !== 0;
+  // RFC 6298 §2, §3, §5.7: an RTT sample (or Karn's reason for none) and the RTO it gives, before the queue moves on.
+  sampleRtt(ctx, e, tcb, ack, seg);
   tcb.snd_una = ack;
   // Keep what the ACK does not wholly cover; a plain loop rather than filter with a closure, as this runs for every ACK.
   const kept: SentSegment[] = [];
@@ -253,16 +262,20 @@ function acknowledge(ctx: Context, e: Endpoint, tcb: Tcb, ack: number): number {
       length: head.length - dataCut,
       payload: head.payload === null ? null : slicePayload(head.payload, dataCut, head.length),
       urgent_pointer: urgentPointer,
+      sent_at_ms: head.sent_at_ms,
+      retransmitted: head.retransmitted,
     };
   }
   // RFC 9293 §3.10.7.4 (fifth, ESTABLISHED): acknowledged segments leave the retransmission queue — and so does
   // a retransmission owed in manual mode that this ACK covers (the timer owes any tail again when it next fires);
   // otherwise a FIN, acknowledged meanwhile, could be sent from FIN_WAIT_2.
   if (e.owed.length > 0) e.owed = e.owed.filter((o) => !RETRANSMISSIONS.has(o.reason) || !seqLt(o.seq, ack));
-  tcb.rto_ms = synTimedOut ? Math.max(ctx.conn.config.rto_ms, SYN_TIMEOUT_FALLBACK_MS) : ctx.conn.config.rto_ms;
   tcb.retries = 0;
+  // The tail loss probe is answered once SND.UNA passes what was in flight when it went out (Linux tcp_process_tlp_ack).
+  if (tcb.tlp_high_seq !== null && !seqLt(ack, tcb.tlp_high_seq)) tcb.tlp_high_seq = null;
   if (tcb.retransmission_queue.length === 0) {
     cancelTimer(e, 'retransmission');
+    cancelTimer(e, 'loss_probe');
     cancelTimer(e, 'user_timeout');
   } else {
     restartRetransmission(ctx, e);
@@ -352,12 +365,15 @@ function trimToWindow(tcb: Tcb, seg: Segment): Trimmed {
 function synchronized(ctx: Context, side: Side, seg: Segment): void {
   const e = ep(ctx, side);
   const tcb = e.tcb!;
-  const profile = ctx.conn.config.profile;
+  const rfc5961 = followsRfc5961(ctx.conn.config.profile);
   const at = { segment: seg.id };
 
   // Linux (tcp_check_req): a retransmission of the SYN that opened a passive SYN-RECEIVED gets the SYN,ACK again.
   if (e.state === 'SYN_RECEIVED' && e.opened === 'passive' && (seg.flags & (SYN | ACK | RST)) === SYN && seg.seq === tcb.irs) {
     record(ctx, side, 'receive', 'SYN_RECEIVED_SYN_RETRANSMITTED', RFC9293_3_8_1, segmentParams(seg, { iss: tcb.iss, rcv_nxt: tcb.rcv_nxt }), at);
+    // Sent twice now: Karn's algorithm (RFC 6298 §3) takes no RTT sample from the SYN,ACK. A new entry: entries are shared.
+    const synAck = tcb.retransmission_queue[0];
+    if (synAck && !synAck.retransmitted) tcb.retransmission_queue[0] = { ...synAck, retransmitted: true };
     answer(ctx, side, { seq: tcb.iss, ack: tcb.rcv_nxt, flags: SYN | ACK, length: 0, payload: null, urgent_pointer: 0 }, 'SYN_RECEIVED_SYN_RETRANSMITTED', true);
     return;
   }
@@ -370,7 +386,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     seqAdd(seg.seq, 1) === tcb.rcv_nxt &&
     seg.ack === tcb.snd_nxt
   ) {
-    acknowledge(ctx, e, tcb, seg.ack);
+    acknowledge(ctx, e, tcb, seg.ack, seg);
     updateWindow(tcb, seg, true);
     enterEstablished(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', RFC9293_3_5, segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), seg.id);
     sendAck(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED');
@@ -394,7 +410,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
         rcv_nxt: tcb.rcv_nxt,
         rcv_wnd: tcb.rcv_wnd,
         end: segEnd(seg),
-        two_msl_ms: 2 * ctx.conn.config.msl_ms,
+        ...timeWaitParams(ctx),
       }), at);
       sendOutOfWindowAck(ctx, side, 'TIME_WAIT_FIN_ACKED_AGAIN');
       return;
@@ -410,13 +426,13 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // Second, check the RST bit.
   if (has(seg, RST)) {
-    if (profile === 'rfc9293' && seg.seq !== tcb.rcv_nxt) {
+    if (rfc5961 && seg.seq !== tcb.rcv_nxt) {
       // RFC 5961 §3.2 (3): in the window but not exactly RCV.NXT: a challenge ACK, and drop.
       record(ctx, side, 'receive', 'RST_CHALLENGE_ACK', 'RFC 5961 §3.2', segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), at);
       sendOutOfWindowAck(ctx, side, 'RST_CHALLENGE_ACK');
       return;
     }
-    resetByPeer(ctx, side, seg, profile === 'rfc9293' ? 'exact' : 'in_window');
+    resetByPeer(ctx, side, seg, rfc5961 ? 'exact' : 'in_window');
     return;
   }
 
@@ -424,14 +440,23 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
 
   // Fourth, check the SYN bit: RFC 9293 (RFC 5961 §4.2) looks at it "irrespective of the sequence number", so a SYN
   // just below RCV.NXT is not trimmed away with the old octet it occupies; RFC 793 looks only at a SYN in the window.
-  if ((profile === 'rfc9293' ? seg.flags : text.flags) & SYN) {
+  if ((rfc5961 ? seg.flags : text.flags) & SYN) {
     if (e.state === 'SYN_RECEIVED' && e.opened === 'passive') {
       // "If the connection was initiated with a passive OPEN, then return this connection to the LISTEN state and return."
       deleteTcb(ctx, side);
+      if (ctx.conn.config.profile === 'linux') {
+        // Linux (tcp_check_req, embryonic_reset) also answers the SYN with a reset, as a CLOSED port would (§3.10.7.1).
+        const reset: Outgoing = has(seg, ACK)
+          ? rst(seg.ack)
+          : { seq: 0, ack: segEnd(seg), flags: RST | ACK, length: 0, payload: null, urgent_pointer: 0 };
+        transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_RESET_TO_LISTEN', 'Linux tcp_check_req', segmentParams(seg, { rst_seq: reset.seq, rst_ack: reset.ack }), seg.id);
+        answer(ctx, side, reset, 'SYN_RECEIVED_SYN_RESET_TO_LISTEN');
+        return;
+      }
       transition(ctx, side, 'LISTEN', 'SYN_RECEIVED_SYN_TO_LISTEN', RFC9293_3_10_7_4, segmentParams(seg), seg.id);
       return;
     }
-    if (profile === 'rfc9293') {
+    if (rfc5961) {
       // RFC 5961 §4.2: "irrespective of the exact sequence number, TCP endpoints MUST send a 'challenge ACK'".
       record(ctx, side, 'receive', 'SYN_CHALLENGE_ACK', 'RFC 5961 §4.2', segmentParams(seg, { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt }), at);
       sendOutOfWindowAck(ctx, side, 'SYN_CHALLENGE_ACK');
@@ -459,11 +484,11 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       answer(ctx, side, rst(seg.ack), 'SYN_RECEIVED_BAD_ACK_RST');
       return;
     }
-    acknowledge(ctx, e, tcb, seg.ack);
+    acknowledge(ctx, e, tcb, seg.ack, seg);
     updateWindow(tcb, seg, true);
     enterEstablished(ctx, side, 'SYN_RECEIVED_ACK_TO_ESTABLISHED', RFC9293_3_10_7_4, segmentParams(seg, { iss: tcb.iss }), seg.id);
   } else {
-    if (profile === 'rfc9293' && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {
+    if (rfc5961 && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {
       // RFC 5961 §5.2: an ACK older than SND.UNA − MAX.SND.WND is a possible blind injection: challenge ACK, drop.
       record(ctx, side, 'receive', 'ACK_TOO_OLD_CHALLENGE_ACK', 'RFC 5961 §5.2', segmentParams(seg, { snd_una: tcb.snd_una, max_snd_wnd: tcb.max_snd_wnd }), at);
       sendOutOfWindowAck(ctx, side, 'ACK_TOO_OLD_CHALLENGE_ACK');
@@ -479,7 +504,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     const advances = seqLt(tcb.snd_una, seg.ack);
     if (advances) {
       const before = tcb.snd_una;
-      const acked = acknowledge(ctx, e, tcb, seg.ack);
+      const acked = acknowledge(ctx, e, tcb, seg.ack, seg);
       // segmentParams(seg, { acked, ... }) written out: this runs for nearly every ACK, and Object.assign is slow.
       const params: EventParams = {
         flags: flagsLabel(seg.flags),
@@ -503,6 +528,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // carries the peer's FIN, in which case step eight goes straight to TIME-WAIT.
       if (ourFinAcked(e, tcb) && !finNow) {
         transition(ctx, side, 'FIN_WAIT_2', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2', RFC9293_3_10_7_4, segmentParams(seg, { snd_nxt: tcb.snd_nxt }), seg.id);
+        startFinWait2Timeout(ctx, e);
       }
       break;
     case 'CLOSING':
@@ -510,7 +536,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       // TIME-WAIT state; otherwise, ignore the segment." ESTABLISHED's processing includes sending what the window
       // now allows: data queued before CLOSE, then the FIN (TRANSMITS_QUEUED in state.ts).
       if (ourFinAcked(e, tcb)) {
-        transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', RFC9293_3_10_7_4, segmentParams(seg, { two_msl_ms: 2 * ctx.conn.config.msl_ms }), seg.id);
+        transition(ctx, side, 'TIME_WAIT', 'CLOSING_ACK_TO_TIME_WAIT', RFC9293_3_10_7_4, segmentParams(seg, timeWaitParams(ctx)), seg.id);
         startTimeWait(ctx, e);
       } else pushQueued(ctx, side, true);
       return;
@@ -621,7 +647,7 @@ function finArrives(ctx: Context, side: Side, segmentId: number): EventCode {
   const tcb = e.tcb!;
   tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, 1);
   const { state, code } = afterFin(e, tcb);
-  transition(ctx, side, state, code, RFC9293_3_10_7_4, { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt, two_msl_ms: 2 * ctx.conn.config.msl_ms }, segmentId);
+  transition(ctx, side, state, code, RFC9293_3_10_7_4, { rcv_nxt: tcb.rcv_nxt, snd_nxt: tcb.snd_nxt, ...timeWaitParams(ctx) }, segmentId);
   if (state === 'TIME_WAIT') startTimeWait(ctx, e);
   signal(ctx, side, 'SIGNAL_CONNECTION_CLOSING');
   return code;

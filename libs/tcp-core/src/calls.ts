@@ -6,7 +6,7 @@
 import type { EventCode } from './codes';
 import { ep, record, rfc9293, transition, type Context } from './context';
 import { concatPayloads } from './payload';
-import { buildSegment, pushQueued, sendAck, sendNew, transmit } from './output';
+import { buildSegment, finFits, pushQueued, sendAck, sendNew, transmit } from './output';
 import { ACK, RST, SYN, type Side } from './segment';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import { offerWindow, queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
@@ -229,10 +229,16 @@ function close(ctx: Context, side: Side): CallResult {
       const tcb = e.tcb!;
       tcb.fin_queued = true;
       const established = e.state === 'ESTABLISHED';
-      transition(ctx, side, established ? 'FIN_WAIT_1' : 'LAST_ACK', established ? 'CLOSE_TO_FIN_WAIT_1' : 'CLOSE_TO_LAST_ACK', rfc, {
-        snd_nxt: tcb.snd_nxt,
-        queued: queuedOctets(tcb),
-      });
+      const queued = queuedOctets(tcb);
+      transition(
+        ctx,
+        side,
+        established ? 'FIN_WAIT_1' : 'LAST_ACK',
+        established ? 'CLOSE_TO_FIN_WAIT_1' : 'CLOSE_TO_LAST_ACK',
+        rfc,
+        // A FIN that finds the peer's window full waits for it (output.ts finFits); the explanation says so.
+        queued === 0 && !finFits(tcb) ? { snd_nxt: tcb.snd_nxt, queued, fin_held: true } : { snd_nxt: tcb.snd_nxt, queued },
+      );
       pushQueued(ctx, side, false);
       return OK;
     }

@@ -10,10 +10,20 @@ import type { Endpoint, EndpointConfig, Tcb } from './tcb';
 
 /**
  * Which rules apply where RFC 793 (what most textbooks teach) and RFC 9293
- * with RFC 5961 (what Linux does) differ: a SYN or an in-window but inexact
- * RST in a synchronized state, an ACK far below SND.UNA, and the default MSL.
+ * with RFC 5961 differ: a SYN or an in-window but inexact RST in a
+ * synchronized state, an ACK far below SND.UNA, and the default MSL. `linux`
+ * is RFC 9293 with Linux 6.x's defaults where the kernel chooses otherwise
+ * (docs/linux-differences.md): a 200 ms minimum RTO applied as Linux applies
+ * it, a fixed 60 s TIME_WAIT, and a 60 s FIN_WAIT_2 timeout.
  */
-export type Profile = 'rfc9293' | 'rfc793';
+export type Profile = 'rfc9293' | 'rfc793' | 'linux';
+
+export const PROFILES: readonly Profile[] = ['rfc9293', 'rfc793', 'linux'];
+
+/** RFC 5961's defences (challenge ACKs for SYN, inexact RST and old ACKs) are on in every profile but RFC 793's. */
+export function followsRfc5961(profile: Profile): boolean {
+  return profile !== 'rfc793';
+}
 
 /** auto: both stacks answer by themselves. manual: the caller sends every answer, and each is validated. */
 export type Mode = 'auto' | 'manual';
@@ -25,6 +35,18 @@ export interface ConnectionConfig {
   msl_ms: number;
   /** Initial retransmission timeout (RFC 6298 §2.1: 1 second). */
   rto_ms: number;
+  /**
+   * Lower bound of a computed RTO (RFC 6298 §2.4: 1 second). The linux profile's is TCP_RTO_MIN, 200 ms, and
+   * Linux applies it to the variance term, not to the whole RTO (rtt.ts).
+   */
+  min_rto_ms: number;
+  /** How long TIME_WAIT lasts: 2 × MSL (RFC 9293 §3.4.2), or Linux's fixed TCP_TIMEWAIT_LEN of 60 s in the linux profile. */
+  time_wait_ms: number;
+  /**
+   * How long a closed connection may wait in FIN_WAIT_2 for the peer's FIN (Linux tcp_fin_timeout, 60 s); null =
+   * for ever, as RFC 9293 has it. See timers.ts for which connections the linux profile counts as orphaned.
+   */
+  fin_timeout_ms: number | null;
   /** Ceiling of the doubled RTO (RFC 6298 §2.5; Linux TCP_RTO_MAX is 120 s). */
   max_rto_ms: number;
   /** Retransmissions of an active opener's SYN before giving up (Linux tcp_syn_retries: 6). */
@@ -79,6 +101,7 @@ export interface ConnectionOptions {
   mode?: Mode;
   msl_ms?: number;
   rto_ms?: number;
+  min_rto_ms?: number;
   max_rto_ms?: number;
   syn_retries?: number;
   synack_retries?: number;
@@ -107,6 +130,26 @@ export function defaultMsl(profile: Profile): number {
   return profile === 'rfc793' ? 120_000 : 30_000;
 }
 
+/** RFC 6298 §2.4: "if it is less than 1 second, then the RTO SHOULD be rounded up to 1 second"; Linux TCP_RTO_MIN is HZ / 5. */
+export function defaultMinRto(profile: Profile): number {
+  return profile === 'linux' ? 200 : 1_000;
+}
+
+/** Linux TCP_TIMEWAIT_LEN (include/net/tcp.h): a constant, whatever the MSL. */
+const LINUX_TIME_WAIT_MS = 60_000;
+/** Linux net.ipv4.tcp_fin_timeout (TCP_FIN_TIMEOUT, 60 s). */
+const LINUX_FIN_TIMEOUT_MS = 60_000;
+
+/**
+ * Connections stored before the RTO estimator and the linux profile existed
+ * have no minimum RTO, TIME_WAIT length or FIN_WAIT_2 timeout: they keep
+ * the rules they were created under (1 s, 2 × MSL, none).
+ */
+function withProfileTimers(config: ConnectionConfig): ConnectionConfig {
+  if (config.min_rto_ms !== undefined) return config;
+  return { ...config, min_rto_ms: 1_000, time_wait_ms: 2 * config.msl_ms, fin_timeout_ms: null };
+}
+
 function newEndpoint(side: Side, config: EndpointConfig, tsOffset: number): Endpoint {
   return { side, config, state: 'CLOSED', opened: null, tcb: null, timers: [], owed: [], ts_offset: tsOffset, incarnation: 0, oow_ack_at_ms: null };
 }
@@ -117,6 +160,7 @@ function withoutUndefined<T extends object>(options: T | undefined): Partial<T> 
 
 export function createConnection(options: ConnectionOptions = {}): Connection {
   const profile = options.profile ?? 'rfc9293';
+  const msl = options.msl_ms ?? defaultMsl(profile);
   let rng = seedState(options.seed ?? 0);
   const draw = (): number => {
     const next = nextUint32(rng);
@@ -129,8 +173,11 @@ export function createConnection(options: ConnectionOptions = {}): Connection {
     config: {
       profile,
       mode: options.mode ?? 'auto',
-      msl_ms: options.msl_ms ?? defaultMsl(profile),
+      msl_ms: msl,
       rto_ms: options.rto_ms ?? 1_000,
+      min_rto_ms: options.min_rto_ms ?? defaultMinRto(profile),
+      time_wait_ms: profile === 'linux' ? LINUX_TIME_WAIT_MS : 2 * msl,
+      fin_timeout_ms: profile === 'linux' ? LINUX_FIN_TIMEOUT_MS : null,
       max_rto_ms: options.max_rto_ms ?? 120_000,
       syn_retries: options.syn_retries ?? 6,
       synack_retries: options.synack_retries ?? 5,
@@ -165,11 +212,12 @@ export function endpoint(connection: Connection, side: Side): Endpoint {
  * queued and sent data, timers and owed answers are never written once they
  * are in a list — a rule that changes one puts a new entry in its place
  * (see acknowledge() and pushQueued()). The configs are shared too: nothing
- * writes them after createConnection.
+ * writes them after createConnection (one stored before the profile timers
+ * existed is completed once, withProfileTimers).
  */
 export function cloneConnection(c: Connection): Connection {
   return {
-    config: c.config,
+    config: withProfileTimers(c.config),
     clock_ms: c.clock_ms,
     rng: c.rng,
     network: {
@@ -259,6 +307,10 @@ function cloneTcb(t: Tcb): Tcb {
     out_of_order: copyList(t.out_of_order),
     fin_queued: t.fin_queued,
     rto_ms: t.rto_ms,
+    // Connections stored before RTT estimation existed have no estimate: as before a first sample (RFC 6298 §2.1).
+    srtt_ms: t.srtt_ms ?? null,
+    rttvar_ms: t.rttvar_ms ?? null,
+    tlp_high_seq: t.tlp_high_seq ?? null,
     retries: t.retries,
     // Connections stored before the persist timer existed have no count: none was sent.
     probes: t.probes ?? 0,

@@ -41,6 +41,8 @@ export const EDGES: readonly Edge[] = [
   { from: 'SYN_RECEIVED', to: 'FIN_WAIT_1', cause: 'CLOSE', sends: 'FIN', rfc: '3.10.4' },
   { from: 'SYN_RECEIVED', to: 'LISTEN', cause: 'rcv RST (passive open)', sends: null, rfc: '3.10.7.4' },
   { from: 'SYN_RECEIVED', to: 'LISTEN', cause: 'rcv SYN (passive open)', sends: null, rfc: '3.10.7.4' },
+  // Linux answers that SYN with a reset (tcp_check_req): the linux profile's variant of the edge above.
+  { from: 'SYN_RECEIVED', to: 'LISTEN', cause: 'rcv SYN (passive open, Linux profile)', sends: 'RST', rfc: '3.10.7.4' },
   { from: 'SYN_RECEIVED', to: 'LISTEN', cause: 'retransmission limit (passive open)', sends: null, rfc: '3.8.3' },
   { from: 'SYN_RECEIVED', to: 'CLOSED', cause: 'rcv RST (active open)', sends: null, rfc: '3.10.7.4' },
   { from: 'SYN_RECEIVED', to: 'CLOSE_WAIT', cause: 'rcv FIN', sends: 'ACK', rfc: '3.10.7.4' },
@@ -54,6 +56,8 @@ export const EDGES: readonly Edge[] = [
   { from: 'CLOSING', to: 'TIME_WAIT', cause: 'rcv ACK of FIN', sends: null, rfc: '3.10.7.4' },
   { from: 'LAST_ACK', to: 'CLOSED', cause: 'rcv ACK of FIN', sends: null, rfc: '3.10.7.4' },
   { from: 'TIME_WAIT', to: 'CLOSED', cause: 'timeout = 2MSL', sends: null, rfc: '3.10.8' },
+  // Not in RFC 9293, whose FIN-WAIT-2 waits for ever: the linux profile's tcp_fin_timeout (timers.ts).
+  { from: 'FIN_WAIT_2', to: 'CLOSED', cause: 'timeout = tcp_fin_timeout (Linux profile)', sends: null, rfc: '3.10.8' },
   ...SYNCHRONIZED_ABORTABLE.map(
     (from): Edge => ({ from, to: 'CLOSED', cause: 'ABORT', sends: 'RST', rfc: '3.10.5' }),
   ),

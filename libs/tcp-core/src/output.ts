@@ -4,6 +4,7 @@ import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Si
 import { seqAdd, seqDiff, seqLt } from './sequence';
 import { slicePayload } from './payload';
 import { transmitsQueued } from './state';
+import { lossProbeTimeout } from './tlp';
 import { armTimer, cancelTimer, isArmed, queuedOctets, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
@@ -133,9 +134,22 @@ export function transmit(ctx: Context, segment: Segment, retransmission = false)
  */
 export function armRetransmission(ctx: Context, e: Endpoint, flags: number, length: number): void {
   if (segLen({ flags, length }) === 0 || !e.tcb) return;
-  if (!isArmed(e, 'retransmission')) armTimer(e, 'retransmission', ctx.conn.clock_ms + e.tcb.rto_ms);
+  // A running RTO is left alone (RFC 6298 §5.1); a loss probe is scheduled again from each new segment, as Linux
+  // does after every transmission of new data (tcp_write_xmit → tcp_schedule_loss_probe).
+  if (isArmed(e, 'loss_probe') || !isArmed(e, 'retransmission')) armLossTimer(ctx, e, e.tcb);
   const userTimeout = ctx.conn.config.user_timeout_ms;
   if (userTimeout !== null && !isArmed(e, 'user_timeout')) armTimer(e, 'user_timeout', ctx.conn.clock_ms + userTimeout);
+}
+
+/**
+ * Arm the timer that notices a loss: the linux profile's tail loss probe when one applies (tlp.ts), else the
+ * retransmission timer, to expire after RTO (RFC 6298 §5.1, §5.3).
+ */
+export function armLossTimer(ctx: Context, e: Endpoint, tcb: Tcb): void {
+  const probe = lossProbeTimeout(ctx.conn.config, tcb);
+  cancelTimer(e, 'loss_probe');
+  if (probe === null) armTimer(e, 'retransmission', ctx.conn.clock_ms + tcb.rto_ms);
+  else armTimer(e, 'loss_probe', ctx.conn.clock_ms + probe);
 }
 
 /** Send a segment as the user's own act (a call, or a validated manual send). */
@@ -240,6 +254,8 @@ export function sendNew(
     length: out.length,
     payload: out.payload,
     urgent_pointer: out.urgent_pointer,
+    sent_at_ms: ctx.conn.clock_ms,
+    retransmitted: false,
   });
   tcb.snd_nxt = seqAdd(tcb.snd_nxt, segLen(out));
   if (auto) answer(ctx, side, out, reason);
@@ -286,11 +302,12 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
       };
     }
     const last = tcb.send_queue.length === 0;
-    const fin = last && tcb.fin_queued;
+    // The FIN rides on the last data only if the window has an octet left for it too (see finFits).
+    const fin = last && tcb.fin_queued && length < usable;
     if (fin) tcb.fin_queued = false;
     sendNew(ctx, side, ACK | (fin ? FIN : 0), { length, payload, push: whole && chunk.push }, auto, 'DATA_QUEUED_SENT');
   }
-  if (tcb.send_queue.length === 0 && tcb.fin_queued) {
+  if (tcb.send_queue.length === 0 && tcb.fin_queued && finFits(tcb)) {
     tcb.fin_queued = false;
     sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false }, auto, 'FIN_QUEUED_SENT');
   }
@@ -298,7 +315,16 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
 }
 
 /**
- * RFC 9293 §3.8.6.1: data waits, the peer's window is zero, and nothing is in
+ * A FIN occupies a sequence number (RFC 9293 §3.3.1), so it waits for an octet of usable window as data does: a
+ * receiver whose window is zero finds any segment with SEG.LEN > 0 unacceptable (§3.10.7.4, first) and would drop
+ * it. Linux holds it the same way (tcp_snd_wnd_test counts the FIN in end_seq) and probes the window meanwhile.
+ */
+export function finFits(tcb: Tcb): boolean {
+  return usableWindow(tcb) > 0;
+}
+
+/**
+ * RFC 9293 §3.8.6.1: data (or a FIN) waits, the peer's window is zero, and nothing is in
  * flight whose acknowledgment could tell us when it opens — the window update
  * itself may be lost. The persist timer then probes (MUST-36), the first time
  * after one RTO and each time after twice the interval before (SHLD-29,
@@ -306,11 +332,12 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
  * the window opens or data is in flight again.
  */
 function persist(ctx: Context, e: Endpoint, tcb: Tcb): void {
-  if (tcb.send_queue.length > 0 && tcb.snd_wnd === 0 && tcb.retransmission_queue.length === 0) {
+  if ((tcb.send_queue.length > 0 || tcb.fin_queued) && tcb.snd_wnd === 0 && tcb.retransmission_queue.length === 0) {
     if (isArmed(e, 'persist')) return;
     const interval = probeInterval(ctx, tcb);
     armTimer(e, 'persist', ctx.conn.clock_ms + interval);
-    record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, { queued: queuedOctets(tcb), interval_ms: interval });
+    const queued = queuedOctets(tcb);
+    record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, queued > 0 ? { queued, interval_ms: interval } : { queued, interval_ms: interval, fin_waiting: true });
     return;
   }
   if (tcb.probes === 0 && e.timers.length === 0 && e.owed.length === 0) return;

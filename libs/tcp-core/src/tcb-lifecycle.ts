@@ -50,6 +50,9 @@ export function newTcb(ctx: Context, side: Side, iss: number): Tcb {
     out_of_order: [],
     fin_queued: false,
     rto_ms: ctx.conn.config.rto_ms,
+    srtt_ms: null,
+    rttvar_ms: null,
+    tlp_high_seq: null,
     retries: 0,
     probes: 0,
   };

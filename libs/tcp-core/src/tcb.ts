@@ -29,6 +29,10 @@ export interface SentSegment {
   readonly length: number;
   readonly payload: string | null;
   readonly urgent_pointer: number;
+  /** When it was first sent, on the simulated clock: the start of its RTT sample (RFC 6298 §2). */
+  readonly sent_at_ms: number;
+  /** It has been sent again: Karn's algorithm takes no RTT sample from it (RFC 6298 §3). */
+  readonly retransmitted: boolean;
 }
 
 /**
@@ -86,14 +90,20 @@ export interface Tcb {
   out_of_order: HeldSegment[];
   /** CLOSE was called: a FIN goes out once the send queue is empty. */
   fin_queued: boolean;
-  /** RTO for the next retransmission (RFC 6298 §5.5 doubles it on every timeout). */
+  /** RTO for the next retransmission: computed from SRTT and RTTVAR (rtt.ts), doubled on every timeout (RFC 6298 §5.5). */
   rto_ms: number;
+  /** SRTT, the smoothed round-trip time (RFC 6298 §2); null until the first RTT sample. */
+  srtt_ms: number | null;
+  /** RTTVAR, the round-trip time variation (RFC 6298 §2); null until the first RTT sample. */
+  rttvar_ms: number | null;
   retries: number;
+  /** SND.NXT when the linux profile's tail loss probe went out (tlp.ts); null when none is outstanding. */
+  tlp_high_seq: number | null;
   /** Zero-window probes sent since the window closed: the persist timer's backoff (RFC 9293 §3.8.6.1). */
   probes: number;
 }
 
-export type TimerKind = 'retransmission' | 'persist' | 'time_wait' | 'user_timeout';
+export type TimerKind = 'retransmission' | 'loss_probe' | 'persist' | 'time_wait' | 'user_timeout' | 'fin_wait_2';
 
 /** Read-only, like the queue entries: shared between a step's input and output connections. */
 export interface Timer {

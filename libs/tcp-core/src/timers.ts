@@ -5,9 +5,10 @@
  */
 import type { Connection } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
-import { answer, probeInterval, zeroWindowProbe } from './output';
+import type { EventParams } from './events';
+import { answer, armLossTimer, probeInterval, zeroWindowProbe } from './output';
 import { ACK, SYN, flagsLabel, type Side } from './segment';
-import { armTimer, cancelAllTimers, queuedOctets, type Endpoint, type TimerKind } from './tcb';
+import { armTimer, cancelAllTimers, cancelTimer, queuedOctets, type Endpoint, type TimerKind } from './tcb';
 import { deleteTcb } from './tcb-lifecycle';
 
 /** Citations, built once per module: every event carries one. */
@@ -16,7 +17,7 @@ const RFC9293_3_8_6_1 = rfc9293('3.8.6.1');
 const RFC9293_3_10_8 = rfc9293('3.10.8');
 
 /** Timer kinds in the order they fire when due at the same instant. */
-const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'persist', 'user_timeout', 'time_wait'];
+const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'loss_probe', 'persist', 'user_timeout', 'time_wait', 'fin_wait_2'];
 
 export interface DueTimer {
   side: Side;
@@ -45,15 +46,47 @@ export function nextDueTimer(conn: Connection, untilMs: number): DueTimer | null
   return best;
 }
 
-/** RFC 6298 §5.3: restart the timer so that it expires after RTO. */
+/** RFC 6298 §5.3: restart the timer so that it expires after RTO (or the linux profile's loss probe, tlp.ts). */
 export function restartRetransmission(ctx: Context, e: Endpoint): void {
-  armTimer(e, 'retransmission', ctx.conn.clock_ms + e.tcb!.rto_ms);
+  cancelTimer(e, 'retransmission');
+  armLossTimer(ctx, e, e.tcb!);
 }
 
 /** Enter the 2MSL wait: "start the time-wait timer, turn off the other timers" (RFC 9293 §3.10.7.4). */
 export function startTimeWait(ctx: Context, e: Endpoint): void {
   cancelAllTimers(e);
-  armTimer(e, 'time_wait', ctx.conn.clock_ms + 2 * ctx.conn.config.msl_ms);
+  armTimer(e, 'time_wait', ctx.conn.clock_ms + ctx.conn.config.time_wait_ms);
+}
+
+/** Shared by every rfc9293 and rfc793 TIME_WAIT event whose MSL is the same: nothing writes event params. */
+const TIME_WAIT_PARAMS = new Map<number, EventParams>();
+
+/**
+ * What the TIME_WAIT events say about its length: 2 × MSL (RFC 9293 §3.4.2), or in the linux profile Linux's
+ * constant TCP_TIMEWAIT_LEN, 60 s whatever the MSL, which the explanations then name.
+ */
+export function timeWaitParams(ctx: Context): EventParams {
+  const config = ctx.conn.config;
+  if (config.profile === 'linux') return { two_msl_ms: config.time_wait_ms, time_wait_fixed: true };
+  let params = TIME_WAIT_PARAMS.get(config.time_wait_ms);
+  if (!params) {
+    params = Object.freeze({ two_msl_ms: config.time_wait_ms });
+    TIME_WAIT_PARAMS.set(config.time_wait_ms, params);
+  }
+  return params;
+}
+
+/**
+ * The linux profile's FIN_WAIT_2 timeout (tcp_fin_timeout, 60 s). Linux times out only an orphaned socket — one
+ * the application has close()d, so that nobody will read what may still arrive; one that only shut down its
+ * sending side waits in FIN_WAIT_2 for as long as it takes, as RFC 9293 has every connection wait. tcplab's
+ * CLOSE does not say which of the two the application did, and the linux profile takes it as close(), what
+ * applications nearly always call: the timer starts on entering FIN_WAIT_2 (tcp_rcv_state_process), and on
+ * expiry the connection is gone without a segment (tcp_time_wait's FIN_WAIT2 substate simply ends).
+ */
+export function startFinWait2Timeout(ctx: Context, e: Endpoint): void {
+  const timeout = ctx.conn.config.fin_timeout_ms;
+  if (timeout !== null) armTimer(e, 'fin_wait_2', ctx.conn.clock_ms + timeout);
 }
 
 export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {
@@ -62,12 +95,18 @@ export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {
   switch (kind) {
     case 'retransmission':
       return retransmissionTimeout(ctx, side);
+    case 'loss_probe':
+      return tailLossProbe(ctx, side);
     case 'persist':
       return persistTimeout(ctx, side);
     case 'time_wait':
       // RFC 9293 §3.10.8: "If the time-wait timeout expires on a connection, delete the TCB, enter the CLOSED state".
       deleteTcb(ctx, side);
-      transition(ctx, side, 'CLOSED', 'TIME_WAIT_EXPIRED', RFC9293_3_10_8, { two_msl_ms: 2 * ctx.conn.config.msl_ms });
+      transition(ctx, side, 'CLOSED', 'TIME_WAIT_EXPIRED', RFC9293_3_10_8, timeWaitParams(ctx));
+      return;
+    case 'fin_wait_2':
+      deleteTcb(ctx, side);
+      transition(ctx, side, 'CLOSED', 'FIN_WAIT_2_TIMEOUT', 'Linux tcp_fin_timeout', { fin_timeout_ms: ctx.conn.config.fin_timeout_ms });
       return;
     case 'user_timeout': {
       // RFC 9293 §3.10.8: "flush all queues, signal the user ..., delete the TCB, enter the CLOSED state".
@@ -101,6 +140,9 @@ function retransmissionTimeout(ctx: Context, side: Side): void {
     return;
   }
   tcb.retries += 1;
+  // Karn's algorithm (RFC 6298 §3): an ACK for this stretch may answer either copy, so no RTT sample will come from it.
+  // A new entry rather than a write: entries are shared with the caller's connection (cloneConnection).
+  if (!head.retransmitted) tcb.retransmission_queue[0] = { ...head, retransmitted: true };
   record(ctx, side, 'timer', 'RETRANSMISSION_TIMEOUT', RFC9293_3_10_8, {
     flags: flagsLabel(head.flags),
     seq: head.seq,
@@ -138,4 +180,30 @@ function persistTimeout(ctx: Context, side: Side): void {
     next_interval_ms: next,
   });
   answer(ctx, side, probe, 'ZERO_WINDOW_PROBE');
+}
+
+/**
+ * The linux profile's tail loss probe (tlp.ts, RFC 8985 §7.3): send the last segment in flight again, so that
+ * its ACK (or SACK) reveals a loss at the tail sooner than the RTO would. No backoff and no retry is counted;
+ * the RTO timer runs again from now. Karn's algorithm takes no RTT sample from the repeated segment.
+ */
+function tailLossProbe(ctx: Context, side: Side): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb;
+  const queue = tcb?.retransmission_queue;
+  const last = queue?.[queue.length - 1];
+  if (!tcb || !queue || !last) return;
+  tcb.tlp_high_seq = tcb.snd_nxt;
+  // A new entry rather than a write: entries are shared with the caller's connection (cloneConnection).
+  if (!last.retransmitted) queue[queue.length - 1] = { ...last, retransmitted: true };
+  record(ctx, side, 'timer', 'TAIL_LOSS_PROBE', 'RFC 8985 §7.3', {
+    flags: flagsLabel(last.flags),
+    seq: last.seq,
+    srtt_ms: tcb.srtt_ms,
+    in_flight: queue.length,
+    rto_ms: tcb.rto_ms,
+  });
+  armTimer(e, 'retransmission', ctx.conn.clock_ms + tcb.rto_ms);
+  const ack = last.flags & ACK ? tcb.rcv_nxt : 0;
+  answer(ctx, side, { seq: last.seq, ack, flags: last.flags, length: last.length, payload: last.payload, urgent_pointer: last.urgent_pointer }, 'TAIL_LOSS_PROBE', true);
 }

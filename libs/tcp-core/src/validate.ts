@@ -124,7 +124,7 @@ function nextIss(ctx: Context, e: Endpoint): number {
 
 function owedMove(o: OwedSegment, tcb: Tcb | null): Move {
   const isSynAck = (o.flags & (SYN | ACK)) === (SYN | ACK);
-  const retransmission = o.reason === 'RETRANSMISSION_TIMEOUT' || o.reason === 'SYN_RECEIVED_SYN_RETRANSMITTED';
+  const retransmission = o.reason === 'RETRANSMISSION_TIMEOUT' || o.reason === 'SYN_RECEIVED_SYN_RETRANSMITTED' || o.reason === 'TAIL_LOSS_PROBE';
   // A TCP fills in the acknowledgment when it transmits, not when the segment fell due: what arrived since counts
   // (RCV.NXT now). A reset's ack answers the segment it refuses instead.
   const ack = o.flags & ACK && !(o.flags & RST) && tcb ? tcb.rcv_nxt : o.ack;

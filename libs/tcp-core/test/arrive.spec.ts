@@ -190,7 +190,7 @@ describe('SYN_SENT (RFC 9293 §3.10.7.3)', () => {
   it('SYN_SENT + SYN,ACK → ESTABLISHED, answering ACK <SEQ=SND.NXT><ACK=SEG.SEQ+1>', () => {
     const d = drive(synReceived(), deliverNext('server'));
     expectSegments(d.last.segments, [{ from: 'client', flags: ['ACK'], seq: 1001, ack: 5001, window: 502 }]);
-    expect(rules(d.last.events)).toEqual(['SYN_SENT_SYN_ACK_TO_ESTABLISHED']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'SYN_SENT_SYN_ACK_TO_ESTABLISHED']);
     expect(states(d.connection)).toEqual({ client: 'ESTABLISHED', server: 'SYN_RECEIVED' });
     expect(d.connection.client.tcb).toMatchObject({ irs: 5000, rcv_nxt: 5001, snd_una: 1001, snd_nxt: 1001, snd_wnd: 65160 });
     expect(d.connection.client.timers).toEqual([]);
@@ -230,7 +230,7 @@ describe('SYN_RECEIVED (RFC 9293 §3.10.7.4)', () => {
   it('SYN_RECEIVED + ACK of our SYN → ESTABLISHED, nothing sent, SYN,ACK no longer retransmitted', () => {
     const d = drive(synReceived(), deliverNext('server'), deliverNext('client'));
     expect(d.last.segments).toEqual([]);
-    expect(rules(d.last.events)).toEqual(['SYN_RECEIVED_ACK_TO_ESTABLISHED']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'SYN_RECEIVED_ACK_TO_ESTABLISHED']);
     expect(states(d.connection)).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
     expect(d.connection.server.tcb).toMatchObject({ snd_una: 5001, snd_nxt: 5001, rcv_nxt: 1001, snd_wnd: 502 * 128 });
     expect(d.connection.server.timers).toEqual([]);
@@ -297,7 +297,7 @@ describe('SYN_RECEIVED (RFC 9293 §3.10.7.4)', () => {
 
   it('SYN_RECEIVED + data with an ACK of our SYN (the bare ACK was lost) → ESTABLISHED and the text is taken', () => {
     const d = drive(synReceived(), deliverNext('server'), dropNext('client'), send('client', 'hello'), deliverNext('client'));
-    expect(rules(d.last.events)).toEqual(['SYN_RECEIVED_ACK_TO_ESTABLISHED', 'DATA_RECEIVED']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'SYN_RECEIVED_ACK_TO_ESTABLISHED', 'DATA_RECEIVED']);
     expectSegments(d.last.segments, [{ from: 'server', flags: ['ACK'], seq: 5001, ack: 1006 }]);
     expect(states(d.connection)).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
   });
@@ -312,7 +312,7 @@ describe('SYN_RECEIVED (RFC 9293 §3.10.7.4)', () => {
 
     const client = drive(crossed.connection, deliverWhere((s) => s.from === 'server' && s.flags === (SYN | ACK)));
     expectSegments(client.last.segments, [{ from: 'client', flags: ['ACK'], seq: 1001, ack: 5001 }]);
-    expect(rules(client.last.events)).toEqual(['SIMULTANEOUS_OPEN_TO_ESTABLISHED']);
+    expect(rules(client.last.events)).toEqual(['RTT_MEASURED', 'SIMULTANEOUS_OPEN_TO_ESTABLISHED']);
 
     const server = drive(client.connection, deliverWhere((s) => s.from === 'client' && s.flags === (SYN | ACK)));
     expectSegments(server.last.segments, [{ from: 'server', flags: ['ACK'], seq: 5001, ack: 1001 }]);
@@ -478,7 +478,7 @@ describe('ESTABLISHED (RFC 9293 §3.10.7.4)', () => {
   describe('fifth, the ACK field', () => {
     it('ACK of new data advances SND.UNA and stops the retransmission timer', () => {
       const d = drive(established(), send('client', 'hello'), deliverNext('client'), deliverNext('server'));
-      expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA']);
+      expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA']);
       expect(d.connection.client.tcb).toMatchObject({ snd_una: 1006, snd_nxt: 1006, retransmission_queue: [] });
       expect(d.connection.client.timers).toEqual([]);
     });
@@ -490,7 +490,7 @@ describe('ESTABLISHED (RFC 9293 §3.10.7.4)', () => {
         dropNext('server'),
         inject('server', { flags: ACK, seq: 1001, ack: 5003 }),
       );
-      expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA']);
+      expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA']);
       expect(d.connection.server.tcb).toMatchObject({ snd_una: 5003, snd_nxt: 5006 });
       const retransmitted = drive(d.connection, advance(1000));
       expectSegments(retransmitted.last.segments, [{ from: 'server', flags: ['PSH', 'ACK'], seq: 5003, ack: 1001, length: 3 }]);
@@ -633,7 +633,7 @@ describe('ESTABLISHED (RFC 9293 §3.10.7.4)', () => {
 describe('FIN_WAIT_1 (RFC 9293 §3.10.7.4)', () => {
   it('FIN_WAIT_1 + ACK of our FIN → FIN_WAIT_2, nothing sent', () => {
     const d = drive(finWait1(), deliverNext('client'), deliverNext('server'));
-    expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA', 'FIN_WAIT_1_ACK_TO_FIN_WAIT_2']);
     expect(d.last.segments).toEqual([]);
     expect(states(d.connection)).toEqual({ client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' });
     expect(d.connection.client.tcb).toMatchObject({ snd_una: 1002, snd_nxt: 1002 });
@@ -661,7 +661,7 @@ describe('FIN_WAIT_1 (RFC 9293 §3.10.7.4)', () => {
       dropNext('server'), // the ACK is lost: only the FIN,ACK tells the client its FIN arrived
       deliverNext('server'),
     );
-    expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA', 'FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT', 'SIGNAL_CONNECTION_CLOSING']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA', 'FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT', 'SIGNAL_CONNECTION_CLOSING']);
     const transition = d.last.events.find((e) => e.code === 'FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT');
     expect(transition).toMatchObject({ from_state: 'FIN_WAIT_1', to_state: 'TIME_WAIT' });
     expectSegments(d.last.segments, [{ from: 'client', flags: ['ACK'], seq: 1002, ack: 5002 }]);
@@ -721,7 +721,7 @@ describe('CLOSE_WAIT (RFC 9293 §3.10.7.4)', () => {
 describe('CLOSING (RFC 9293 §3.10.7.4)', () => {
   it('CLOSING + ACK of our FIN → TIME_WAIT, nothing sent', () => {
     const d = drive(closing(), deliverNext('server'));
-    expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA', 'CLOSING_ACK_TO_TIME_WAIT']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA', 'CLOSING_ACK_TO_TIME_WAIT']);
     expect(d.last.segments).toEqual([]);
     expect(states(d.connection)).toEqual({ client: 'TIME_WAIT', server: 'CLOSING' });
     expect(d.connection.client.timers).toEqual([{ kind: 'time_wait', due_ms: 60_000 }]);
@@ -749,7 +749,7 @@ describe('CLOSING (RFC 9293 §3.10.7.4)', () => {
 describe('LAST_ACK (RFC 9293 §3.10.7.4)', () => {
   it('LAST_ACK + ACK of our FIN → CLOSED, TCB deleted, nothing sent', () => {
     const d = drive(timeWait(), deliverNext('client'));
-    expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA', 'LAST_ACK_ACK_TO_CLOSED']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA', 'LAST_ACK_ACK_TO_CLOSED']);
     expect(d.last.segments).toEqual([]);
     expect(states(d.connection)).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
     expect(d.connection.server.tcb).toBeNull();

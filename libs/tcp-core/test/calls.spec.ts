@@ -217,7 +217,7 @@ describe('SYN_RECEIVED (RFC 9293 §3.10)', () => {
     expectRefused(deferred.connection, send('server', 'more'), 'CONNECTION_CLOSING');
 
     const d = drive(deferred.connection, deliverNext('server'), deliverNext('client'));
-    expect(rules(d.last.events)).toEqual(['SYN_RECEIVED_ACK_TO_ESTABLISHED', 'CLOSE_DEFERRED_TO_FIN_WAIT_1']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'SYN_RECEIVED_ACK_TO_ESTABLISHED', 'CLOSE_DEFERRED_TO_FIN_WAIT_1']);
     expectSegments(d.last.segments, [{ from: 'server', flags: ['FIN', 'PSH', 'ACK'], seq: 5001, ack: 1001, length: 5 }]);
     expect(d.connection.server.state).toBe('FIN_WAIT_1');
     expect(d.connection.server.tcb).toMatchObject({ snd_nxt: 5007 });

@@ -6,7 +6,7 @@
  * Numbers said to come from Linux are from the issue's captures; the others
  * follow from the RFC rule each test names.
  */
-import { ACK, FIN, PSH, SYN, URG, createConnection, step, type Connection, type Input, type SegmentDraft, type Side } from '../src';
+import { ACK, FIN, PSH, SYN, URG, createConnection, renderEvent, step, type Connection, type Input, type SegmentDraft, type Side } from '../src';
 import {
   advance,
   base64,
@@ -48,7 +48,7 @@ describe('ESTABLISHED: zero window (RFC 9293 §3.8.6.1)', () => {
   it('a zero window with data queued and nothing in flight starts the persist timer at one RTO', () => {
     const d = drive(established(SMALL), send('client', 'a'.repeat(1500)), deliverNext('client'), deliverNext('server'));
     expect(d.connection.client.tcb).toMatchObject({ snd_una: 2001, snd_nxt: 2001, snd_wnd: 0 });
-    expect(rules(d.last.events)).toEqual(['ACK_ADVANCES_SND_UNA', 'PERSIST_TIMER_STARTED']);
+    expect(rules(d.last.events)).toEqual(['RTT_MEASURED', 'ACK_ADVANCES_SND_UNA', 'PERSIST_TIMER_STARTED']);
     expect(d.last.events.find((e) => e.code === 'PERSIST_TIMER_STARTED')?.params).toEqual({ queued: 500, interval_ms: 1000 });
     expect(timer(d.connection, 'client', 'persist')).toBe(1000);
     expect(timer(d.connection, 'client', 'retransmission')).toBeNull();
@@ -377,5 +377,34 @@ describe('ESTABLISHED, manual mode: the probe octet', () => {
     expect(text(sentBy(r.segments, 'client')[0]!.payload)).toBe('h');
     c = r.connection;
     expect(c.client.tcb!.send_queue.map((q) => text(q.payload))).toEqual(['ello']);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// A FIN into a zero window (RFC 9293 §3.10.7.4 acceptability; Linux tcp_snd_wnd_test)
+// ---------------------------------------------------------------------------
+describe('ESTABLISHED: CLOSE while the peer\'s window is zero', () => {
+  /** established(SMALL) + 1,000 octets that fill the server's window, acknowledged with window 0: nothing queued, nothing in flight. */
+  function windowFull(): Connection {
+    return drive(established(SMALL), send('client', 'a'.repeat(1000)), deliverNext('client'), deliverNext('server')).connection;
+  }
+
+  it('CLOSE → FIN_WAIT_1, but the FIN waits for the window (it takes a sequence number the server could not accept) and the persist timer probes', () => {
+    const d = drive(windowFull(), call('client', 'close'));
+    expect(d.connection.client.tcb).toMatchObject({ snd_wnd: 0, snd_nxt: 2001, fin_queued: true });
+    expect(d.last.segments).toEqual([]);
+    expect(d.connection.client.state).toBe('FIN_WAIT_1');
+    expect(d.last.events.find((e) => e.code === 'CLOSE_TO_FIN_WAIT_1')?.params).toMatchObject({ fin_held: true });
+    expect(timer(d.connection, 'client', 'persist')).toBe(1000);
+    const started = d.last.events.find((e) => e.code === 'PERSIST_TIMER_STARTED')!;
+    expect(renderEvent(started, 'en')).toContain('the FIN waits to be sent (it takes a sequence number too)');
+    const probe = drive(d.connection, advance(1000));
+    expectSegments(sentBy(probe.last.segments, 'client'), [{ from: 'client', flags: ['ACK'], seq: 2000, ack: 5001, length: 0 }]);
+  });
+
+  it('the window update lets the FIN go: FIN,ACK <SEQ=2001>', () => {
+    const held = drive(windowFull(), call('client', 'close')).connection;
+    const d = drive(held, call('server', 'receive'), deliverNext('server'));
+    expectSegments(sentBy(d.last.segments, 'client'), [{ from: 'client', flags: ['FIN', 'ACK'], seq: 2001, ack: 5001, length: 0 }]);
   });
 });

@@ -66,7 +66,19 @@ export function presentEndpoint(e: Endpoint): EndpointDto {
     ip: e.config.ip,
     port: e.config.port,
     state: e.state,
-    tcb: t && { iss: t.iss, irs: t.irs, snd_una: t.snd_una, snd_nxt: t.snd_nxt, snd_wnd: t.snd_wnd, rcv_nxt: t.rcv_nxt, rcv_wnd: t.rcv_wnd },
+    tcb: t && {
+      iss: t.iss,
+      irs: t.irs,
+      snd_una: t.snd_una,
+      snd_nxt: t.snd_nxt,
+      snd_wnd: t.snd_wnd,
+      rcv_nxt: t.rcv_nxt,
+      rcv_wnd: t.rcv_wnd,
+      // Sessions stored before RTT estimation existed have no estimate yet (RFC 6298 §2.1).
+      srtt_ms: t.srtt_ms ?? null,
+      rttvar_ms: t.rttvar_ms ?? null,
+      rto_ms: t.rto_ms,
+    },
     timers: e.timers.map((timer) => ({ kind: timer.kind, due_ms: timer.due_ms })),
   };
 }

@@ -357,6 +357,12 @@ function stepReply(saved: SessionEntity, result: StepResult, extra: Partial<Step
 }
 
 function connectionOptions(dto: CreateSessionDto): ConnectionOptions {
+  // The linux profile's TIME_WAIT is Linux's constant 60 s: an MSL given with it would be silently ignored, so it is refused.
+  if (dto.profile === 'linux' && dto.msl_ms !== undefined) {
+    throw new ApiError(ApiErrorCode.ValidationFailed, 'The linux profile has a fixed TIME_WAIT of 60 s (TCP_TIMEWAIT_LEN); leave out msl_ms.', {
+      errors: [{ field: 'msl_ms', message: 'msl_ms cannot be combined with profile "linux"' }],
+    });
+  }
   return {
     ...(dto.client ? { client: { ...dto.client } } : {}),
     ...(dto.server ? { server: { ...dto.server } } : {}),

@@ -51,7 +51,64 @@ const probeZh = (p: P): string =>
     ? `一个字节的新数据（seq=${str(p['seq'])}，超出窗口）`
     : `不带数据的 ACK，seq=${str(p['seq'])} = SND.UNA − 1，即一个旧序列号（Linux 的探测方式，tcp_xmit_probe_skb）`;
 
+/** Milliseconds as the RTT explanations print them: at most three decimals (SRTT and RTTVAR are eighths and quarters). */
+const ms = (v: unknown): string => (typeof v === 'number' ? String(Math.round(v * 1000) / 1000) : str(v));
+/** The RTO formula of the profile, with the numbers filled in (rtt.ts computeRto). */
+const rtoEn = (p: P): string => {
+  const srtt = ms(p['srtt_ms']);
+  const fourVar = ms(4 * Number(p['rttvar_ms']));
+  const min = str(p['min_rto_ms']);
+  const computed = str(p['computed_rto_ms']);
+  const formula =
+    p['rule'] === 'linux'
+      ? `RTO = SRTT + max(TCP_RTO_MIN, 4·RTTVAR) = ${srtt} + max(${min}, ${fourVar}) → ${computed} ms. Linux applies its ${min} ms minimum to the variance term (tcp_set_rto); RFC 6298 §2.4 would round the whole RTO up to 1 s`
+      : `RTO = SRTT + max(G, 4·RTTVAR) = ${srtt} + max(${str(p['granularity_ms'])}, ${fourVar}) ms, at least ${min} ms (RFC 6298 §2.4) → ${computed} ms`;
+  const fallback = p['syn_fallback'] ? `; a SYN had to be retransmitted, so the RTO is at least 3000 ms as data transfer begins (RFC 6298 §5.7): ${str(p['rto_ms'])} ms` : '';
+  const previous = p['previous_rto_ms'] !== p['rto_ms'] ? ` (it was ${str(p['previous_rto_ms'])} ms)` : '';
+  return `${formula}${fallback}${previous}.`;
+};
+const rtoZh = (p: P): string => {
+  const srtt = ms(p['srtt_ms']);
+  const fourVar = ms(4 * Number(p['rttvar_ms']));
+  const min = str(p['min_rto_ms']);
+  const computed = str(p['computed_rto_ms']);
+  const formula =
+    p['rule'] === 'linux'
+      ? `RTO = SRTT + max(TCP_RTO_MIN, 4·RTTVAR) = ${srtt} + max(${min}, ${fourVar}) → ${computed} 毫秒。Linux 把 ${min} 毫秒的下限用在方差项上（tcp_set_rto）；RFC 6298 §2.4 则把整个 RTO 向上取整到 1 秒`
+      : `RTO = SRTT + max(G, 4·RTTVAR) = ${srtt} + max(${str(p['granularity_ms'])}, ${fourVar}) 毫秒，至少 ${min} 毫秒（RFC 6298 §2.4）→ ${computed} 毫秒`;
+  const fallback = p['syn_fallback'] ? `；由于 SYN 曾被重传，数据传输开始时 RTO 至少为 3000 毫秒（RFC 6298 §5.7）：${str(p['rto_ms'])} 毫秒` : '';
+  const previous = p['previous_rto_ms'] !== p['rto_ms'] ? `（原为 ${str(p['previous_rto_ms'])} 毫秒）` : '';
+  return `${formula}${fallback}${previous}。`;
+};
+const rttMethodEn = (p: P): string =>
+  p['method'] === 'timestamp'
+    ? 'TSval now − the TSecr this ACK echoes (RFC 7323 §4), which names the transmission it answers even after a retransmission'
+    : 'from sending the oldest segment this ACK covers to this ACK';
+const rttMethodZh = (p: P): string =>
+  p['method'] === 'timestamp'
+    ? '当前 TSval 减去该 ACK 回显的 TSecr（RFC 7323 §4），即使发生过重传也能指明它确认的是哪一次发送'
+    : '从发送该 ACK 所覆盖的最早报文段到收到该 ACK';
+/** TIME_WAIT's length as the explanations name it: 2MSL, or Linux's constant (timers.ts timeWaitParams). */
+const timeWaitEn = (p: P): string =>
+  p['time_wait_fixed']
+    ? `${str(p['two_msl_ms'])} ms (Linux waits a fixed 60 s, TCP_TIMEWAIT_LEN, whatever the MSL; RFC 9293 says 2MSL)`
+    : `2MSL (${str(p['two_msl_ms'])} ms)`;
+const timeWaitNoteEn = (p: P): string => (p['time_wait_fixed'] ? ' — on Linux a fixed 60 s (TCP_TIMEWAIT_LEN), not 2MSL' : '');
+const timeWaitNoteZh = (p: P): string => (p['time_wait_fixed'] ? '——在 Linux 上固定为 60 秒（TCP_TIMEWAIT_LEN），而不是 2MSL' : '');
+const timeWaitZh = (p: P): string =>
+  p['time_wait_fixed']
+    ? `${str(p['two_msl_ms'])} 毫秒（Linux 固定等待 60 秒，即 TCP_TIMEWAIT_LEN，与 MSL 无关；RFC 9293 规定为 2MSL）`
+    : `2MSL（${str(p['two_msl_ms'])} 毫秒）`;
+
 const EN: Record<EventCode, Template> = {
+  FIN_WAIT_2_TIMEOUT: (p) =>
+    `No FIN from the ${p.peer} within ${str(p['fin_timeout_ms'])} ms of FIN_WAIT_2: the ${p.who} drops the connection without sending anything, CLOSED. Linux does this for a socket its application has closed (tcp_fin_timeout); RFC 9293 says FIN_WAIT_2 waits for the peer's FIN for as long as it takes.`,
+  RTT_MEASURED: (p) =>
+    p['first']
+      ? `First round-trip time sample at the ${p.who}: R = ${ms(p['sample_ms'])} ms, ${rttMethodEn(p)}. RFC 6298 §2.2: SRTT = R = ${ms(p['srtt_ms'])} ms, RTTVAR = R/2 = ${ms(p['rttvar_ms'])} ms; ${rtoEn(p)}`
+      : `Round-trip time sample at the ${p.who}: R' = ${ms(p['sample_ms'])} ms, ${rttMethodEn(p)}. RFC 6298 §2.3: RTTVAR = ¾·RTTVAR + ¼·|SRTT − R'| = ${ms(p['rttvar_ms'])} ms, SRTT = ⅞·SRTT + ⅛·R' = ${ms(p['srtt_ms'])} ms; ${rtoEn(p)}`,
+  RTT_NOT_SAMPLED_RETRANSMITTED: (p) =>
+    `This ACK covers a segment the ${p.who} sent more than once, so it cannot tell which copy it answers: no round-trip time sample (Karn's algorithm, RFC 6298 §3), and the RTO stays at ${str(p['rto_ms'])} ms${p['syn_fallback'] ? ' — at least 3000 ms, as the SYN was retransmitted (RFC 6298 §5.7)' : ', as the timeouts left it, until a sample comes'}.`,
   SEGMENT_ARRIVED: (p) => `The ${p.who} receives ${seg(p)} in ${p.from}.`,
   SEGMENT_SENT: (p) => `The ${p.who} sends ${seg(p)}, window ${str(p['window'])}.`,
   SEGMENT_RETRANSMITTED: (p) => `The ${p.who} retransmits ${seg(p)}: the original was not acknowledged in time.`,
@@ -95,11 +152,13 @@ const EN: Record<EventCode, Template> = {
   SEQ_UNACCEPTABLE_ACKED: (p) =>
     `Unacceptable: seq ${str(p['seq'])}–${str(p['end'])} is not in the receive window starting at RCV.NXT = ${str(p['rcv_nxt'])} (an old duplicate or a stray segment). The ${p.who} drops it and sends an ACK with ack=${str(p['rcv_nxt'])} to say what it really expects.`,
   TIME_WAIT_FIN_ACKED_AGAIN: (p) =>
-    `In TIME_WAIT the ${p.who} receives the ${p.peer}'s FIN again: its last ACK was lost. It acknowledges the FIN again and restarts the 2MSL timer (${str(p['two_msl_ms'])} ms) — this is why TIME_WAIT exists.`,
+    `In TIME_WAIT the ${p.who} receives the ${p.peer}'s FIN again: its last ACK was lost. It acknowledges the FIN again and restarts the 2MSL timer (${str(p['two_msl_ms'])} ms)${timeWaitNoteEn(p)} — this is why TIME_WAIT exists.`,
   TIME_WAIT_SEGMENT_ACKED_AGAIN: (p) =>
-    `In TIME_WAIT the ${p.who} answers the stray segment with an ACK and restarts the 2MSL timer (${str(p['two_msl_ms'])} ms), as Linux does.`,
+    `In TIME_WAIT the ${p.who} answers the stray segment with an ACK and restarts the 2MSL timer (${str(p['two_msl_ms'])} ms)${timeWaitNoteEn(p)}, as Linux does.`,
   RST_CHALLENGE_ACK: (p) =>
     `The RST's seq ${str(p['seq'])} is in the window but not exactly RCV.NXT = ${str(p['rcv_nxt'])}: it may be forged. The ${p.who} sends a challenge ACK instead of resetting (RFC 5961 §3.2); a real peer will answer with an exact RST.`,
+  SYN_RECEIVED_SYN_RESET_TO_LISTEN: (p) =>
+    `Another SYN arrives while the ${p.who} is in SYN_RECEIVED after a passive open: Linux answers it with a reset (${str(p['rst_ack']) !== '0' ? `RST,ACK ack=${str(p['rst_ack'])}` : `RST seq=${str(p['rst_seq'])}`}) and drops the half-open connection, back to LISTEN (tcp_check_req). RFC 9293 §3.10.7.4 returns to LISTEN without sending anything.`,
   SYN_RECEIVED_SYN_TO_LISTEN: (p) =>
     `A second SYN reaches the ${p.who} in SYN_RECEIVED, which it entered from LISTEN: it drops the half-open connection and returns to LISTEN (RFC 9293 §3.10.7.4).`,
   SYN_CHALLENGE_ACK: (p) =>
@@ -121,7 +180,7 @@ const EN: Record<EventCode, Template> = {
   ACK_DUPLICATE_IGNORED: (p) => `The ack ${str(p['ack'])} acknowledges nothing new (SND.UNA = ${str(p['snd_una'])}): a duplicate ACK, ignored.`,
   FIN_WAIT_1_ACK_TO_FIN_WAIT_2: (p) =>
     `The ACK acknowledges the ${p.who}'s FIN (ack = ${str(p['snd_nxt'])}): it enters FIN_WAIT_2 and waits for the ${p.peer}'s FIN (half-close: the ${p.peer} may still send).`,
-  CLOSING_ACK_TO_TIME_WAIT: (p) => `Both FINs are now acknowledged: the ${p.who} leaves CLOSING for TIME_WAIT and waits 2MSL (${str(p['two_msl_ms'])} ms).`,
+  CLOSING_ACK_TO_TIME_WAIT: (p) => `Both FINs are now acknowledged: the ${p.who} leaves CLOSING for TIME_WAIT and waits ${timeWaitEn(p)}.`,
   LAST_ACK_ACK_TO_CLOSED: (p) => `The last ACK acknowledges the ${p.who}'s FIN: the connection is fully closed at the ${p.who} (CLOSED).`,
   URGENT_DATA_SIGNALLED: (p) => `The segment carries URG: the ${p.who} tells its application that urgent data is coming (RCV.UP = ${str(p['rcv_up'])}).`,
   OUT_OF_ORDER_HELD: (p) =>
@@ -132,15 +191,17 @@ const EN: Record<EventCode, Template> = {
     `The ${p.who} accepts ${str(p['length'])} octet(s) ${str(p['seq'])}:${str(p['end'])}; RCV.NXT becomes ${str(p['rcv_nxt'])}, and it acknowledges with ack=${str(p['rcv_nxt'])}.`,
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
     `${str(p['dropped'])} octet(s) lie beyond the receive window (RCV.NXT ${str(p['rcv_nxt'])}, RCV.WND ${str(p['rcv_wnd'])}): the ${p.who} drops them and acknowledges with ack=${str(p['rcv_nxt'])}, telling the ${p.peer} its window.`,
+  TAIL_LOSS_PROBE: (p) =>
+    `No ACK within the probe timeout: the ${p.who} sends its last segment in flight again, ${str(p['flags'])} seq=${str(p['seq'])}, as a tail loss probe — Linux does this before the RTO (RFC 8985, tcp_send_loss_probe), after 2·SRTT (${ms(2 * Number(p['srtt_ms']))} ms)${Number(p['in_flight']) === 1 ? ' + 200 ms, as a single segment in flight may wait for a delayed ACK' : ''}, or at the RTO if that comes first. The RTO (${str(p['rto_ms'])} ms) is not doubled and runs again from now. RFC 9293 and RFC 6298 retransmit only when the RTO expires.`,
   TEXT_AFTER_FIN_IGNORED: (p) => `The ${p.peer} already sent FIN, so data after it cannot be valid; the ${p.who} ignores ${str(p['length'])} octet(s).`,
   FIN_TO_CLOSE_WAIT: (p) =>
     `First wave received: the ${p.peer} has no more data (FIN). The FIN consumes one sequence number, so the ${p.who} acknowledges with ack=${str(p['rcv_nxt'])} (second wave) and enters CLOSE_WAIT: it may still send until its application calls close.`,
   FIN_WAIT_1_FIN_TO_CLOSING: (p) =>
     `Simultaneous close: the ${p.peer}'s FIN arrives before the ACK of the ${p.who}'s own FIN. It acknowledges (ack=${str(p['rcv_nxt'])}) and enters CLOSING.`,
   FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT: (p) =>
-    `The segment both acknowledges the ${p.who}'s FIN and carries the ${p.peer}'s FIN: the ${p.who} acknowledges with ack=${str(p['rcv_nxt'])} and goes straight to TIME_WAIT for 2MSL (${str(p['two_msl_ms'])} ms).`,
+    `The segment both acknowledges the ${p.who}'s FIN and carries the ${p.peer}'s FIN: the ${p.who} acknowledges with ack=${str(p['rcv_nxt'])} and goes straight to TIME_WAIT for ${timeWaitEn(p)}.`,
   FIN_WAIT_2_FIN_TO_TIME_WAIT: (p) =>
-    `Third wave received: the ${p.peer}'s FIN. The ${p.who} sends the fourth wave ACK ack=${str(p['rcv_nxt'])} and enters TIME_WAIT for 2MSL (${str(p['two_msl_ms'])} ms), in case that ACK is lost and the FIN comes again.`,
+    `Third wave received: the ${p.peer}'s FIN. The ${p.who} sends the fourth wave ACK ack=${str(p['rcv_nxt'])} and enters TIME_WAIT for ${timeWaitEn(p)}, in case that ACK is lost and the FIN comes again.`,
   FIN_REPEATED: (p) => `Another FIN arrives in ${p.from}; the ${p.who} acknowledges it (ack=${str(p['rcv_nxt'])}) and stays in ${p.to}.`,
   RST_SYN_RECEIVED_TO_LISTEN: (p) =>
     `The RST (seq ${str(p['seq'])} = RCV.NXT) ends the half-open connection. The ${p.who} entered SYN_RECEIVED from LISTEN, so it returns to LISTEN — this is how an old duplicate SYN is cleaned up.`,
@@ -153,7 +214,7 @@ const EN: Record<EventCode, Template> = {
   SIGNAL_CONNECTION_CLOSING: (p) => `The ${p.who}'s application is told: "connection closing" — the ${p.peer} will send no more data (read returns 0).`,
   SIGNAL_CONNECTION_TIMED_OUT: (p) => `The ${p.who}'s application is told: "connection timed out".`,
   SIGNAL_USER_TIMEOUT: (p) => `The ${p.who}'s application is told: "connection aborted due to user timeout".`,
-  TIME_WAIT_EXPIRED: (p) => `2MSL (${str(p['two_msl_ms'])} ms) have passed without anything from the ${p.peer}: TIME_WAIT ends, the ${p.who} is CLOSED.`,
+  TIME_WAIT_EXPIRED: (p) => `${timeWaitEn(p)} have passed without anything from the ${p.peer}: TIME_WAIT ends, the ${p.who} is CLOSED.`,
   USER_TIMEOUT_EXPIRED: (p) => `Sent data stayed unacknowledged for the user timeout (${str(p['user_timeout_ms'])} ms): the ${p.who} aborts the connection.`,
   RETRANSMISSION_LIMIT: (p) => `No acknowledgment after ${str(p['retries'])} retransmissions: the ${p.who} gives up on the connection.`,
   RETRANSMISSION_TIMEOUT: (p) =>
@@ -170,9 +231,13 @@ const EN: Record<EventCode, Template> = {
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `The ${p.who} gives up connecting before an answer came: CLOSED, without sending anything.`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `The ${p.who} closes while data is still queued: the FIN will follow the data once the connection is established.`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
-    `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).`,
+    p['fin_held']
+      ? `The ${p.who}'s application closes and the ${p.who} enters FIN_WAIT_1 (active close), but the ${p.peer}'s window is full: FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
+      : `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).`,
   CLOSE_TO_LAST_ACK: (p) =>
-    `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.`,
+    p['fin_held']
+      ? `The ${p.who}'s application closes too and the ${p.who} enters LAST_ACK, but the ${p.peer}'s window is full: its FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
+      : `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.`,
   ABORT_WITHOUT_RST: (p) => `The ${p.who} aborts; in ${p.from} there is no synchronized peer to tell, so it just goes to CLOSED.`,
   ABORT_SENDS_RST: (p) =>
     `The ${p.who} aborts the connection: it sends RST seq=${str(p['rst_seq'])} (Linux also sets ACK ack=${str(p['rst_ack'])}) and goes to CLOSED without waiting.`,
@@ -188,7 +253,7 @@ const EN: Record<EventCode, Template> = {
   WINDOW_UPDATE_RECEIVED: (p) =>
     `The ACK acknowledges nothing new (ack=${str(p['ack'])}) but changes the ${p.peer}'s window: SND.WND goes from ${str(p['snd_wnd_before'])} to ${str(p['snd_wnd'])} octets — a window update, not a duplicate ACK.`,
   PERSIST_TIMER_STARTED: (p) =>
-    `The ${p.peer}'s window is zero, ${str(p['queued'])} octet(s) wait to be sent and nothing is in flight whose ACK could reopen it: if the window update is lost, nothing would ever be sent again. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms) to probe the window (RFC 9293 §3.8.6.1).`,
+    `The ${p.peer}'s window is zero, ${p['fin_waiting'] ? 'the FIN waits to be sent (it takes a sequence number too)' : `${str(p['queued'])} octet(s) wait to be sent`} and nothing is in flight whose ACK could reopen it: if the window update is lost, nothing would ever be sent again. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms) to probe the window (RFC 9293 §3.8.6.1).`,
   ZERO_WINDOW_PROBE: (p) =>
     p['interval_ms'] === null
       ? `The ${p.who} probes the ${p.peer}'s zero window with ${probeEn(p)}: the ${p.peer} cannot take it, and answers with an ACK that carries its current window (RFC 9293 §3.8.6.1).`
@@ -198,6 +263,14 @@ const EN: Record<EventCode, Template> = {
 const ZH_SIDE: Record<Side, string> = { client: '客户端', server: '服务器' };
 
 const ZH: Record<EventCode, Template> = {
+  FIN_WAIT_2_TIMEOUT: (p) =>
+    `${p.who}在 FIN_WAIT_2 状态等待了 ${str(p['fin_timeout_ms'])} 毫秒仍未收到${p.peer}的 FIN：它不发送任何报文段，直接丢弃连接，进入 CLOSED。Linux 对应用程序已经关闭的套接字这样做（tcp_fin_timeout）；RFC 9293 则规定 FIN_WAIT_2 一直等待对端的 FIN。`,
+  RTT_MEASURED: (p) =>
+    p['first']
+      ? `${p.who}得到第一个往返时间（RTT）样本：R = ${ms(p['sample_ms'])} 毫秒，${rttMethodZh(p)}。RFC 6298 §2.2：SRTT = R = ${ms(p['srtt_ms'])} 毫秒，RTTVAR = R/2 = ${ms(p['rttvar_ms'])} 毫秒；${rtoZh(p)}`
+      : `${p.who}得到一个往返时间（RTT）样本：R' = ${ms(p['sample_ms'])} 毫秒，${rttMethodZh(p)}。RFC 6298 §2.3：RTTVAR = ¾·RTTVAR + ¼·|SRTT − R'| = ${ms(p['rttvar_ms'])} 毫秒，SRTT = ⅞·SRTT + ⅛·R' = ${ms(p['srtt_ms'])} 毫秒；${rtoZh(p)}`,
+  RTT_NOT_SAMPLED_RETRANSMITTED: (p) =>
+    `该 ACK 确认的报文段${p.who}发送过不止一次，无法判断它确认的是哪一次发送：不采集往返时间样本（Karn 算法，RFC 6298 §3），RTO 保持为 ${str(p['rto_ms'])} 毫秒${p['syn_fallback'] ? '——由于 SYN 曾被重传，至少为 3000 毫秒（RFC 6298 §5.7）' : '，即超时退避后的值，直到得到新的样本'}。`,
   SEGMENT_ARRIVED: (p) => `${p.who}在 ${p.from} 状态收到报文段 ${seg(p)}。`,
   SEGMENT_SENT: (p) => `${p.who}发送报文段 ${seg(p)}，窗口 ${str(p['window'])}。`,
   SEGMENT_RETRANSMITTED: (p) => `${p.who}重传报文段 ${seg(p)}：原报文段没有及时得到确认。`,
@@ -234,10 +307,12 @@ const ZH: Record<EventCode, Template> = {
   SEQ_UNACCEPTABLE_ACKED: (p) =>
     `不可接受：序列号 ${str(p['seq'])}–${str(p['end'])} 不在从 RCV.NXT = ${str(p['rcv_nxt'])} 开始的接收窗口内（已失效的重复报文段或迷途报文段）。${p.who}丢弃它，并发送确认号为 ${str(p['rcv_nxt'])} 的 ACK，说明自己真正期待的序列号。`,
   TIME_WAIT_FIN_ACKED_AGAIN: (p) =>
-    `${p.who}在 TIME_WAIT（时间等待）状态再次收到${p.peer}的 FIN：它发出的最后一个 ACK 丢失了。它再次确认该 FIN，并重新启动 2MSL 计时器（${str(p['two_msl_ms'])} 毫秒）——这正是 TIME_WAIT 存在的原因。`,
-  TIME_WAIT_SEGMENT_ACKED_AGAIN: (p) => `${p.who}在 TIME_WAIT 状态用 ACK 回应这个迷途报文段，并像 Linux 一样重新启动 2MSL 计时器（${str(p['two_msl_ms'])} 毫秒）。`,
+    `${p.who}在 TIME_WAIT（时间等待）状态再次收到${p.peer}的 FIN：它发出的最后一个 ACK 丢失了。它再次确认该 FIN，并重新启动 2MSL 计时器（${str(p['two_msl_ms'])} 毫秒）${timeWaitNoteZh(p)}——这正是 TIME_WAIT 存在的原因。`,
+  TIME_WAIT_SEGMENT_ACKED_AGAIN: (p) => `${p.who}在 TIME_WAIT 状态用 ACK 回应这个迷途报文段，并像 Linux 一样重新启动 2MSL 计时器（${str(p['two_msl_ms'])} 毫秒）${timeWaitNoteZh(p)}。`,
   RST_CHALLENGE_ACK: (p) =>
     `该 RST 的序列号 ${str(p['seq'])} 在窗口内，但不正好等于 RCV.NXT = ${str(p['rcv_nxt'])}：可能是伪造的。${p.who}不复位连接，而是发送挑战 ACK（RFC 5961 §3.2）；真正的对端会用序列号正确的 RST 回应。`,
+  SYN_RECEIVED_SYN_RESET_TO_LISTEN: (p) =>
+    `${p.who}被动打开后处于 SYN_RECEIVED 时又收到一个 SYN：Linux 用复位报文段回应（${str(p['rst_ack']) !== '0' ? `RST,ACK，确认号 ${str(p['rst_ack'])}` : `RST，seq=${str(p['rst_seq'])}`}），丢弃这个半打开的连接，回到 LISTEN（tcp_check_req）。RFC 9293 §3.10.7.4 则不发送任何报文段，直接回到 LISTEN。`,
   SYN_RECEIVED_SYN_TO_LISTEN: (p) => `${p.who}由 LISTEN 进入 SYN_RECEIVED 后又收到一个 SYN：它放弃这个半打开的连接，回到 LISTEN（RFC 9293 §3.10.7.4）。`,
   SYN_CHALLENGE_ACK: (p) =>
     `在已同步状态收到 SYN：按照 RFC 9293 + RFC 5961 §4（Linux 的做法），${p.who}不复位连接，而是发送挑战 ACK seq=${str(p['snd_nxt'])}，确认号为 ${str(p['rcv_nxt'])}，并丢弃该 SYN。`,
@@ -253,7 +328,7 @@ const ZH: Record<EventCode, Template> = {
   ACK_DUPLICATE_IGNORED: (p) => `确认号 ${str(p['ack'])} 没有确认任何新数据（SND.UNA = ${str(p['snd_una'])}）：重复 ACK，忽略。`,
   FIN_WAIT_1_ACK_TO_FIN_WAIT_2: (p) =>
     `该 ACK 确认了${p.who}的 FIN（确认号 = ${str(p['snd_nxt'])}）：进入 FIN_WAIT_2（终止等待2），等待${p.peer}的 FIN（半关闭：${p.peer}仍可发送数据）。`,
-  CLOSING_ACK_TO_TIME_WAIT: (p) => `双方的 FIN 都已被确认：${p.who}由 CLOSING 进入 TIME_WAIT，等待 2MSL（${str(p['two_msl_ms'])} 毫秒）。`,
+  CLOSING_ACK_TO_TIME_WAIT: (p) => `双方的 FIN 都已被确认：${p.who}由 CLOSING 进入 TIME_WAIT，等待 ${timeWaitZh(p)}。`,
   LAST_ACK_ACK_TO_CLOSED: (p) => `最后一个 ACK 确认了${p.who}的 FIN：${p.who}一方的连接完全释放（CLOSED）。`,
   URGENT_DATA_SIGNALLED: (p) => `该报文段带有 URG：${p.who}通知应用程序有紧急数据（RCV.UP = ${str(p['rcv_up'])}）。`,
   OUT_OF_ORDER_HELD: (p) => `该报文段从 ${str(p['seq'])} 开始，超过了 RCV.NXT = ${str(p['rcv_nxt'])}：前面缺了数据。${p.who}先保存它，并发送重复 ACK，确认号为 ${str(p['rcv_nxt'])}。`,
@@ -262,14 +337,16 @@ const ZH: Record<EventCode, Template> = {
   DATA_RECEIVED: (p) => `${p.who}接收 ${str(p['length'])} 个字节 ${str(p['seq'])}:${str(p['end'])}；RCV.NXT 变为 ${str(p['rcv_nxt'])}，并以确认号 ${str(p['rcv_nxt'])} 进行确认。`,
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
     `有 ${str(p['dropped'])} 个字节超出了接收窗口（RCV.NXT ${str(p['rcv_nxt'])}，RCV.WND ${str(p['rcv_wnd'])}）：${p.who}丢弃它们，并以确认号 ${str(p['rcv_nxt'])} 确认，告知${p.peer}自己的窗口。`,
+  TAIL_LOSS_PROBE: (p) =>
+    `在探测超时内没有收到 ACK：${p.who}把最后一个在途报文段 ${str(p['flags'])} seq=${str(p['seq'])} 再发送一次，作为尾部丢失探测——Linux 在重传超时之前这样做（RFC 8985，tcp_send_loss_probe），时间为 2·SRTT（${ms(2 * Number(p['srtt_ms']))} 毫秒）${Number(p['in_flight']) === 1 ? ' + 200 毫秒（只有一个报文段在途时，对端可能推迟确认）' : ''}，若 RTO 更早则取 RTO。RTO（${str(p['rto_ms'])} 毫秒）不加倍，从现在起重新计时。RFC 9293 和 RFC 6298 只在 RTO 到期时才重传。`,
   TEXT_AFTER_FIN_IGNORED: (p) => `${p.peer}已经发送了 FIN，之后的数据不可能有效；${p.who}忽略这 ${str(p['length'])} 个字节。`,
   FIN_TO_CLOSE_WAIT: (p) =>
     `收到第一次挥手：${p.peer}已没有数据要发送（FIN）。FIN 消耗一个序列号，因此${p.who}以确认号 ${str(p['rcv_nxt'])} 确认（第二次挥手），进入 CLOSE_WAIT（关闭等待）：在应用程序调用 close 之前它仍可发送数据。`,
   FIN_WAIT_1_FIN_TO_CLOSING: (p) => `同时关闭：${p.peer}的 FIN 先于对${p.who}自己 FIN 的确认到达。${p.who}予以确认（确认号 ${str(p['rcv_nxt'])}），进入 CLOSING。`,
   FIN_WAIT_1_FIN_ACK_TO_TIME_WAIT: (p) =>
-    `该报文段既确认了${p.who}的 FIN，又带有${p.peer}的 FIN：${p.who}以确认号 ${str(p['rcv_nxt'])} 确认，直接进入 TIME_WAIT，等待 2MSL（${str(p['two_msl_ms'])} 毫秒）。`,
+    `该报文段既确认了${p.who}的 FIN，又带有${p.peer}的 FIN：${p.who}以确认号 ${str(p['rcv_nxt'])} 确认，直接进入 TIME_WAIT，等待 ${timeWaitZh(p)}。`,
   FIN_WAIT_2_FIN_TO_TIME_WAIT: (p) =>
-    `收到第三次挥手：${p.peer}的 FIN。${p.who}发送第四次挥手 ACK，确认号为 ${str(p['rcv_nxt'])}，进入 TIME_WAIT 等待 2MSL（${str(p['two_msl_ms'])} 毫秒），以防这个 ACK 丢失而 FIN 被重传。`,
+    `收到第三次挥手：${p.peer}的 FIN。${p.who}发送第四次挥手 ACK，确认号为 ${str(p['rcv_nxt'])}，进入 TIME_WAIT 等待 ${timeWaitZh(p)}，以防这个 ACK 丢失而 FIN 被重传。`,
   FIN_REPEATED: (p) => `在 ${p.from} 状态又收到一个 FIN；${p.who}予以确认（确认号 ${str(p['rcv_nxt'])}），仍处于 ${p.to}。`,
   RST_SYN_RECEIVED_TO_LISTEN: (p) =>
     `RST（序列号 ${str(p['seq'])} = RCV.NXT）结束了这个半打开的连接。${p.who}是由 LISTEN 进入 SYN_RECEIVED 的，因此回到 LISTEN——已失效的连接请求报文段就是这样被清除的。`,
@@ -282,7 +359,7 @@ const ZH: Record<EventCode, Template> = {
   SIGNAL_CONNECTION_CLOSING: (p) => `${p.who}的应用程序收到通知：“连接正在关闭”——${p.peer}不会再发送数据（read 返回 0）。`,
   SIGNAL_CONNECTION_TIMED_OUT: (p) => `${p.who}的应用程序收到通知：“连接超时”。`,
   SIGNAL_USER_TIMEOUT: (p) => `${p.who}的应用程序收到通知：“用户超时，连接中止”。`,
-  TIME_WAIT_EXPIRED: (p) => `2MSL（${str(p['two_msl_ms'])} 毫秒）内没有再收到${p.peer}的任何报文段：TIME_WAIT 结束，${p.who}进入 CLOSED。`,
+  TIME_WAIT_EXPIRED: (p) => `${timeWaitZh(p)}内没有再收到${p.peer}的任何报文段：TIME_WAIT 结束，${p.who}进入 CLOSED。`,
   USER_TIMEOUT_EXPIRED: (p) => `已发送的数据在用户超时时间（${str(p['user_timeout_ms'])} 毫秒）内没有得到确认：${p.who}中止连接。`,
   RETRANSMISSION_LIMIT: (p) => `重传 ${str(p['retries'])} 次后仍未得到确认：${p.who}放弃这个连接。`,
   RETRANSMISSION_TIMEOUT: (p) =>
@@ -299,8 +376,13 @@ const ZH: Record<EventCode, Template> = {
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `${p.who}在收到回应之前放弃连接：进入 CLOSED，不发送任何报文段。`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `${p.who}在仍有数据排队时关闭：连接建立后，FIN 将跟在数据之后发送。`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
-    `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。`,
-  CLOSE_TO_LAST_ACK: (p) => `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。`,
+    p['fin_held']
+      ? `${p.who}的应用程序关闭连接，${p.who}进入 FIN_WAIT_1（终止等待1，主动关闭），但${p.peer}的窗口已满：FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
+      : `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。`,
+  CLOSE_TO_LAST_ACK: (p) =>
+    p['fin_held']
+      ? `${p.who}的应用程序也关闭连接，${p.who}进入 LAST_ACK（最后确认），但${p.peer}的窗口已满：它的 FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
+      : `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。`,
   ABORT_WITHOUT_RST: (p) => `${p.who}中止连接；在 ${p.from} 状态没有已同步的对端需要通知，直接进入 CLOSED。`,
   ABORT_SENDS_RST: (p) => `${p.who}中止连接：发送 RST seq=${str(p['rst_seq'])}（Linux 还会带上 ACK，确认号为 ${str(p['rst_ack'])}），不等待，直接进入 CLOSED。`,
   STATUS: (p) => `${p.who}报告状态：${p.from}。`,
@@ -315,7 +397,7 @@ const ZH: Record<EventCode, Template> = {
   WINDOW_UPDATE_RECEIVED: (p) =>
     `该 ACK 没有确认新数据（确认号 ${str(p['ack'])}），但改变了${p.peer}的窗口：SND.WND 由 ${str(p['snd_wnd_before'])} 变为 ${str(p['snd_wnd'])} 字节——这是窗口更新报文段，而不是重复确认。`,
   PERSIST_TIMER_STARTED: (p) =>
-    `${p.peer}的接收窗口为零，有 ${str(p['queued'])} 个字节等待发送，而且没有在途的报文段能带回窗口更新：如果窗口更新报文段丢失，就再也不会发送任何数据。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒），以便探测窗口（RFC 9293 §3.8.6.1）。`,
+    `${p.peer}的接收窗口为零，${p['fin_waiting'] ? 'FIN 等待发送（它也占用一个序列号）' : `有 ${str(p['queued'])} 个字节等待发送`}，而且没有在途的报文段能带回窗口更新：如果窗口更新报文段丢失，就再也不会发送任何数据。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒），以便探测窗口（RFC 9293 §3.8.6.1）。`,
   ZERO_WINDOW_PROBE: (p) =>
     p['interval_ms'] === null
       ? `${p.who}用${probeZh(p)}探测${p.peer}的零窗口：${p.peer}无法接收它，会回复一个带有当前窗口的 ACK（RFC 9293 §3.8.6.1）。`

@@ -12,7 +12,7 @@
  * - `wire`: the same segments' window fields and options (TSval left out: Linux's TS clock is its own).
  */
 import type { CapturedSegment } from '../../src/capture';
-import { ACK, URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Segment, type Side, type TcpOption } from '../../src';
+import { ACK, URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Profile, type Segment, type Side, type TcpOption } from '../../src';
 import { LINUX_IP, PEER_IP } from './kernel';
 import { PEER_ISS, lossTakes, type LossFilter, type Recording, type Step } from './script';
 
@@ -121,14 +121,20 @@ function input(s: Step, linux: Side, wire: Segment | undefined): Input | null {
   }
 }
 
-/** tcplab's endpoint for the kernel, configured with what the kernel's SYN offered (its ISN, window, MSS, options). */
-function connectionFor(r: Recording): Connection {
+/**
+ * tcplab's endpoint for the kernel, configured with what the kernel's SYN offered (its ISN, window, MSS, options),
+ * under the linux profile (Linux's minimum RTO, TIME_WAIT and FIN_WAIT_2 timeout). Its TS clock is set to the
+ * kernel's — TSval at the SYN's time equal to the SYN's — so that an RTT taken from an echoed TSecr (RFC 7323 §4,
+ * after a retransmission) measures what the kernel's did, to the millisecond.
+ */
+function connectionFor(r: Recording, profile: Profile): Connection {
   const linux = r.script.linux;
   const syn = r.linuxSyn;
   const wscale = syn.options.find((o) => o.kind === 'wscale');
   const mss = syn.options.find((o) => o.kind === 'mss');
   const peerSide: Side = linux === 'server' ? 'client' : 'server';
-  return createConnection({
+  const c = createConnection({
+    profile,
     mode: 'auto',
     auto_deliver: false,
     [linux]: {
@@ -143,11 +149,16 @@ function connectionFor(r: Recording): Connection {
     },
     [peerSide]: { ip: PEER_IP, port: r.ports.peer },
   });
+  const synTs = syn.options.find((o) => o.kind === 'ts');
+  const synAt = r.sent.find((s) => s.segment.seq === syn.seq && s.segment.flags === syn.flags)?.t;
+  if (synTs?.kind !== 'ts' || synAt === undefined) return c;
+  return { ...c, [linux]: { ...c[linux], ts_offset: (synTs.val - clock(r, synAt)) >>> 0 } };
 }
 
-export function tcplabTranscripts(r: Recording): Transcripts {
+/** tcplab's prediction of the run; `profile` other than linux shows how far the plain RFC rules get. */
+export function tcplabTranscripts(r: Recording, profile: Profile = 'linux'): Transcripts {
   const linux = r.script.linux;
-  let c = connectionFor(r);
+  let c = connectionFor(r, profile);
   const perStep: Array<{ sent: Header[]; received?: number; state: string }> = [];
   // The same losses as the kernel's: each pending filter, in the order the script set them, takes the first
   // segment it matches (as kernel-side.py's nftables rules do), and tcplab's network drops that segment.

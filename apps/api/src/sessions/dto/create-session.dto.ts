@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsIP, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { SCENARIOS } from '@tcplab/tcp-core';
+import { PROFILES, SCENARIOS, type Profile } from '@tcplab/tcp-core';
 import { OptionalSeed } from '../../common/dto-fields';
 
 /** One endpoint's socket and what its SYN offers. Every field is optional. */
@@ -93,7 +93,7 @@ export class CreateSessionDto {
   seed?: number;
 
   /**
-   * Maximum segment lifetime in ms; TIME_WAIT lasts 2 × MSL. Default 30000 (rfc9293) or 120000 (rfc793).
+   * Maximum segment lifetime in ms; TIME_WAIT lasts 2 × MSL. Default 30000 (rfc9293) or 120000 (rfc793). Not with the linux profile, whose TIME_WAIT is a fixed 60 s (TCP_TIMEWAIT_LEN) whatever the MSL.
    * @example 30000
    */
   @IsOptional()
@@ -113,12 +113,12 @@ export class CreateSessionDto {
   rto_ms?: number;
 
   /**
-   * Which rules apply where RFC 793 and RFC 9293 + RFC 5961 (Linux) differ.
+   * Which rules apply: rfc9293 (the standard, with RFC 5961), rfc793 (what textbooks teach), or linux — RFC 9293 with Linux 6.x's defaults where the kernel differs: minimum RTO 200 ms (TCP_RTO_MIN, applied to the variance term), TIME_WAIT a fixed 60 s, a FIN_WAIT_2 timeout of 60 s (tcp_fin_timeout). The minimum RTO is 1 s in the other two (RFC 6298 §2.4).
    * @example "rfc9293"
    */
   @IsOptional()
-  @IsIn(['rfc9293', 'rfc793'])
-  profile?: 'rfc9293' | 'rfc793';
+  @IsIn(PROFILES)
+  profile?: Profile;
 
   /**
    * auto: both endpoints answer by themselves; manual: the caller sends every segment, each one validated.

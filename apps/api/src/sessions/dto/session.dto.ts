@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EVENT_CODES, FLAG_NAMES, STATES, type EventCode, type FlagName, type State } from '@tcplab/tcp-core';
+import { EVENT_CODES, FLAG_NAMES, PROFILES, STATES, type EventCode, type FlagName, type Profile, type State } from '@tcplab/tcp-core';
 
 /** The transmission control block, as RFC 9293 §3.3.1 names its variables. */
 export class TcbDto {
@@ -17,11 +17,19 @@ export class TcbDto {
   rcv_nxt!: number;
   /** Receive window in octets. @example 29200 */
   rcv_wnd!: number;
+  /** SRTT, the smoothed round-trip time in ms (RFC 6298 §2); null until the first RTT sample. @example 12.5 */
+  @ApiProperty({ type: Number, nullable: true })
+  srtt_ms!: number | null;
+  /** RTTVAR, the round-trip time variation in ms (RFC 6298 §2); null until the first RTT sample. @example 4.25 */
+  @ApiProperty({ type: Number, nullable: true })
+  rttvar_ms!: number | null;
+  /** The retransmission timeout the next (re)transmission's timer uses, in ms: computed from SRTT and RTTVAR, doubled by each timeout (RFC 6298 §2, §5.5). @example 1000 */
+  rto_ms!: number;
 }
 
 export class TimerDto {
   /** @example "time_wait" */
-  @ApiProperty({ enum: ['retransmission', 'persist', 'time_wait', 'user_timeout'] })
+  @ApiProperty({ enum: ['retransmission', 'loss_probe', 'persist', 'time_wait', 'user_timeout', 'fin_wait_2'] })
   kind!: string;
   /** Simulated time at which it fires. @example 60000 */
   due_ms!: number;
@@ -135,8 +143,8 @@ export class SessionDto {
   @ApiProperty({ enum: ['auto', 'manual'] })
   mode!: 'auto' | 'manual';
   /** @example "rfc9293" */
-  @ApiProperty({ enum: ['rfc9293', 'rfc793'] })
-  profile!: 'rfc9293' | 'rfc793';
+  @ApiProperty({ enum: PROFILES })
+  profile!: Profile;
   /** Simulated time. @example 0 */
   clock_ms!: number;
   /** @example 30000 */

@@ -1,0 +1,109 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { call, createSession, expectBadFields, expectProblem, getSession, type Http } from './e2e-helpers';
+import { startApp } from './harness';
+
+/**
+ * RTT estimation (RFC 6298) and the `linux` profile over HTTP (issue 11): the
+ * session snapshot shows SRTT, RTTVAR and RTO, a linux session retransmits
+ * after Linux's 200 ms minimum RTO where the standard profiles wait 1 s, and
+ * the explanations say where Linux differs. In auto mode every segment
+ * arrives in the step that sends it, so the handshake's RTT sample is 0 ms.
+ */
+
+let app: NestFastifyApplication;
+let http: Http;
+
+beforeAll(async () => {
+  ({ app, http } = await startApp());
+});
+afterAll(() => app.close());
+
+interface Event {
+  code: string;
+  params: Record<string, unknown>;
+  message: string;
+}
+
+async function connected(profile: string): Promise<string> {
+  const id = await createSession(http, { profile, client: { isn: 1000 }, server: { isn: 5000 } });
+  await call(http, id, { endpoint: 'server', call: 'listen' });
+  await call(http, id, { endpoint: 'client', call: 'connect' });
+  return id;
+}
+
+describe('POST /v1/sessions with profile "linux"', () => {
+  it('201: the session says profile linux, and after the handshake the TCB shows SRTT 0, RTTVAR 0 and RTO 0 + max(200, 0) = 200 ms', async () => {
+    const id = await connected('linux');
+    const res = await getSession(http, id);
+    expect(res.body.profile).toBe('linux');
+    expect(res.body.client.tcb).toMatchObject({ srtt_ms: 0, rttvar_ms: 0, rto_ms: 200 });
+    expect(res.body.server.tcb).toMatchObject({ srtt_ms: 0, rttvar_ms: 0, rto_ms: 200 });
+  });
+
+  it('the default profile computes RTO = max(1000, 0 + max(1, 0)) = 1000 ms from the same sample', async () => {
+    const id = await connected('rfc9293');
+    const res = await getSession(http, id);
+    expect(res.body.client.tcb).toMatchObject({ srtt_ms: 0, rttvar_ms: 0, rto_ms: 1000 });
+  });
+
+  it('before the first sample SRTT and RTTVAR are null and the RTO is the initial 1 s', async () => {
+    const id = await createSession(http, { profile: 'linux' });
+    await call(http, id, { endpoint: 'server', call: 'listen' });
+    await call(http, id, { endpoint: 'client', call: 'connect', network: 'drop' });
+    const res = await getSession(http, id);
+    expect(res.body.client.tcb).toMatchObject({ srtt_ms: null, rttvar_ms: null, rto_ms: 1000 });
+  });
+
+  it('400 VALIDATION_FAILED for msl_ms with profile linux: its TIME_WAIT is a fixed 60 s', async () => {
+    const res = await http().post('/v1/sessions').send({ profile: 'linux', msl_ms: 10000 });
+    expectProblem(res, 400, 'VALIDATION_FAILED', '/v1/sessions');
+    expectBadFields(res, ['msl_ms']);
+  });
+
+  it('400 for a profile that does not exist', async () => {
+    const res = await http().post('/v1/sessions').send({ profile: 'bsd' });
+    expectBadFields(res, ['profile']);
+  });
+});
+
+describe('a linux session over the routes', () => {
+  it('lost data is sent again 200 ms after it was sent — a tail loss probe in linux, min(2·SRTT + 200, RTO) — and after the 1000 ms RTO in rfc9293', async () => {
+    for (const [profile, after, code] of [
+      ['linux', 200, 'TAIL_LOSS_PROBE'],
+      ['rfc9293', 1000, 'RETRANSMISSION_TIMEOUT'],
+    ] as const) {
+      const id = await connected(profile);
+      await call(http, id, { endpoint: 'client', call: 'send', data: 'hello', network: 'drop' });
+      const early = await http().post(`/v1/sessions/${id}/advance`).send({ ms: after - 1 }).expect(200);
+      expect(early.body.segments).toEqual([]);
+      const due = await http().post(`/v1/sessions/${id}/advance`).send({ ms: 1 }).expect(200);
+      expect((due.body.events as Event[]).find((e) => e.code === code)?.params).toMatchObject({ rto_ms: after });
+      expect(due.body.segments[0]).toMatchObject({ from: 'client', seq: 1001, length: 5 });
+    }
+  });
+
+  it('the ACK of new data explains the RTT sample and the Linux RTO rule, in English and in Chinese', async () => {
+    const id = await connected('linux');
+    await http().put(`/v1/sessions/${id}/network`).send({ auto_deliver: false }).expect(200);
+    const sent = await call(http, id, { endpoint: 'client', call: 'send', data: 'x' });
+    await http().post(`/v1/sessions/${id}/advance`).send({ ms: 100 }).expect(200);
+    await http().post(`/v1/sessions/${id}/deliver`).send({ segment_id: sent.body.segments[0].id, action: 'deliver' }).expect(200);
+    const session = await getSession(http, id);
+    const ack = session.body.in_flight[0];
+    const res = await http().post(`/v1/sessions/${id}/deliver`).set('Accept-Language', 'zh-CN').send({ segment_id: ack.id, action: 'deliver' }).expect(200);
+    const sample = (res.body.events as Event[]).find((e) => e.code === 'RTT_MEASURED')!;
+    // RFC 6298 §2.3 after a first sample of 0: RTTVAR = ¼·100 = 25, SRTT = ⅛·100 = 12.5; Linux RTO = 12.5 + max(200, 100).
+    expect(sample.params).toMatchObject({ sample_ms: 100, srtt_ms: 12.5, rttvar_ms: 25, rto_ms: 213, rule: 'linux' });
+    expect(sample.message).toContain('RTO = SRTT + max(TCP_RTO_MIN, 4·RTTVAR) = 12.5 + max(200, 100) → 213 毫秒');
+    expect(res.body.session.client.tcb).toMatchObject({ srtt_ms: 12.5, rttvar_ms: 25, rto_ms: 213 });
+  });
+
+  it('FIN_WAIT_2 times out after 60 s (tcp_fin_timeout): the client is CLOSED and nothing is sent', async () => {
+    const id = await connected('linux');
+    await call(http, id, { endpoint: 'client', call: 'close' });
+    const res = await http().post(`/v1/sessions/${id}/advance`).send({ ms: 60000 }).expect(200);
+    expect(res.body.segments).toEqual([]);
+    expect((res.body.events as Event[]).map((e) => e.code)).toEqual(['FIN_WAIT_2_TIMEOUT']);
+    expect(res.body.session.client.state).toBe('CLOSED');
+  });
+});
