@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
  * it checks, and the id_token it answers with as an auto-submitting form post) and §6 (its keys at a JWKS URL).
  *
  * It can be told to misbehave, one way per launch, so that each of the tool's checks can be seen failing on its own.
- * Checking this emulator against an independent, IMS-certified implementation (ltijs as a second tool) is later
- * work (issue 13); until then it speaks LTI as its author read the specifications.
+ * It is checked against an independent, IMS-certified tool, ltijs, in lti-emulator-ltijs.e2e.spec.ts: what it
+ * sends is LTI as certified code expects, not only as tcplab reads it.
  */
 
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
