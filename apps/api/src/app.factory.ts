@@ -196,9 +196,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Nothing is framed, not even by tcplab itself; the pages an LTI launch opens name their platform (LaunchFrames).
+        frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
       },
     },
+    xFrameOptions: { action: 'deny' },
   });
   fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   const { corsOrigins } = configuration();

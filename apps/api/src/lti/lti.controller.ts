@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessFor } from '../auth/access.decorator';
 import { Lang } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
-import { PAGE_CSP } from '../pages/page-shell';
+import { frameableBy, LaunchFrames } from './launch-frames';
 import { LaunchRefused } from './launch-refused';
 import { launchRefusedPage } from './lti-error-page';
 import { LtiMessageLaunch, type LaunchForm } from './message-launch';
@@ -25,6 +25,7 @@ export class LtiController {
     private readonly login: LtiOidcLogin,
     private readonly messageLaunch: LtiMessageLaunch,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly frames: LaunchFrames,
   ) {}
 
   /** LTI 1.3 Core §4.1: the platform may initiate the login with a GET or a form POST. */
@@ -40,7 +41,7 @@ export class LtiController {
 
   @Post('launch')
   async launch(@Body() body: LaunchForm, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Lang() lang: Language): Promise<void> {
-    await this.answer(reply, lang, async () => {
+    await this.answer(body ?? {}, reply, lang, async () => {
       const { redirect, cookie } = await this.messageLaunch.launch(body ?? {}, request.headers.cookie, this.origin(request));
       // 303: the browser follows a POST's answer with a GET of the landing page.
       void reply.status(303).header('set-cookie', cookie).header('location', redirect).send();
@@ -48,19 +49,23 @@ export class LtiController {
   }
 
   private startLogin(params: LoginParams, request: FastifyRequest, reply: FastifyReply, lang: Language): Promise<void> {
-    return this.answer(reply, lang, async () => {
+    return this.answer(params, reply, lang, async () => {
       const { redirect, cookie } = await this.login.start(onlyStrings(params), this.origin(request));
       void reply.status(302).header('set-cookie', cookie).header('location', redirect).header('cache-control', 'no-store').send();
     });
   }
 
-  /** A refusal is a page naming its check (400); anything else is the service's own error (problem+json, logged). */
-  private async answer(reply: FastifyReply, lang: Language, work: () => Promise<void>): Promise<void> {
+  /**
+   * A refusal is a page naming its check (400), shown in the platform's frame where the launch began; anything else
+   * is the service's own error (problem+json, logged).
+   */
+  private async answer(params: { iss?: unknown; id_token?: unknown }, reply: FastifyReply, lang: Language, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
       if (!(error instanceof LaunchRefused)) throw error;
-      void reply.status(400).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(launchRefusedPage(error, lang));
+      frameableBy(reply, await this.frames.ofRefusal(params));
+      void reply.status(400).header('content-type', 'text/html; charset=utf-8').send(launchRefusedPage(error, lang));
     }
   }
 

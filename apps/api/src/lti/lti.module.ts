@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { FrameOriginsRepository } from './frame-origins.repository';
 import { LaunchesRepository } from './launches.repository';
+import { LaunchFrames } from './launch-frames';
 import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
 import { LtiOidcLogin } from './oidc-login';
@@ -20,6 +22,7 @@ import { ToolKeys } from './tool-keys.service';
 @Module({
   imports: [AuthModule],
   controllers: [PlatformsController, ToolKeysController, LtiController],
-  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository],
+  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository, LaunchFrames, FrameOriginsRepository],
+  exports: [LaunchFrames],
 })
 export class LtiModule {}
