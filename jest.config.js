@@ -53,7 +53,12 @@ module.exports = {
       // The playground's pages in Debian's Chromium (playwright-core), against the built service.
       displayName: 'browser',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      // The LTI launches' platform emulator (apps/api/test/lti) signs with jose: compiled like the api project's.
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+        '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+      },
+      transformIgnorePatterns: ['/node_modules/(?!jose/)'],
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/browser/**/*.browser.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',

@@ -301,11 +301,13 @@ const CATALOGUE = {
   },
 };
 
+import { local } from './storage.js';
+
 const LANG_KEY = 'tcplab.lang';
 
 /** en or zh-CN: the switch's choice, else the first of the browser's languages that the catalogue speaks. */
 export function lang() {
-  const chosen = localStorage.getItem(LANG_KEY);
+  const chosen = local.getItem(LANG_KEY);
   if (chosen && chosen in CATALOGUE) return chosen;
   for (const tag of navigator.languages ?? [navigator.language]) {
     if (/^zh\b/i.test(tag)) return 'zh-CN';
@@ -315,7 +317,7 @@ export function lang() {
 }
 
 export function setLang(value) {
-  localStorage.setItem(LANG_KEY, value);
+  local.setItem(LANG_KEY, value);
 }
 
 /** The string for key in the current language, {name} replaced from params. */

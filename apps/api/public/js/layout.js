@@ -2,12 +2,13 @@
 import { h, fill } from './dom.js';
 import { LANGUAGES, lang, setLang, t } from './i18n.js';
 import { Problem } from './api.js';
+import { local } from './storage.js';
 
 const PRESENTER_KEY = 'tcplab.presenter';
 
 function applyPresenter(on) {
   document.documentElement.classList.toggle('presenter', on);
-  localStorage.setItem(PRESENTER_KEY, on ? '1' : '0');
+  local.setItem(PRESENTER_KEY, on ? '1' : '0');
 }
 
 /** Draw the header and set the document's language; call first on every page. */
@@ -15,7 +16,7 @@ export function layout(title) {
   document.documentElement.lang = lang();
   if (title) document.title = `${title} — tcplab`;
   document.querySelector('.skip').textContent = t('skip');
-  applyPresenter(localStorage.getItem(PRESENTER_KEY) === '1');
+  applyPresenter(local.getItem(PRESENTER_KEY) === '1');
   const select = h(
     'select',
     {

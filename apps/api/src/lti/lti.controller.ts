@@ -6,11 +6,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessFor } from '../auth/access.decorator';
 import { Lang } from '../common/request-context';
 import type { AppConfig } from '../config/configuration';
-import { frameableBy, LaunchFrames } from './launch-frames';
+import { bindingSecret } from './browser-binding';
+import { frameableBy, LaunchFrames, originsOf } from './launch-frames';
 import { LaunchRefused } from './launch-refused';
 import { launchRefusedPage } from './lti-error-page';
-import { LtiMessageLaunch, type LaunchForm } from './message-launch';
+import { LtiMessageLaunch, type LaunchBinding, type LaunchForm } from './message-launch';
 import { LtiOidcLogin, type LoginParams } from './oidc-login';
+import { checkWithPlatformPage, LtiPlatformStorage, STORAGE_VERIFIED, storageTarget, storeInPlatformPage } from './platform-storage';
 
 /**
  * The browser's side of an LTI 1.3 launch: the platform's login initiation, then its form post of the id_token. Both
@@ -26,6 +28,7 @@ export class LtiController {
     private readonly messageLaunch: LtiMessageLaunch,
     private readonly config: ConfigService<AppConfig, true>,
     private readonly frames: LaunchFrames,
+    private readonly platformStorage: LtiPlatformStorage,
   ) {}
 
   /** LTI 1.3 Core §4.1: the platform may initiate the login with a GET or a form POST. */
@@ -40,9 +43,29 @@ export class LtiController {
   }
 
   @Post('launch')
-  async launch(@Body() body: LaunchForm, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Lang() lang: Language): Promise<void> {
-    await this.answer(body ?? {}, reply, lang, async () => {
-      const { redirect, cookie } = await this.messageLaunch.launch(body ?? {}, request.headers.cookie, this.origin(request));
+  async launch(@Body() body: LaunchForm & Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Lang() lang: Language): Promise<void> {
+    const form = body ?? {};
+    await this.answer(form, reply, lang, async () => {
+      let binding: LaunchBinding = 'cookie';
+      const target = storageTarget(form['lti_storage_target']);
+      // The cookie did not come back (a browser blocking third-party cookies), but the platform offers its storage.
+      if (target !== null && typeof form.state === 'string' && typeof form.id_token === 'string' && bindingSecret(request.headers.cookie, form.state) === null) {
+        // Only the tool's own page (the check below) can post with Sec-Fetch-Site: same-origin.
+        if (form[STORAGE_VERIFIED] === '1' && request.headers['sec-fetch-site'] === 'same-origin') binding = 'platform-storage';
+        else {
+          const started = await this.platformStorage.loginOf(form.state);
+          if (started) {
+            frameableBy(reply, originsOf(started.platform));
+            void reply
+              .status(200)
+              .header('content-type', 'text/html; charset=utf-8')
+              .header('cache-control', 'no-store')
+              .send(checkWithPlatformPage({ target, ...started, idToken: form.id_token, lang }));
+            return;
+          }
+        }
+      }
+      const { redirect, cookie } = await this.messageLaunch.launch(form, request.headers.cookie, this.origin(request), new Date(), binding);
       // 303: the browser follows a POST's answer with a GET of the landing page.
       void reply.status(303).header('set-cookie', cookie).header('location', redirect).send();
     });
@@ -50,8 +73,19 @@ export class LtiController {
 
   private startLogin(params: LoginParams, request: FastifyRequest, reply: FastifyReply, lang: Language): Promise<void> {
     return this.answer(params, reply, lang, async () => {
-      const { redirect, cookie } = await this.login.start(onlyStrings(params), this.origin(request));
-      void reply.status(302).header('set-cookie', cookie).header('location', redirect).header('cache-control', 'no-store').send();
+      const login = await this.login.start(onlyStrings(params), this.origin(request));
+      void reply.header('set-cookie', login.cookie).header('cache-control', 'no-store');
+      const target = storageTarget(onlyStrings(params).lti_storage_target);
+      if (target === null) {
+        void reply.status(302).header('location', login.redirect).send();
+        return;
+      }
+      // The platform offers its storage: the state and nonce go there too, before the redirect (platform-storage.ts).
+      frameableBy(reply, originsOf(login.platform));
+      void reply
+        .status(200)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(storeInPlatformPage({ target, platform: login.platform, state: login.state, nonce: login.nonce, next: login.redirect, lang }));
     });
   }
 

@@ -7,6 +7,7 @@ import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
 import { LtiOidcLogin } from './oidc-login';
 import { PlatformKeySets } from './platform-key-sets';
+import { LtiPlatformStorage } from './platform-storage';
 import { PlatformsController } from './platforms.controller';
 import { PlatformsRepository } from './platforms.repository';
 import { PlatformsService } from './platforms.service';
@@ -22,7 +23,7 @@ import { ToolKeys } from './tool-keys.service';
 @Module({
   imports: [AuthModule],
   controllers: [PlatformsController, ToolKeysController, LtiController],
-  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository, LaunchFrames, FrameOriginsRepository],
+  providers: [PlatformsService, PlatformsRepository, ToolKeys, ToolKeysRepository, LtiOidcLogin, LtiMessageLaunch, PlatformKeySets, LaunchesRepository, LaunchFrames, FrameOriginsRepository, LtiPlatformStorage],
   exports: [LaunchFrames],
 })
 export class LtiModule {}

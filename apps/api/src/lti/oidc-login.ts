@@ -13,6 +13,8 @@ export interface LoginParams {
   client_id?: string;
   lti_deployment_id?: string;
   lti_message_hint?: string;
+  /** LTI Client Side postMessages: the platform's frame that keeps data for the tool (`_parent` or a frame's name). */
+  lti_storage_target?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export class LtiOidcLogin {
   ) {}
 
   /** The platform URL to redirect to, and the cookie that binds the login to this browser. */
-  async start(params: LoginParams, toolOrigin: string, now = new Date()): Promise<{ redirect: string; cookie: string }> {
+  async start(params: LoginParams, toolOrigin: string, now = new Date()): Promise<{ redirect: string; cookie: string; state: string; nonce: string; platform: PlatformRow }> {
     const platform = await this.registration(params);
     if (!params.login_hint) throw new LaunchRefused('login_hint', 'The platform sent no login_hint: it names who logs in, and must be sent back.');
     if (params.lti_deployment_id !== undefined && !platform.deployment_ids.includes(params.lti_deployment_id)) {
@@ -62,7 +64,7 @@ export class LtiOidcLogin {
     };
     if (params.lti_message_hint !== undefined) query['lti_message_hint'] = params.lti_message_hint;
     for (const [name, value] of Object.entries(query)) redirect.searchParams.set(name, value);
-    return { redirect: redirect.toString(), cookie: setBindingCookie(state, secret) };
+    return { redirect: redirect.toString(), cookie: setBindingCookie(state, secret), state, nonce, platform };
   }
 
   /** The registration the login is for: the issuer's, and the client id's when the issuer has several. */

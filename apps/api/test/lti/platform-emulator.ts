@@ -41,7 +41,12 @@ export interface PlannedLaunch {
   roles: string[];
   resourceLinkId: string;
   tamper: Tamper;
+  /** LTI Client Side postMessages: the frame of the platform's page that keeps tool data (course-page.ts), if offered. */
+  storageTarget?: string;
 }
+
+/** More pages of the platform (course-page.ts): true when the route was theirs. */
+export type PlatformRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 export class PlatformEmulator {
   readonly clientId = `tcplab-${randomBytes(4).toString('hex')}`;
@@ -50,6 +55,7 @@ export class PlatformEmulator {
   jwksFetches = 0;
   private keys: SigningKey[] = [];
   private readonly launches = new Map<string, PlannedLaunch>();
+  private readonly routes: PlatformRoute[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -66,6 +72,10 @@ export class PlatformEmulator {
     emulator = new PlatformEmulator(server, `http://127.0.0.1:${port}`, `${toolOrigin}/lti/launch`);
     await emulator.rotateKey();
     return emulator;
+  }
+
+  route(route: PlatformRoute): void {
+    this.routes.push(route);
   }
 
   close(): Promise<void> {
@@ -105,6 +115,7 @@ export class PlatformEmulator {
       client_id: this.clientId,
       lti_deployment_id: this.deploymentId,
       lti_message_hint: hint,
+      ...(planned.storageTarget !== undefined ? { lti_storage_target: planned.storageTarget } : {}),
     };
   }
 
@@ -126,7 +137,7 @@ export class PlatformEmulator {
       );
       return;
     }
-    response.writeHead(404).end();
+    if (!this.routes.some((route) => route(request, response, url))) response.writeHead(404).end();
   }
 
   /**
@@ -150,7 +161,10 @@ export class PlatformEmulator {
     const launch = this.launches.get(expect('lti_message_hint'));
     if (!launch || expect('login_hint') !== launch.user) throw new Error('login_required: unknown login_hint or lti_message_hint');
     const idToken = await this.idToken(launch, nonce);
-    return `<!doctype html><form method="post" action="${redirectUri}"><input type="hidden" name="id_token" value="${idToken}"><input type="hidden" name="state" value="${state}"></form><script>document.forms[0].submit()</script>`;
+    // The storage target offered at the login is sent back with the authentication response (OIDC Login with LTI
+    // Client Side postMessages), so that the tool knows at the launch where to look.
+    const storage = launch.storageTarget !== undefined ? `<input type="hidden" name="lti_storage_target" value="${launch.storageTarget}">` : '';
+    return `<!doctype html><form method="post" action="${redirectUri}"><input type="hidden" name="id_token" value="${idToken}"><input type="hidden" name="state" value="${state}">${storage}</form><script>document.forms[0].submit()</script>`;
   }
 
   /** LTI 1.3 Core §5.3: a resource link launch's id_token, with the launch's tampering applied. */

@@ -6,6 +6,5 @@ import { layout } from '../layout.js';
 layout();
 document.getElementById('main').textContent = t('link.opening');
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content;
-rememberLink(meta('tcplab-link'));
 // replace(): the back button should not return to a URL holding the token.
-location.replace(meta('tcplab-next'));
+location.replace(rememberLink(meta('tcplab-link'), meta('tcplab-next')));
