@@ -125,3 +125,43 @@ describe('POST /lti/launch without the cookie, the platform offering its storage
     expect(await stored()).toEqual(before);
   });
 });
+
+describe('GET /lti/relaunch (a new window, where the cookie is first-party)', () => {
+  /** A launch posted without the login's cookie, the platform offering no storage. */
+  async function launchWithoutCookie(): Promise<{ res: request.Response; first: URL }> {
+    const login = await browser().get('/lti/login').query(emulator.initiateLogin({ targetLinkUri: LANDING, user: 'learner-77' }));
+    const first = new URL(login.headers['location']!);
+    const html = await (await fetch(first)).text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1]!;
+    const res = await browser().post('/lti/launch').type('form').send({ id_token: field('id_token'), state: field('state') });
+    return { res, first };
+  }
+
+  it('is offered by a launch refused at state, and starts the same login again: same login_hint and lti_message_hint, a new state and cookie, and the launch lands', async () => {
+    const { res, first } = await launchWithoutCookie();
+    expect(/data-lti-check="([^"]+)"/.exec(res.text)?.[1]).toBe('state');
+    const relaunch = /<a class="button" href="([^"]+)" target="_blank" data-lti-relaunch>Open in a new window<\/a>/.exec(res.text)?.[1]?.replace(/&amp;/g, '&');
+    expect(relaunch).toBe(`/lti/relaunch?state=${encodeURIComponent(first.searchParams.get('state')!)}`);
+    const again = await browser().get(relaunch!);
+    expect(again.status).toBe(302);
+    const second = new URL(again.headers['location']!);
+    for (const name of ['login_hint', 'lti_message_hint', 'client_id', 'redirect_uri']) expect(second.searchParams.get(name)).toBe(first.searchParams.get(name));
+    expect(second.searchParams.get('state')).not.toBe(first.searchParams.get('state'));
+    const cookie = (again.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    expect(cookie).toMatch(new RegExp(`^tcplab-lti-${second.searchParams.get('state')}=`));
+    const html = await (await fetch(second)).text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)![1]!;
+    const landed = await browser().post('/lti/launch').type('form').set('Cookie', cookie).send({ id_token: field('id_token'), state: field('state') });
+    expect(landed.status).toBe(303);
+  });
+
+  it('refuses a state no login started, and one whose login was used, at state', async () => {
+    const unknown = await browser().get('/lti/relaunch').query({ state: 'no-such-state' });
+    expect({ status: unknown.status, check: /data-lti-check="([^"]+)"/.exec(unknown.text)?.[1] }).toEqual({ status: 400, check: 'state' });
+    const { form } = await loginWithStorage();
+    expect((await browser().post('/lti/launch').type('form').set('Sec-Fetch-Site', 'same-origin').send({ ...form, lti_storage_verified: '1' })).status).toBe(303);
+    const used = await browser().get('/lti/relaunch').query({ state: form['state'] });
+    expect({ status: used.status, check: /data-lti-check="([^"]+)"/.exec(used.text)?.[1] }).toEqual({ status: 400, check: 'state' });
+    expect(used.text).not.toContain('data-lti-relaunch');
+  });
+});

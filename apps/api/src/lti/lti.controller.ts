@@ -42,6 +42,15 @@ export class LtiController {
     return this.startLogin(body ?? {}, request, reply, lang);
   }
 
+  /** A launch refused for want of its cookie, started again in a new window (its link is on the refusal page). */
+  @Get('relaunch')
+  relaunch(@Query('state') state: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Lang() lang: Language): Promise<void> {
+    return this.answer({}, reply, lang, async () => {
+      const { redirect, cookie } = await this.login.restart(typeof state === 'string' ? state : '', this.origin(request));
+      void reply.status(302).header('set-cookie', cookie).header('location', redirect).header('cache-control', 'no-store').send();
+    });
+  }
+
   @Post('launch')
   async launch(@Body() body: LaunchForm & Record<string, unknown>, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Lang() lang: Language): Promise<void> {
     const form = body ?? {};
@@ -60,7 +69,7 @@ export class LtiController {
               .status(200)
               .header('content-type', 'text/html; charset=utf-8')
               .header('cache-control', 'no-store')
-              .send(checkWithPlatformPage({ target, ...started, idToken: form.id_token, lang }));
+              .send(checkWithPlatformPage({ target, ...started, idToken: form.id_token, relaunch: relaunchUrl(form.state), lang }));
             return;
           }
         }
@@ -93,13 +102,15 @@ export class LtiController {
    * A refusal is a page naming its check (400), shown in the platform's frame where the launch began; anything else
    * is the service's own error (problem+json, logged).
    */
-  private async answer(params: { iss?: unknown; id_token?: unknown }, reply: FastifyReply, lang: Language, work: () => Promise<void>): Promise<void> {
+  private async answer(params: { iss?: unknown; id_token?: unknown; state?: unknown }, reply: FastifyReply, lang: Language, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
       if (!(error instanceof LaunchRefused)) throw error;
       frameableBy(reply, await this.frames.ofRefusal(params));
-      void reply.status(400).header('content-type', 'text/html; charset=utf-8').send(launchRefusedPage(error, lang));
+      // A launch refused at its state may be one whose cookie the browser kept from the frame: a new window helps.
+      const relaunch = error.check === 'state' && typeof params.id_token === 'string' && typeof params.state === 'string' ? relaunchUrl(params.state) : undefined;
+      void reply.status(400).header('content-type', 'text/html; charset=utf-8').send(launchRefusedPage(error, lang, relaunch));
     }
   }
 
@@ -107,6 +118,10 @@ export class LtiController {
   private origin(request: FastifyRequest): string {
     return this.config.get('publicUrl', { infer: true }) ?? `${request.protocol}://${request.host}`;
   }
+}
+
+export function relaunchUrl(state: string): string {
+  return `/lti/relaunch?state=${encodeURIComponent(state)}`;
 }
 
 /** Query strings and forms may repeat a field (an array) or carry none; each parameter is one string or absent. */

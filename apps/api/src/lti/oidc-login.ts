@@ -48,6 +48,7 @@ export class LtiOidcLogin {
       browser_hash: hashBrowserSecret(secret),
       target_link_uri: params.target_link_uri,
       expires_at: new Date(now.getTime() + LOGIN_TTL_S * 1000),
+      initiation: initiationOf(params),
     });
     // Security Framework §5.1.1.2: the authentication request, answered by a form post of the id_token (§5.1.1.3).
     const redirect = new URL(platform.auth_url);
@@ -67,6 +68,18 @@ export class LtiOidcLogin {
     return { redirect: redirect.toString(), cookie: setBindingCookie(state, secret), state, nonce, platform };
   }
 
+  /**
+   * The same login started again, in a new window where the browser keeps the cookie (first-party there): from a
+   * login whose launch was refused for want of it, while that login is still unused and unexpired.
+   */
+  async restart(state: string, toolOrigin: string, now = new Date()): Promise<{ redirect: string; cookie: string }> {
+    const login = await this.launches.findLogin(state);
+    if (!login || login.used_at !== null || login.expires_at <= now || login.initiation === null) {
+      throw new LaunchRefused('state', 'This launch cannot be started again here (it is unknown, used or expired): launch again from the course.');
+    }
+    return this.start(login.initiation, toolOrigin, now);
+  }
+
   /** The registration the login is for: the issuer's, and the client id's when the issuer has several. */
   private async registration(params: LoginParams): Promise<PlatformRow> {
     if (!params.iss) throw new LaunchRefused('iss', 'The platform sent no iss: it must say who it is.');
@@ -80,6 +93,15 @@ export class LtiOidcLogin {
     if (candidates.length > 1) throw new LaunchRefused('client_id', `Issuer ${params.iss} has several registrations: the platform must send client_id.`);
     return candidates[0]!;
   }
+}
+
+/** What a new window needs to start the login again; not the storage target, which only the platform's frame has. */
+function initiationOf(params: LoginParams): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ['iss', 'login_hint', 'target_link_uri', 'client_id', 'lti_deployment_id', 'lti_message_hint'] as const) {
+    if (params[name] !== undefined) kept[name] = params[name];
+  }
+  return kept;
 }
 
 /** Whether a URL is a page of this tool (its origin), so that a login cannot send a learner elsewhere. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Language } from '@tcplab/tcp-core';
 import { pageShell } from '../pages/page-shell';
+import { newWindowLink } from './lti-error-page';
 import { LaunchesRepository } from './launches.repository';
 import { PlatformsRepository, type PlatformRow } from './platforms.repository';
 
@@ -74,7 +75,7 @@ export function storeInPlatformPage(options: { target: string; platform: Platfor
  * The launch's page when the cookie did not come back: reads the state and the nonce from the platform's frame and
  * posts the launch again, marked as checked; or says why it cannot, and how to go on (a new window).
  */
-export function checkWithPlatformPage(options: { target: string; platform: PlatformRow; login: { state: string; nonce: string }; idToken: string; lang: Language }): string {
+export function checkWithPlatformPage(options: { target: string; platform: PlatformRow; login: { state: string; nonce: string }; idToken: string; relaunch: string; lang: Language }): string {
   const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
   return pageShell({
     page: 'lti-storage',
@@ -94,7 +95,7 @@ export function checkWithPlatformPage(options: { target: string; platform: Platf
       field('lti_storage_target', options.target) +
       field(STORAGE_VERIFIED, '1') +
       `</form>` +
-      `<section class="problem" role="alert" data-lti-check="state" hidden><h1>${TEXT.refused[options.lang]}</h1><p>${TEXT.refusedDetail[options.lang]}</p></section>`,
+      `<section class="problem" role="alert" data-lti-check="state" hidden><h1>${TEXT.refused[options.lang]}</h1><p>${TEXT.refusedDetail[options.lang]}</p>${newWindowLink(options.relaunch, options.lang)}</section>`,
   });
 }
 
