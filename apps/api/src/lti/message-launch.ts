@@ -82,7 +82,7 @@ export class LtiMessageLaunch {
       allow: [...LINK_ALLOWANCES],
       expires_at: new Date(now.getTime() + LANDING_TTL_MS),
     });
-    return { redirect: `/l/${token}`, cookie: clearBindingCookie(form.state) };
+    return { redirect: `/l/${token}`, cookie: clearBindingCookie(form.state, toolOrigin) };
   }
 
   /** Security Framework §5.1.3 steps 1–8: the registration from iss and aud, then the signature, then the times. */

@@ -65,7 +65,7 @@ export class LtiOidcLogin {
     };
     if (params.lti_message_hint !== undefined) query['lti_message_hint'] = params.lti_message_hint;
     for (const [name, value] of Object.entries(query)) redirect.searchParams.set(name, value);
-    return { redirect: redirect.toString(), cookie: setBindingCookie(state, secret), state, nonce, platform };
+    return { redirect: redirect.toString(), cookie: setBindingCookie(state, secret, toolOrigin), state, nonce, platform };
   }
 
   /**
