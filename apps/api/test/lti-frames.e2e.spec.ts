@@ -10,6 +10,7 @@ import { PlatformEmulator } from './lti/platform-emulator';
 
 const TOOL = 'https://tcplab.test';
 const LANDING = `${TOOL}/scenarios/lost-final-ack`;
+const COURSE_SITE = 'https://school.lms.example';
 
 let t: TestApp;
 let emulator: PlatformEmulator;
@@ -19,8 +20,9 @@ beforeAll(async () => {
   process.env['PUBLIC_URL'] = TOOL;
   t = await startApp();
   emulator = await PlatformEmulator.start(TOOL);
-  // An LMS whose authorization endpoint is on another host than its issuer (as Canvas's is): both may frame.
-  const registration = { ...emulator.registration(), auth_url: `${emulator.issuer.replace('127.0.0.1', 'localhost')}/auth` };
+  // An LMS whose authorization endpoint is on another host than its issuer, and whose course pages are on a third (as
+  // Canvas's are): all three may frame.
+  const registration = { ...emulator.registration(), auth_url: `${emulator.issuer.replace('127.0.0.1', 'localhost')}/auth`, frame_origins: [COURSE_SITE] };
   expect((await t.http().post('/v1/lti/platforms').send(registration)).status).toBe(201);
   platformOrigin = emulator.issuer;
 });
@@ -59,9 +61,9 @@ function nextPage(page: request.Response): string {
 }
 
 describe('pages an LTI launch opens', () => {
-  it("the launch's share link page may be framed by the platform's origins (issuer and authorization endpoint), and has no X-Frame-Options", async () => {
+  it("the launch's share link page may be framed by the platform's origins (issuer, authorization endpoint, frame_origins), and has no X-Frame-Options", async () => {
     const { page } = await launchedLink();
-    expect(frameAncestors(page)).toBe(`${platformOrigin} ${platformOrigin.replace('127.0.0.1', 'localhost')}`);
+    expect(frameAncestors(page)).toBe(`${platformOrigin} ${platformOrigin.replace('127.0.0.1', 'localhost')} ${COURSE_SITE}`);
     expect(page.headers['x-frame-options']).toBeUndefined();
   });
 
@@ -117,7 +119,7 @@ describe('refused logins and launches', () => {
   it('are shown in the frame of the platform the request names, when it is registered', async () => {
     const refused = await browser().get('/lti/login').query({ ...emulator.initiateLogin({ targetLinkUri: LANDING }), login_hint: '' });
     expect(refused.status).toBe(400);
-    expect(frameAncestors(refused)).toBe(`${platformOrigin} ${platformOrigin.replace('127.0.0.1', 'localhost')}`);
+    expect(frameAncestors(refused)).toBe(`${platformOrigin} ${platformOrigin.replace('127.0.0.1', 'localhost')} ${COURSE_SITE}`);
     expect(refused.headers['x-frame-options']).toBeUndefined();
   });
 
@@ -130,4 +132,23 @@ describe('refused logins and launches', () => {
       expect(res.headers['x-frame-options']).toBe('DENY');
     }
   });
+});
+
+describe('frame_origins on a registration', () => {
+  it('is listed with the registration ([] when none was given)', async () => {
+    const listed = (await t.http().get('/v1/lti/platforms')).body.items as { issuer: string; frame_origins: string[] }[];
+    expect(listed.find((p) => p.issuer === emulator.issuer)?.frame_origins).toEqual([COURSE_SITE]);
+    const other = await t.http().post('/v1/lti/platforms').send({ ...emulator.registration(), client_id: 'another-client' });
+    expect(other.status).toBe(201);
+    expect(other.body.frame_origins).toEqual([]);
+  });
+
+  it.each([['a URL with a path', 'https://school.lms.example/courses/1'], ['not a URL', 'school'], ['a URL with a space', 'https://school.lms.example frame-ancestors *']])(
+    'refuses %s as a frame origin (400), so that nothing but origins reaches the policy',
+    async (_name, origin) => {
+      const res = await t.http().post('/v1/lti/platforms').send({ ...emulator.registration(), client_id: 'yet-another', frame_origins: [origin] });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    },
+  );
 });

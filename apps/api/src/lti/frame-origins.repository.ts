@@ -7,6 +7,7 @@ import type { LinkRow } from '../links/links.repository';
 export interface PlatformAddresses {
   issuer: string;
   auth_url: string;
+  frame_origins: string[];
 }
 
 /**
@@ -21,7 +22,7 @@ export class FrameOriginsRepository {
   async platformOfLink(tenantId: string, learnerId: string | null): Promise<PlatformAddresses | null> {
     if (learnerId === null) return null;
     const rows: PlatformAddresses[] = await this.dataSource.query(
-      `SELECT p.issuer, p.auth_url FROM lti_users u JOIN lti_platforms p ON p.tenant_id = u.tenant_id AND p.id = u.platform_id
+      `SELECT p.issuer, p.auth_url, p.frame_origins FROM lti_users u JOIN lti_platforms p ON p.tenant_id = u.tenant_id AND p.id = u.platform_id
        WHERE u.tenant_id = $1 AND u.id::text = $2`,
       [tenantId, learnerId],
     );

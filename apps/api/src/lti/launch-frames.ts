@@ -13,8 +13,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * pages name the launching platform's origins in `frame-ancestors` — and only those, so that no other site can
  * frame them under a learner's click (clickjacking). Every page outside a launch keeps `frame-ancestors 'none'`.
  *
- * A platform's origins are those of its issuer and of its OIDC authorization endpoint: the LMS's own site, where
- * its course pages are, in Moodle, Brightspace and Blackboard.
+ * A platform's origins are those of its issuer and of its OIDC authorization endpoint — the LMS's own site, where
+ * its course pages are, in Moodle, Brightspace and Blackboard — and the registration's frame_origins (Canvas's
+ * course pages are on the school's host, its issuer and authorization endpoint on Instructure's).
  */
 @Injectable()
 export class LaunchFrames {
@@ -60,8 +61,8 @@ export class LaunchFrames {
 
 export function originsOf(platform: PlatformAddresses): string[] {
   const origins = new Set<string>();
-  for (const url of [platform.issuer, platform.auth_url]) {
-    // Both are registered as http(s) URLs (PlatformRegistrationDto); an origin has no space or ';' to break the policy.
+  for (const url of [platform.issuer, platform.auth_url, ...platform.frame_origins]) {
+    // All are registered as http(s) URLs (PlatformRegistrationDto); an origin has no space or ';' to break the policy.
     origins.add(new URL(url).origin);
   }
   return [...origins];
