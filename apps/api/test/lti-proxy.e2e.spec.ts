@@ -12,6 +12,7 @@ import { PlatformEmulator } from './lti/platform-emulator';
 const PROXIED = 'https://tcplab.example.edu';
 
 let behindProxy: TestApp;
+let oneHop: TestApp;
 let direct: TestApp;
 let emulator: PlatformEmulator;
 const saved = { PUBLIC_URL: process.env['PUBLIC_URL'], TRUST_PROXY: process.env['TRUST_PROXY'] };
@@ -20,6 +21,8 @@ beforeAll(async () => {
   delete process.env['PUBLIC_URL'];
   process.env['TRUST_PROXY'] = 'true';
   behindProxy = await startApp();
+  process.env['TRUST_PROXY'] = '1';
+  oneHop = await startApp();
   delete process.env['TRUST_PROXY'];
   direct = await startApp();
   emulator = await PlatformEmulator.start(PROXIED);
@@ -30,6 +33,7 @@ afterAll(async () => {
   for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
   await emulator.close();
   await behindProxy.app.close();
+  await oneHop.app.close();
   await direct.app.close();
 });
 
@@ -46,6 +50,11 @@ describe('TRUST_PROXY', () => {
     expect(res.status).toBe(302);
     expect(new URL(res.headers['location']!).searchParams.get('redirect_uri')).toBe(`${PROXIED}/lti/launch`);
     expect(res.headers['set-cookie']![0]).toMatch(/; HttpOnly; Secure; SameSite=None$/);
+  });
+
+  it('a number of hops: the nearest proxy (here the test, the peer of the connection) counts', async () => {
+    const res = await login(oneHop, PROXIED, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'tcplab.example.edu' });
+    expect(new URL(res.headers['location']!).searchParams.get('redirect_uri')).toBe(`${PROXIED}/lti/launch`);
   });
 
   it('unset: forwarded headers are ignored — the login names the address the request came to', async () => {
