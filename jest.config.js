@@ -1,5 +1,9 @@
 /** @type {import('jest').Config} */
 const moduleNameMapper = { '^@tcplab/tcp-core(.*)$': '<rootDir>/libs/tcp-core/src$1' };
+// jose 6 (the LTI module's JWTs) is ESM-only, which Jest's module runtime cannot load on Node 20: its files are
+// compiled to CommonJS like ours, in the projects that load it (the API, and the LTI platform emulator in the fault and browser tests).
+const joseTransform = { '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }] };
+const joseNotIgnored = ['/node_modules/(?!jose/)'];
 
 module.exports = {
   // Only the top level's counts: jest-circus reads the global config, so a project's own testTimeout was ignored
@@ -28,11 +32,9 @@ module.exports = {
             },
           },
         ],
-        // jose 6 (the LTI module's JWTs) is ESM-only, which Jest's module runtime cannot load on Node 20: its files
-        // are compiled to CommonJS like ours.
-        '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+        ...joseTransform,
       },
-      transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+      transformIgnorePatterns: joseNotIgnored,
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/apps/api/faults/', '/apps/api/browser/'],
@@ -43,7 +45,8 @@ module.exports = {
       // Processes of the built service killed, restarted, doubled, and a database stopped under load.
       displayName: 'faults',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }], ...joseTransform },
+      transformIgnorePatterns: joseNotIgnored,
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/faults/**/*.fault.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',
@@ -53,12 +56,8 @@ module.exports = {
       // The playground's pages in Debian's Chromium (playwright-core), against the built service.
       displayName: 'browser',
       testEnvironment: 'node',
-      // The LTI launches' platform emulator (apps/api/test/lti) signs with jose: compiled like the api project's.
-      transform: {
-        '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-        '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
-      },
-      transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }], ...joseTransform },
+      transformIgnorePatterns: joseNotIgnored,
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/browser/**/*.browser.spec.ts'],
       globalSetup: '<rootDir>/apps/api/faults/global-setup.ts',

@@ -6,95 +6,28 @@
 //       and the same number of concurrent loops, without HTTP, validation or simulation.
 // Then 64 connections drive sessions through handshake, data and teardown: a 20-s warm-up (JIT, pools, prepared
 // statements, and the heap's growth to its working size, which takes about 15 s at this rate), then BENCH_SECONDS
-// measured, the service's RSS sampled every second; then PROFILE_SECONDS more with one worker profiled, to show
+// measured, the service's RSS sampled every second, and the CPU time of the load generator, the service and its
+// PostgreSQL backends read from /proc in both the ceiling's run and this one (whose CPU a step takes: on a machine
+// whose CPU is all in use, that bounds steps/s); then PROFILE_SECONDS more with one worker profiled, to show
 // where a request's time goes. Ends with the goals, each PASS or FAIL: steps ≥ 50 % of (b)'s; the p99 at most
 // 1.5 × (b)'s own p99 at the same concurrency; RSS flat (the least-squares trend over the measured run within
 // ±10 % of its start: single samples swing with each major GC); no errors.
-// Env: DATABASE_URL (else an embedded PostgreSQL), BENCH_SECONDS (default 60), WEB_CONCURRENCY (default 2),
-// BENCH_NODE_ARGS (node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it); the
+// Env: DATABASE_URL (else an embedded PostgreSQL; `?host=/var/run/postgresql` reaches a local one through its Unix
+// socket, the ceiling too), BENCH_SECONDS (default 60), WEB_CONCURRENCY (default 2), BENCH_NODE_ARGS (node flags
+// for the service after npm start's own, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it); the
 // service's own settings pass through (DATABASE_PREPARED_STATEMENTS=false: the ceiling replays what that sends).
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { autocannonRun as run, childrenOf, database, fmt, machine, mib, rssOfTree, sleep, startService } from './lib.mjs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { autocannonRun as run, childrenOf, cpuMeter, cpuMsOf, database, fmt, machine, mib, rssOfTree, sleep, startService, transport } from './lib.mjs';
+import { LIFECYCLE, PROBE, cpuPerStep, databaseCeiling, lifecycleRequests, recordLifecycle } from './lifecycle.mjs';
 
-const require = createRequire(import.meta.url);
-const { Pool } = require('pg');
-
-const PROBE = join(dirname(fileURLToPath(import.meta.url)), 'probe.cjs');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WARM_UP_SECONDS = 20;
 const PROFILE_SECONDS = 10;
 const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 2);
 const CONNECTIONS = 64;
 const POOL_PER_WORKER = Number(process.env.DATABASE_POOL_SIZE ?? 10);
-
-/** A lifecycle's 16 steps after the create: handshake, 10 data segments, teardown, TIME_WAIT's expiry. */
-const LIFECYCLE = [
-  { path: 'calls', json: { endpoint: 'server', call: 'listen' } },
-  { path: 'calls', json: { endpoint: 'client', call: 'connect' } },
-  ...Array.from({ length: 10 }, () => ({ path: 'calls', json: { endpoint: 'client', call: 'send', length: 100 } })),
-  { path: 'calls', json: { endpoint: 'server', call: 'receive' } },
-  { path: 'calls', json: { endpoint: 'client', call: 'close' } },
-  { path: 'calls', json: { endpoint: 'server', call: 'close' } },
-  { path: 'advance', json: { ms: 60000 } },
-];
-
-/**
- * One lifecycle (create, then the steps of LIFECYCLE) through a service of its own, with every statement it
- * sends to PostgreSQL recorded by probe.cjs: name, text and parameters as the driver puts them on the wire. The
- * key is checked (and cached) by a request before, so what is recorded is what each request sends.
- */
-async function recordLifecycle(url) {
-  const file = join(mkdtempSync(join(tmpdir(), 'tcplab-record-')), 'statements.jsonl');
-  const service = await startService({ databaseUrl: url, workers: 1, poolPerWorker: POOL_PER_WORKER, nodeArgs: ['--require', PROBE], env: { BENCH_RECORD: file } });
-  try {
-    await service.post('/v1/sessions', { mode: 'auto' });
-    const from = readFileSync(file, 'utf8').length;
-    const { id } = await service.post('/v1/sessions', { mode: 'auto' });
-    for (const step of LIFECYCLE) await service.post(`/v1/sessions/${id}/${step.path}`, step.json);
-    const statements = readFileSync(file, 'utf8').slice(from).trim().split('\n').map((line) => JSON.parse(line));
-    return { sessionId: id, statements, requests: 1 + LIFECYCLE.length };
-  } finally {
-    await service.stop();
-    rmSync(dirname(file), { recursive: true, force: true });
-  }
-}
-
-/**
- * The database ceiling: the recorded lifecycle's statements replayed as they were sent — the same names (so
- * prepared once per connection, as the service does), texts and parameters, the session's id swapped for a new
- * one each time — by CONNECTIONS loops on one `pg` pool as large as the service's pools together. Each statement
- * must change its row, as it did when recorded.
- */
-async function databaseCeiling(url, recorded) {
-  const pool = new Pool({ connectionString: url, max: WORKERS * POOL_PER_WORKER });
-  const latencies = [];
-  let unchanged = 0;
-  const until = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < until) {
-        const id = randomUUID();
-        for (const { name, text, values } of recorded.statements) {
-          const config = { ...(name ? { name } : {}), text, values: values.map((v) => (typeof v === 'string' ? v.replaceAll(recorded.sessionId, id) : v)) };
-          const began = performance.now();
-          const { rowCount } = await pool.query(config);
-          latencies.push(performance.now() - began);
-          if (rowCount !== 1) unchanged += 1;
-        }
-      }
-    }),
-  );
-  await pool.end();
-  if (unchanged > 0) throw new Error(`the replay went wrong: ${unchanged} statements changed no row`);
-  latencies.sort((a, b) => a - b);
-  const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]);
-  return { perSecond: latencies.length / SECONDS, p50: at(0.5), p99: at(0.99) };
-}
 
 const PG = /node_modules\/(pg|pg-[a-z]+|postgres-[a-z]+)\//;
 
@@ -156,13 +89,15 @@ function summariseProfile(profile) {
  */
 async function profileRun(service, requests, dir) {
   const [worker] = childrenOf(service.pid);
+  const ranBefore = cpuMsOf(worker);
   process.kill(worker, 'SIGUSR2');
   const result = await run({ url: service.base, connections: CONNECTIONS, duration: PROFILE_SECONDS, requests });
+  const ranMs = cpuMsOf(worker) - ranBefore;
   process.kill(worker, 'SIGUSR2');
   const file = join(dir, `${worker}.json`);
   for (let i = 0; !existsSync(file) && i < 100; i += 1) await sleep(100);
   const probe = JSON.parse(readFileSync(file, 'utf8'));
-  return { probe, cpu: summariseProfile(probe.profile), latency: result.latency.average };
+  return { probe, cpu: summariseProfile(probe.profile), ranMs, latency: result.latency.average };
 }
 
 /** Least-squares slope of evenly spaced samples, per sample. */
@@ -177,27 +112,6 @@ function trendPerSample(samples) {
     den += (x - meanX) ** 2;
   });
   return den === 0 ? 0 : num / den;
-}
-
-/** One connection's lifecycle for autocannon: the create, then LIFECYCLE on the session it made. */
-function lifecycleRequests(key) {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
-  return [
-    {
-      method: 'POST',
-      path: '/v1/sessions',
-      headers,
-      body: JSON.stringify({ mode: 'auto' }),
-      onResponse: (status, body, context) => {
-        if (status === 201) context.id = JSON.parse(body).id;
-      },
-    },
-    ...LIFECYCLE.map((step) => ({
-      method: 'POST',
-      headers,
-      setupRequest: (req, context) => ({ ...req, path: `/v1/sessions/${context.id}/${step.path}`, body: JSON.stringify(step.json) }),
-    })),
-  ];
 }
 
 /** "insert-session ×1, append-step ×16", and the mean size of the parameters of the most frequent statement. */
@@ -215,7 +129,7 @@ function describeStatements(statements) {
 
 async function main() {
   const db = await database();
-  const recorded = await recordLifecycle(db.url);
+  const recorded = await recordLifecycle(db.url, { poolPerWorker: POOL_PER_WORKER });
   const probeDir = mkdtempSync(join(tmpdir(), 'tcplab-probe-'));
   const service = await startService({
     databaseUrl: db.url,
@@ -227,7 +141,7 @@ async function main() {
   });
   try {
     const framework = await run({ url: `${service.base}/health/live`, connections: CONNECTIONS, duration: Math.min(SECONDS, 10) });
-    const dbCeiling = await databaseCeiling(db.url, recorded);
+    const dbCeiling = await databaseCeiling(db.url, recorded, { seconds: SECONDS, connections: CONNECTIONS, poolSize: WORKERS * POOL_PER_WORKER });
 
     const requests = lifecycleRequests(service.key);
     const idle = rssOfTree(service.pid);
@@ -235,7 +149,12 @@ async function main() {
     await sleep(1_000);
     const rss = [rssOfTree(service.pid)];
     const sampler = setInterval(() => rss.push(rssOfTree(service.pid)), 1000);
+    const loadBefore = loadavg()[0];
+    const meter = await cpuMeter({ databaseUrl: db.url, servicePid: service.pid });
     const load = await run({ url: service.base, connections: CONNECTIONS, duration: SECONDS, requests });
+    const serviceCpu = cpuPerStep(await meter.read(), load.requests.total);
+    const loadAfter = loadavg()[0];
+    await meter.end();
     clearInterval(sampler);
     rss.push(rssOfTree(service.pid));
     const profile = await profileRun(service, requests, probeDir);
@@ -250,7 +169,7 @@ async function main() {
     const end = rss[rss.length - 1];
     const trend = (trendPerSample(rss) * (rss.length - 1)) / start;
     const signed = (x) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
-    console.log(`\nmachine: ${machine()}; ${WORKERS} workers, ${CONNECTIONS} connections, ${WARM_UP_SECONDS} s warm-up (${fmt(warmUp.requests.average)} req/s), then ${SECONDS} s measured`);
+    console.log(`\nmachine: ${machine()}; ${WORKERS} workers × ${POOL_PER_WORKER} pooled connections, ${transport(db.url)}; ${CONNECTIONS} connections, ${WARM_UP_SECONDS} s warm-up (${fmt(warmUp.requests.average)} req/s), then ${SECONDS} s measured (load average ${loadBefore.toFixed(1)} at its start, ${loadAfter.toFixed(1)} at its end)`);
     console.log(`a lifecycle (${recorded.requests} requests) sends PostgreSQL: ${describeStatements(recorded.statements)}`);
     console.log(`framework ceiling (GET /health/live):          ${fmt(framework.requests.average)} req/s, p50 ${framework.latency.p50} ms, p99 ${framework.latency.p99} ms`);
     console.log(`database ceiling (those statements replayed):  ${fmt(dbCeiling.perSecond)} statements/s = ${fmt(ceilingSteps)} steps/s, p50 ${dbCeiling.p50} ms, p99 ${dbCeiling.p99} ms`);
@@ -259,16 +178,36 @@ async function main() {
     console.log(
       `RSS of the service (all processes):            idle ${mib(idle)}; measured run: start ${mib(start)}, min ${mib(Math.min(...rss))}, max ${mib(Math.max(...rss))}, end ${mib(end)}; trend ${signed(trend)}`,
     );
-    const { probe, cpu } = profile;
+    const { probe, cpu, ranMs } = profile;
     const perRequest = (ms) => (ms / probe.requests).toFixed(3).padStart(7);
     const cpuMs = Object.values(cpu).reduce((a, b) => a + b, 0);
-    const width = Math.max(...CATEGORIES.map(([, label]) => label.length)) + 5;
+    const width = 60;
     console.log(`\nwhere a request's time goes (one worker, ${PROFILE_SECONDS} s more of the same load, ${fmt(probe.requests)} requests; ms per request):`);
-    for (const [key, label] of CATEGORIES) console.log(`  ${`CPU, ${label}`.padEnd(width)} ${perRequest(cpu[key] ?? 0)}  ${((100 * (cpu[key] ?? 0)) / cpuMs).toFixed(0).padStart(3)}%`);
-    console.log(`  ${'CPU, all of it'.padEnd(width)} ${perRequest(cpuMs)}`);
+    // V8's profiler samples the thread by the clock: a system call during which the kernel runs another process
+    // instead (a socket write wakes PostgreSQL or the client, which may take the CPU at once) counts in full. On a
+    // busy machine that swells "socket writes" far beyond the CPU they use; /proc says what the worker ran.
+    for (const [key, label] of CATEGORIES) console.log(`  ${`sampled, ${label}`.padEnd(width)} ${perRequest(cpu[key] ?? 0)}  ${((100 * (cpu[key] ?? 0)) / cpuMs).toFixed(0).padStart(3)}%`);
+    console.log(`  ${'sampled, all of it (the thread busy or waiting for a CPU)'.padEnd(width)} ${perRequest(cpuMs)}`);
+    console.log(`  ${"the worker's CPU time (/proc; the profiler's own included)".padEnd(width)} ${perRequest(ranMs)}`);
     console.log(`  ${'waiting for a pooled connection'.padEnd(width)} ${perRequest(probe.poolWaitMs)}`);
     console.log(`  ${`waiting for PostgreSQL (${(probe.statements / probe.requests).toFixed(2)} statements)`.padEnd(width)} ${perRequest(probe.statementMs)}`);
     console.log(`  ${'mean latency (the load generator)'.padEnd(width)} ${profile.latency.toFixed(3).padStart(7)}`);
+    const ceilingCpu = cpuPerStep(dbCeiling.cpu, dbCeiling.statements);
+    const cpuBound = ceilingCpu.ours / serviceCpu.ours;
+    const cell = (x) => x.toFixed(2).padStart(8);
+    console.log(`\nwhere the machine's CPU goes (user + system time from /proc; ms per step, each lifecycle's create counted into its steps):`);
+    console.log(`  ${''.padEnd(22)}  client  service  PostgreSQL   = ours   others     idle`);
+    console.log(`  ${'database ceiling'.padEnd(22)}${cell(ceilingCpu.generator)}${'—'.padStart(9)}${cell(ceilingCpu.postgres)}    ${cell(ceilingCpu.ours)}${cell(ceilingCpu.others)}${cell(ceilingCpu.idle)}   (client: the ceiling's pg loops)`);
+    console.log(`  ${'service'.padEnd(22)}${cell(serviceCpu.generator)}${cell(serviceCpu.service)}${cell(serviceCpu.postgres)}    ${cell(serviceCpu.ours)}${cell(serviceCpu.others)}${cell(serviceCpu.idle)}   (client: autocannon)`);
+    // On a machine whose CPU is all in use (idle ≈ 0), throughput is inversely proportional to the CPU a step
+    // takes: an estimate, not a bound, as the CPU a step takes changes with what else runs.
+    console.log(`  with the CPU all in use, steps at about ${(100 * cpuBound).toFixed(0)}% of the ceiling (${ceilingCpu.ours.toFixed(2)} / ${serviceCpu.ours.toFixed(2)} ms)`);
+    // Both sides keep 64 requests in flight, so each one's mean latency is 64 / its throughput (Little's law): the
+    // service's latency is the ceiling's divided by its share, and a p99 within 1.5 × the ceiling's asks for about
+    // 1 / 1.5 = 67 % of the ceiling's throughput, if the tails are alike — more than the throughput goal does.
+    console.log(
+      `  Little's law, ${CONNECTIONS} in flight: the ceiling's mean latency ${dbCeiling.mean.toFixed(1)} ms (${CONNECTIONS} / its rate = ${((1000 * CONNECTIONS) / dbCeiling.perSecond).toFixed(1)} ms), the service's ${load.latency.average.toFixed(1)} ms (${((1000 * CONNECTIONS) / load.requests.average).toFixed(1)} ms): the p99 goal asks for about 67% of the ceiling`,
+    );
     console.log('');
     const goals = [
       [share >= 0.5, `steps at ${(100 * share).toFixed(0)}% of the database ceiling (at least 50%)`],

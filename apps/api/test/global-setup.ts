@@ -40,4 +40,6 @@ export default async function globalSetup(): Promise<void> {
   // the rate-limit tests set their own.
   process.env['ADMIN_API_KEY'] ??= `test-admin-${randomBytes(24).toString('base64url')}`;
   process.env['RATE_LIMIT'] ??= '100000';
+  // No LTI score worker in the apps the suites start (they would all poll one database); the AGS suite starts its own.
+  process.env['LTI_SCORE_POLL_MS'] ??= '0';
 }

@@ -63,10 +63,17 @@ async function launch(launch: Partial<PlannedLaunch> = {}, platform = emulator):
   return { res, form, cookie };
 }
 
-/** What a launch can store: people, share links, consumed logins. */
+/** The logins started for this suite's tenant's platforms. */
+async function logins(): Promise<number> {
+  return (await db.query('SELECT count(*)::int AS n FROM lti_logins JOIN lti_platforms p ON p.id = lti_logins.platform_id WHERE p.tenant_id = $1', [t.tenant.id])).rows[0].n;
+}
+
+/** What a launch can store for this suite's tenant (other suites launch into the same database at the same time): people, share links, consumed logins. */
 async function stored(): Promise<Record<string, number>> {
   const { rows } = await db.query(
-    `SELECT (SELECT count(*) FROM lti_users)::int AS users, (SELECT count(*) FROM links)::int AS links, (SELECT count(*) FROM lti_logins WHERE used_at IS NOT NULL)::int AS used_logins`,
+    `SELECT (SELECT count(*) FROM lti_users WHERE tenant_id = $1)::int AS users, (SELECT count(*) FROM links WHERE tenant_id = $1)::int AS links,
+            (SELECT count(*) FROM lti_logins JOIN lti_platforms p ON p.id = lti_logins.platform_id WHERE p.tenant_id = $1 AND used_at IS NOT NULL)::int AS used_logins`,
+    [t.tenant.id],
   );
   return rows[0];
 }
@@ -110,11 +117,11 @@ describe('GET and POST /lti/login', () => {
     ['an unregistered deployment', { lti_deployment_id: 'deployment-9' }, 'deployment_id'],
     ['a target_link_uri on another site', { target_link_uri: 'https://phishing.example/scenarios/lost-final-ack' }, 'target_link_uri'],
   ])('refuses %s, naming the check, and stores no login', async (_name, change: Record<string, string | undefined>, check) => {
-    const before = (await db.query('SELECT count(*)::int AS n FROM lti_logins')).rows[0].n;
+    const before = await logins();
     const params: Record<string, string | undefined> = { ...emulator.initiateLogin({ targetLinkUri: LANDING }), ...change };
     const res = await browser().get('/lti/login').query(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)));
     expectRefused(res, check);
-    expect((await db.query('SELECT count(*)::int AS n FROM lti_logins')).rows[0].n).toBe(before);
+    expect(await logins()).toBe(before);
   });
 });
 
@@ -150,7 +157,7 @@ describe('POST /lti/launch', () => {
   it("records an instructor's role from the membership roles (a teaching assistant is one too)", async () => {
     await launch({ user: 'teacher-1', roles: [ROLE.instructor] });
     await launch({ user: 'assistant-1', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant'] });
-    const roles = await db.query(`SELECT sub, role FROM lti_users WHERE sub IN ('teacher-1', 'assistant-1') ORDER BY sub`);
+    const roles = await db.query(`SELECT sub, role FROM lti_users WHERE tenant_id = $1 AND sub IN ('teacher-1', 'assistant-1') ORDER BY sub`, [t.tenant.id]);
     expect(roles.rows).toEqual([
       { sub: 'assistant-1', role: 'instructor' },
       { sub: 'teacher-1', role: 'instructor' },

@@ -111,6 +111,24 @@ const CATALOGUE = {
     'exercise.done': 'Goal reached — score {score} / 100 ({refused} refused moves).',
     'exercise.grade': 'Show my grade',
     'exercise.open': 'Not reached yet: {moves} moves so far, {refused} refused.',
+    'dl.title': 'Add tcplab to your course',
+    'dl.leadOne': 'Choose one scenario, exercise or quiz: the course gets a link to it. Exercises and quizzes are graded out of 100.',
+    'dl.leadMany': 'Choose scenarios, exercises or quizzes: the course gets a link to each. Exercises and quizzes are graded out of 100.',
+    'dl.scenarios': 'Scenarios (watch and step through)',
+    'dl.exercises': 'Exercises (the learner drives the connection; graded)',
+    'dl.quizzes': 'Quizzes of your tenant (graded)',
+    'dl.noQuizzes': 'No quiz yet: make one with POST /v1/quizzes, then start again.',
+    'dl.seed': 'Seed',
+    'dl.language': 'Language of the items',
+    'dl.quizOf': 'Quiz: {scenario}',
+    'dl.quizMeta': '{n} questions, {lang}, seed {seed}',
+    'dl.graded': 'Graded: the score (out of 100) goes to the course gradebook.',
+    'dl.previewHint': 'Select an item to see it here.',
+    'dl.openPreview': 'Open it in a new tab',
+    'dl.add': 'Add to the course',
+    'dl.cancel': 'Cancel',
+    'dl.chooseOne': 'Choose at least one item.',
+    'dl.sending': 'Sending to the course…',
     'link.opening': 'Opening…',
     'link.needed': 'This page needs a link from your teacher.',
     'error.title': 'Something went wrong',
@@ -151,6 +169,24 @@ const CATALOGUE = {
     'captures.skipped': '{n} packets or lines were not TCP and were left out.',
   },
   'zh-CN': {
+    'dl.title': '将 tcplab 添加到课程',
+    'dl.leadOne': '请选择一个场景、练习或测验：课程中会添加指向它的链接。练习和测验按 100 分计分。',
+    'dl.leadMany': '请选择场景、练习或测验：课程中会为每一项添加链接。练习和测验按 100 分计分。',
+    'dl.scenarios': '场景（观看并逐步浏览）',
+    'dl.exercises': '练习（学习者亲自驱动连接；计分）',
+    'dl.quizzes': '本租户的测验（计分）',
+    'dl.noQuizzes': '还没有测验：请先用 POST /v1/quizzes 创建，再重新开始。',
+    'dl.seed': '随机种子',
+    'dl.language': '各项的语言',
+    'dl.quizOf': '测验：{scenario}',
+    'dl.quizMeta': '{n} 道题，{lang}，种子 {seed}',
+    'dl.graded': '计分：成绩（满分 100）会写入课程成绩册。',
+    'dl.previewHint': '选择一项即可在此预览。',
+    'dl.openPreview': '在新标签页中打开',
+    'dl.add': '添加到课程',
+    'dl.cancel': '取消',
+    'dl.chooseOne': '请至少选择一项。',
+    'dl.sending': '正在发送到课程…',
     'app.name': 'tcplab',
     'nav.scenarios': '场景',
     'nav.language': '语言',
@@ -301,13 +337,31 @@ const CATALOGUE = {
   },
 };
 
-import { local } from './storage.js';
-
 const LANG_KEY = 'tcplab.lang';
+
+// A page framed by another site (an LMS framing tcplab) may be refused storage — reading localStorage then throws —
+// so a preference is kept for the page only, and the page still works.
+const unsaved = new Map();
+
+export function preference(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return unsaved.get(key) ?? null;
+  }
+}
+
+export function setPreference(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    unsaved.set(key, value);
+  }
+}
 
 /** en or zh-CN: the switch's choice, else the first of the browser's languages that the catalogue speaks. */
 export function lang() {
-  const chosen = local.getItem(LANG_KEY);
+  const chosen = preference(LANG_KEY);
   if (chosen && chosen in CATALOGUE) return chosen;
   for (const tag of navigator.languages ?? [navigator.language]) {
     if (/^zh\b/i.test(tag)) return 'zh-CN';
@@ -317,7 +371,7 @@ export function lang() {
 }
 
 export function setLang(value) {
-  local.setItem(LANG_KEY, value);
+  setPreference(LANG_KEY, value);
 }
 
 /** The string for key in the current language, {name} replaced from params. */

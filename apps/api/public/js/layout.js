@@ -1,14 +1,13 @@
 // What every page shares: the header (home, language switch, presenter view) and how a failure is shown.
 import { h, fill } from './dom.js';
-import { LANGUAGES, lang, setLang, t } from './i18n.js';
+import { LANGUAGES, lang, preference, setLang, setPreference, t } from './i18n.js';
 import { Problem } from './api.js';
-import { local } from './storage.js';
 
 const PRESENTER_KEY = 'tcplab.presenter';
 
 function applyPresenter(on) {
   document.documentElement.classList.toggle('presenter', on);
-  local.setItem(PRESENTER_KEY, on ? '1' : '0');
+  setPreference(PRESENTER_KEY, on ? '1' : '0');
 }
 
 /** Draw the header and set the document's language; call first on every page. */
@@ -16,7 +15,7 @@ export function layout(title) {
   document.documentElement.lang = lang();
   if (title) document.title = `${title} — tcplab`;
   document.querySelector('.skip').textContent = t('skip');
-  applyPresenter(local.getItem(PRESENTER_KEY) === '1');
+  applyPresenter(preference(PRESENTER_KEY) === '1');
   const select = h(
     'select',
     {

@@ -1,9 +1,9 @@
-// Web storage as far as the browser allows it. A page framed by an LMS, in a browser that blocks third-party cookies,
-// may have neither localStorage nor sessionStorage (reading either throws): its choices are then kept for the page
-// only, and a link's token travels in the URL's fragment instead (api.js).
-function usable(name) {
+// sessionStorage as far as the browser allows it. A page framed by an LMS, in a browser that blocks third-party
+// cookies, may have none (reading it throws): a link's token then travels in the URL's fragment instead (api.js).
+// Preferences (language, presenter view) fall back the same way in i18n.js.
+function usable() {
   try {
-    const storage = window[name];
+    const storage = window.sessionStorage;
     storage.getItem('tcplab');
     return storage;
   } catch {
@@ -11,12 +11,5 @@ function usable(name) {
   }
 }
 
-function inMemory() {
-  const kept = new Map();
-  return { getItem: (key) => kept.get(key) ?? null, setItem: (key, value) => kept.set(key, String(value)) };
-}
-
-/** localStorage, or a stand-in that forgets at the next page. */
-export const local = usable('localStorage') ?? inMemory();
 /** sessionStorage, or null where the browser refuses it. */
-export const session = usable('sessionStorage');
+export const session = usable();

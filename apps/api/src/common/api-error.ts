@@ -18,6 +18,8 @@ export enum ApiErrorCode {
   LinkNotFound = 'LINK_NOT_FOUND',
   LtiPlatformNotFound = 'LTI_PLATFORM_NOT_FOUND',
   LtiPlatformExists = 'LTI_PLATFORM_EXISTS',
+  LtiSelectionClosed = 'LTI_SELECTION_CLOSED',
+  LtiRegistrationNotFound = 'LTI_REGISTRATION_NOT_FOUND',
   RouteNotFound = 'ROUTE_NOT_FOUND',
   MethodNotAllowed = 'METHOD_NOT_ALLOWED',
   HistoryFull = 'HISTORY_FULL',

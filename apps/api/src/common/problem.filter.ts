@@ -44,6 +44,10 @@ export function problemShape(code: ApiErrorCode): ProblemShape {
       return { status: 404, title: 'No such LTI platform' };
     case ApiErrorCode.LtiPlatformExists:
       return { status: 409, title: 'This platform is already registered' };
+    case ApiErrorCode.LtiSelectionClosed:
+      return { status: 410, title: 'This content selection is closed' };
+    case ApiErrorCode.LtiRegistrationNotFound:
+      return { status: 404, title: 'No such registration URL' };
     case ApiErrorCode.RouteNotFound:
       return { status: 404, title: 'No such resource' };
     case ApiErrorCode.MethodNotAllowed:

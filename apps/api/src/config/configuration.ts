@@ -52,6 +52,13 @@ export interface AppConfig {
      * (LTI_JWKS_COOLDOWN_MS, 30 s): forged kids cannot make tcplab hammer the platform.
      */
     jwksCooldownMs: number;
+    /**
+     * How often this replica's score worker looks for grades to publish and scores to deliver (LTI_SCORE_POLL_MS,
+     * 1 s); 0 turns the worker off on this replica (others deliver: the outbox is in PostgreSQL).
+     */
+    scorePollMs: number;
+    /** The first retry's delay after an LMS answered 5xx or 429 or could not be reached (LTI_SCORE_RETRY_BASE_MS, 10 s); each next one doubles, up to an hour. */
+    scoreRetryBaseMs: number;
   };
 }
 
@@ -83,6 +90,8 @@ export function configuration(): AppConfig {
     lti: {
       keyRotationLeadMs: Number(env['LTI_KEY_ROTATION_LEAD_MS'] ?? 24 * 3600_000),
       jwksCooldownMs: Number(env['LTI_JWKS_COOLDOWN_MS'] ?? 30_000),
+      scorePollMs: Number(env['LTI_SCORE_POLL_MS'] ?? 1_000),
+      scoreRetryBaseMs: Number(env['LTI_SCORE_RETRY_BASE_MS'] ?? 10_000),
     },
   };
 }

@@ -12,6 +12,8 @@ import { CreateQuizzes1764324000000 } from '../../../../migrations/1764324000000
 import { CreateExercises1764327600000 } from '../../../../migrations/1764327600000-CreateExercises';
 import { CreateLinks1765000000000 } from '../../../../migrations/1765000000000-CreateLinks';
 import { CreateLti1765100000000 } from '../../../../migrations/1765100000000-CreateLti';
+import { CreateLtiGrades1765200000000 } from '../../../../migrations/1765200000000-CreateLtiGrades';
+import { CreateLtiDeepLinkingAndRegistration1765300000000 } from '../../../../migrations/1765300000000-CreateLtiDeepLinkingAndRegistration';
 import { LtiFrameOriginsAndRelaunch1765400000000 } from '../../../../migrations/1765400000000-LtiFrameOriginsAndRelaunch';
 
 /** Tables are made by migrations only (never `synchronize`); they run on start and by `npm run migration:run`. */
@@ -20,7 +22,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     type: 'postgres',
     url,
     entities: [SessionEntity, SessionStepEntity, IdempotencyKeyEntity, TenantEntity, ApiKeyEntity],
-    migrations: [CreateSessions1764230400000, AddScenarioToSessions1764230500000, AddTenants1764316800000, KeySessionsByTenant1764320400000, CreateQuizzes1764324000000, CreateExercises1764327600000, CreateLinks1765000000000, CreateLti1765100000000, LtiFrameOriginsAndRelaunch1765400000000],
+    migrations: [CreateSessions1764230400000, AddScenarioToSessions1764230500000, AddTenants1764316800000, KeySessionsByTenant1764320400000, CreateQuizzes1764324000000, CreateExercises1764327600000, CreateLinks1765000000000, CreateLti1765100000000, CreateLtiGrades1765200000000, CreateLtiDeepLinkingAndRegistration1765300000000, LtiFrameOriginsAndRelaunch1765400000000],
     migrationsRun: false,
     synchronize: false,
     // A database that does not answer (down, unreachable) fails a request within 3 s (a 503), never hangs it.

@@ -9,5 +9,7 @@ import { ExercisesService } from './exercises.service';
   imports: [SessionsModule],
   controllers: [ExercisesController],
   providers: [ExercisesService, ExercisesRepository],
+  // The LTI module starts a learner's exercise at launch and grades it for the platform's gradebook.
+  exports: [ExercisesService],
 })
 export class ExercisesModule {}

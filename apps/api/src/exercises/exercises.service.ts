@@ -5,7 +5,7 @@ import { ApiError, ApiErrorCode } from '../common/api-error';
 import { UUID } from '../common/cursor';
 import type { RequestContext } from '../common/request-context';
 import { idempotently, type Reply } from '../sessions/idempotency';
-import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionsRepository, type Transaction } from '../sessions/sessions.repository';
 import type { CreateExerciseDto, ExerciseDto, ExerciseGradeDto, MistakeDto } from './dto/exercise.dto';
 import { ExercisesRepository, type ExerciseRow } from './exercises.repository';
 
@@ -37,6 +37,14 @@ export class ExercisesService {
   ) {}
 
   create(dto: CreateExerciseDto, ctx: RequestContext): Promise<Reply<ExerciseDto>> {
+    return idempotently(this.sessions, ctx, async (tx) => {
+      const row = await this.insert(tx, dto, ctx.tenantId);
+      return { status: 201, headers: { location: `/v1/exercises/${row.id}` }, body: present(row, ctx.lang) };
+    });
+  }
+
+  /** A new exercise and its session, in the caller's transaction (an LTI launch records whose it is in the same one). */
+  async insert(tx: Transaction, dto: CreateExerciseDto, tenantId: string): Promise<ExerciseRow> {
     const goal = GOALS[dto.goal];
     const seed = dto.seed ?? randomInt(0, 2 ** 32);
     // Without a scenario the simulator draws both ISNs from the seed itself.
@@ -50,20 +58,14 @@ export class ExercisesService {
       connection = result.connection;
       return { input, events: result.events, segments: result.segments };
     });
-    return idempotently(this.sessions, ctx, async (tx) => {
-      const session = await tx.insertSessionWithHistory(
-        { id: randomUUID(), tenant_id: ctx.tenantId, mode: 'manual', options, snapshot: connection, scenario_id: null },
-        steps,
-      );
-      const row = await this.exercises.insert(tx, {
-        tenant_id: ctx.tenantId,
-        id: randomUUID(),
-        session_id: session.id,
-        goal: goal.id,
-        learner_id: dto.learner_id ?? null,
-        setup_steps: steps.length,
-      });
-      return { status: 201, headers: { location: `/v1/exercises/${row.id}` }, body: present(row, ctx.lang) };
+    const session = await tx.insertSessionWithHistory({ id: randomUUID(), tenant_id: tenantId, mode: 'manual', options, snapshot: connection, scenario_id: null }, steps);
+    return this.exercises.insert(tx, {
+      tenant_id: tenantId,
+      id: randomUUID(),
+      session_id: session.id,
+      goal: goal.id,
+      learner_id: dto.learner_id ?? null,
+      setup_steps: steps.length,
     });
   }
 
@@ -72,11 +74,17 @@ export class ExercisesService {
   }
 
   /** Replays the learner's moves to find the one that reached the goal; counts the refused ones; scores. */
-  async grade(id: string, ctx: RequestContext): Promise<ExerciseGradeDto> {
-    const row = await this.find(id, ctx);
+  grade(id: string, ctx: RequestContext): Promise<ExerciseGradeDto> {
+    return this.gradeOf(ctx.tenantId, id);
+  }
+
+  /** The grade of one of a tenant's exercises, for whoever asks on the tenant's behalf (the LTI score worker). */
+  async gradeOf(tenantId: string, id: string): Promise<ExerciseGradeDto> {
+    const row = UUID.test(id) ? await this.exercises.find(tenantId, id) : null;
+    if (!row) throw new ApiError(ApiErrorCode.ExerciseNotFound, `There is no exercise ${id}.`);
     const goal = GOALS[row.goal as ExerciseGoalId];
-    const session = (await this.sessions.find(ctx.tenantId, row.session_id))!;
-    const history = await this.sessions.stepsWithEvents(ctx.tenantId, row.session_id);
+    const session = (await this.sessions.find(tenantId, row.session_id))!;
+    const history = await this.sessions.stepsWithEvents(tenantId, row.session_id);
     let connection = createConnection(session.options);
     const since: TcpEvent[] = [];
     let moves = 0;
@@ -94,7 +102,7 @@ export class ExercisesService {
     }
     // Moves after the goal was reached, accepted or refused, do not change the grade.
     if (completedAt !== null) moves = completedAt;
-    const refusals = (await this.sessions.refusals(ctx.tenantId, row.session_id)).filter(
+    const refusals = (await this.sessions.refusals(tenantId, row.session_id)).filter(
       (r) => r.after_step >= row.setup_steps && r.after_step < completedStep && isMove(r.input),
     );
     const movesBefore = (afterStep: number): number => history.filter((s) => s.n > row.setup_steps && s.n <= afterStep && isMove(s.input)).length;

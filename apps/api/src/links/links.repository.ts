@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Transaction } from '../sessions/sessions.repository';
 import type { LinkAllowance, LinkTarget } from './dto/link.dto';
 
 export interface LinkRow {
@@ -22,11 +23,11 @@ const COLUMNS = 'tenant_id, id, target, target_id, learner_id, allow, expires_at
 export class LinksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(row: Omit<LinkRow, 'created_at' | 'revoked_at'> & { token_hash: string }): Promise<LinkRow> {
-    const rows: LinkRow[] = await this.dataSource.query(
-      `INSERT INTO links (tenant_id, id, token_hash, target, target_id, learner_id, allow, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-      [row.tenant_id, row.id, row.token_hash, row.target, row.target_id, row.learner_id, row.allow, row.expires_at],
-    );
+  /** A new link; in the caller's transaction when one is given (an LTI launch records what the link landed on in the same one). */
+  async insert(row: Omit<LinkRow, 'created_at' | 'revoked_at'> & { token_hash: string }, tx?: Transaction): Promise<LinkRow> {
+    const text = `INSERT INTO links (tenant_id, id, token_hash, target, target_id, learner_id, allow, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`;
+    const values = [row.tenant_id, row.id, row.token_hash, row.target, row.target_id, row.learner_id, row.allow, row.expires_at];
+    const rows: LinkRow[] = tx ? await tx.run<LinkRow>('insert-link', text, values) : await this.dataSource.query(text, values);
     return rows[0]!;
   }
 

@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose';
 import type { LinkRow } from '../links/links.repository';
 import { PAGE_CSP } from '../pages/page-shell';
 import { FrameOriginsRepository, type PlatformAddresses } from './frame-origins.repository';
+import { pageCspWith } from './page-csp';
 import { PlatformsRepository } from './platforms.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -70,7 +71,7 @@ export function originsOf(platform: PlatformAddresses): string[] {
 
 /** The pages' policy, framed by the given origins instead of by no one (and by no one when there are none). */
 export function pageCspFramedBy(origins: string[]): string {
-  return origins.length === 0 ? PAGE_CSP : PAGE_CSP.replace("frame-ancestors 'none'", `frame-ancestors ${origins.join(' ')}`);
+  return origins.length === 0 ? PAGE_CSP : pageCspWith({ 'frame-ancestors': origins.join(' ') });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The checks a login or a launch can fail, as the 1EdTech Security Framework (§5.1.1, §5.1.3) and LTI 1.3 Core
- * (§5.3, §5.4) name what they check. A refusal names exactly one, so that whoever connects an LMS knows which field
+ * (§5.3, §5.4) and Deep Linking 2.0 (§4.4) name what they check. A refusal names exactly one, so that whoever connects an LMS knows which field
  * of the registration, or of the platform's message, to look at.
  */
 export type LaunchCheck =
@@ -23,6 +23,7 @@ export type LaunchCheck =
   | 'message_type'
   | 'version'
   | 'resource_link'
+  | 'deep_linking_settings'
   | 'sub'
   | 'roles';
 

@@ -1,26 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { scenario } from '@tcplab/tcp-core';
+import { EXERCISE_GOALS, LANGUAGES, scenario, type Language } from '@tcplab/tcp-core';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { generateLinkToken, hashLinkToken } from '../auth/link-verifier';
 import { UUID } from '../common/cursor';
-import { LINK_ALLOWANCES, type LinkTarget } from '../links/dto/link.dto';
 import { LinksRepository } from '../links/links.repository';
 import { bindingSecret, clearBindingCookie, hashBrowserSecret } from './browser-binding';
-import { LaunchesRepository, type LoginRow } from './launches.repository';
+import { deepLinkingSettings, LtiDeepLinking } from './deep-linking';
+import { LaunchesRepository, type LoginRow, type LtiUserRow } from './launches.repository';
+import { LtiLanding, type LaunchTarget } from './landing';
 import { LaunchRefused } from './launch-refused';
 import { isOwn } from './oidc-login';
 import { PlatformKeySets } from './platform-key-sets';
 import { PlatformsRepository, type PlatformRow } from './platforms.repository';
-import { roleOf } from './roles';
+import { mayChooseContent, roleOf } from './roles';
 
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 /** Clocks of an LMS and of tcplab differ: exp and iat are checked with this much leeway (seconds). */
 const LEEWAY_S = 60;
 /** An id_token is posted within seconds of being issued; one older than this is not a launch in progress. */
 const MAX_ID_TOKEN_AGE_S = 600;
-/** How long the browser session a launch opens lasts: a lesson, not a term (a new launch opens a new one). */
-const LANDING_TTL_MS = 8 * 3600_000;
 
 /** What a launch posts (Security Framework §5.1.1.3: form_post of the authentication response). */
 export interface LaunchForm {
@@ -48,6 +46,8 @@ export class LtiMessageLaunch {
     private readonly launches: LaunchesRepository,
     private readonly keySets: PlatformKeySets,
     private readonly links: LinksRepository,
+    private readonly landing: LtiLanding,
+    private readonly deepLinking: LtiDeepLinking,
   ) {}
 
   /** Where the browser goes next (its share link's page), and the cookie to clear. */
@@ -59,8 +59,25 @@ export class LtiMessageLaunch {
     if (claims.nonce !== login.nonce) throw new LaunchRefused('nonce', "The id_token's nonce is not the one this login sent.");
     if (login.used_at !== null) throw new LaunchRefused('nonce', 'This nonce was used already: the id_token is being replayed.');
     const lti = checkLtiClaims(claims, platform, login);
+    if (lti.messageType === 'LtiDeepLinkingRequest') {
+      // Deep Linking 2.0: content selection, for those who set up the course; checked before anything is stored.
+      const settings = deepLinkingSettings(claims);
+      if (!mayChooseContent(lti.roles)) throw new LaunchRefused('roles', 'Only an instructor or an administrator may choose content for a course.');
+      const chooser = await this.completeLogin(form.state, platform, lti, claims);
+      const redirect = await this.deepLinking.open(platform, lti.deploymentId, chooser.id, settings, now);
+      return { redirect, cookie: clearBindingCookie(form.state, toolOrigin) };
+    }
     const target = await this.landingTarget(lti.targetLinkUri, platform, toolOrigin);
-    const user = await this.launches.completeLogin(form.state, {
+    const user = await this.completeLogin(form.state, platform, lti, claims);
+    // Instructors land on the content as well for now: the results view they will get is later work (issue 13 item 3).
+    const token = await this.landing.land({ platform, user, deploymentId: lti.deploymentId, targetLinkUri: lti.targetLinkUri, target, claims }, now);
+    const lang = linkLanguage(claims);
+    return { redirect: lang ? `/l/${token}?lang=${lang}` : `/l/${token}`, cookie: clearBindingCookie(form.state, toolOrigin) };
+  }
+
+  /** The nonce consumed and the person recorded, or a refusal when another launch consumed the nonce first. */
+  private async completeLogin(state: string, platform: PlatformRow, lti: LtiClaims, claims: JWTPayload): Promise<LtiUserRow> {
+    const user = await this.launches.completeLogin(state, {
       tenant_id: platform.tenant_id,
       id: randomUUID(),
       platform_id: platform.id,
@@ -70,19 +87,7 @@ export class LtiMessageLaunch {
       name: typeof claims['name'] === 'string' ? claims['name'].slice(0, 200) : null,
     });
     if (!user) throw new LaunchRefused('nonce', 'This nonce was used already: the id_token is being replayed.');
-    // Instructors land on the content as well for now: the results view they will get is later work (issue 13 item 3).
-    const token = generateLinkToken();
-    await this.links.insert({
-      tenant_id: platform.tenant_id,
-      id: randomUUID(),
-      token_hash: hashLinkToken(token),
-      target: target.kind,
-      target_id: target.id,
-      learner_id: user.id,
-      allow: [...LINK_ALLOWANCES],
-      expires_at: new Date(now.getTime() + LANDING_TTL_MS),
-    });
-    return { redirect: `/l/${token}`, cookie: clearBindingCookie(form.state, toolOrigin) };
+    return user;
   }
 
   /** Security Framework §5.1.3 steps 1–8: the registration from iss and aud, then the signature, then the times. */
@@ -138,9 +143,21 @@ export class LtiMessageLaunch {
     return login;
   }
 
-  /** target_link_uri names a page of this tool: a scenario or one of the tenant's quizzes (exercises come later). */
-  private async landingTarget(targetLinkUri: string, platform: PlatformRow, toolOrigin: string): Promise<{ kind: LinkTarget; id: string }> {
-    const path = isOwn(targetLinkUri, toolOrigin) ? new URL(targetLinkUri).pathname : '';
+  /**
+   * target_link_uri names a page of this tool: a scenario, one of the tenant's quizzes, or an exercise goal
+   * (`/exercises/{goal}`, optionally `?seed=N`; `lang` may be there too, but the pages speak the learner's choice).
+   */
+  private async landingTarget(targetLinkUri: string, platform: PlatformRow, toolOrigin: string): Promise<LaunchTarget> {
+    const url = isOwn(targetLinkUri, toolOrigin) ? new URL(targetLinkUri) : null;
+    const path = url?.pathname ?? '';
+    const exercise = /^\/exercises\/([^/]+)$/.exec(path);
+    if (exercise) {
+      const goal = EXERCISE_GOALS.find((g) => g === exercise[1]);
+      if (!goal) throw new LaunchRefused('target_link_uri', `There is no exercise goal ${exercise[1]} (goals: ${EXERCISE_GOALS.join(', ')}).`);
+      const seed = url!.searchParams.get('seed');
+      if (seed !== null && !(/^\d{1,10}$/.test(seed) && Number(seed) < 2 ** 32)) throw new LaunchRefused('target_link_uri', `The exercise's seed ${seed} is not an integer from 0 to 4294967295.`);
+      return { kind: 'exercise', goal, seed: seed === null ? null : Number(seed) };
+    }
     const scenarioPage = /^\/scenarios\/([^/]+)$/.exec(path);
     if (scenarioPage) {
       const id = safeDecode(scenarioPage[1]!);
@@ -149,32 +166,53 @@ export class LtiMessageLaunch {
     }
     const quiz = /^\/quizzes\/([^/]+)$/.exec(path);
     if (quiz && UUID.test(quiz[1]!) && (await this.links.targetExists(platform.tenant_id, 'quiz', quiz[1]!))) return { kind: 'quiz', id: quiz[1]! };
-    throw new LaunchRefused('target_link_uri', `${targetLinkUri} is not a scenario or quiz of this tool.`);
+    throw new LaunchRefused('target_link_uri', `${targetLinkUri} is not a scenario, quiz or exercise of this tool.`);
   }
 }
 
-/** LTI 1.3 Core §5.3 (the resource link launch's required claims), checked once the token itself is trusted. */
-function checkLtiClaims(claims: JWTPayload, platform: PlatformRow, login: LoginRow): { deploymentId: string; sub: string; roles: string[]; targetLinkUri: string } {
+/** The message types tcplab answers: a resource link launch, and a content selection (Deep Linking 2.0). */
+const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
+
+interface LtiClaims {
+  messageType: (typeof MESSAGE_TYPES)[number];
+  deploymentId: string;
+  sub: string;
+  roles: string[];
+  targetLinkUri: string;
+}
+
+/**
+ * LTI 1.3 Core §5.3 (the resource link launch's required claims) and Deep Linking 2.0 §4.4 (the deep linking
+ * request's), checked once the token itself is trusted; deep_linking_settings is the deep-linking module's.
+ */
+function checkLtiClaims(claims: JWTPayload, platform: PlatformRow, login: LoginRow): LtiClaims {
   const deploymentId = claims[`${CLAIM}deployment_id`];
   if (typeof deploymentId !== 'string' || !platform.deployment_ids.includes(deploymentId)) {
     throw new LaunchRefused('deployment_id', `Deployment ${String(deploymentId)} is not registered for this platform: add it to the registration's deployment_ids.`);
   }
-  const messageType = claims[`${CLAIM}message_type`];
-  // LtiDeepLinkingRequest is issue 13 item 4, later work.
-  if (messageType !== 'LtiResourceLinkRequest') throw new LaunchRefused('message_type', `Message type ${String(messageType)} is not one tcplab accepts (LtiResourceLinkRequest).`);
+  const messageType = MESSAGE_TYPES.find((type) => type === claims[`${CLAIM}message_type`]);
+  if (!messageType) throw new LaunchRefused('message_type', `Message type ${String(claims[`${CLAIM}message_type`])} is not one tcplab accepts (${MESSAGE_TYPES.join(', ')}).`);
   const version = claims[`${CLAIM}version`];
   if (version !== '1.3.0') throw new LaunchRefused('version', `LTI version ${String(version)} is not 1.3.0.`);
-  const targetLinkUri = claims[`${CLAIM}target_link_uri`];
+  // A deep linking request may leave target_link_uri out (Deep Linking 2.0 §4.4 does not require it); the login's counts then.
+  const targetLinkUri = messageType === 'LtiDeepLinkingRequest' && claims[`${CLAIM}target_link_uri`] === undefined ? login.target_link_uri : claims[`${CLAIM}target_link_uri`];
   if (targetLinkUri !== login.target_link_uri) {
     throw new LaunchRefused('target_link_uri', `The id_token's target_link_uri (${String(targetLinkUri)}) is not the one the login asked for (${login.target_link_uri}).`);
   }
   const resourceLink = claims[`${CLAIM}resource_link`] as { id?: unknown } | undefined;
-  if (typeof resourceLink?.id !== 'string' || resourceLink.id.length === 0) throw new LaunchRefused('resource_link', 'A resource link launch must carry resource_link.id.');
+  if (messageType === 'LtiResourceLinkRequest' && (typeof resourceLink?.id !== 'string' || resourceLink.id.length === 0)) throw new LaunchRefused('resource_link', 'A resource link launch must carry resource_link.id.');
   // §5.3.6: sub may be left out for an anonymous launch, but tcplab keeps each learner's work, so it needs one.
   if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) throw new LaunchRefused('sub', 'The launch names no user (sub): tcplab does not take anonymous launches.');
   const roles = claims[`${CLAIM}roles`];
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) throw new LaunchRefused('roles', 'The roles claim must be an array of role URIs (possibly empty).');
-  return { deploymentId, sub: claims.sub, roles, targetLinkUri };
+  return { messageType, deploymentId, sub: claims.sub, roles, targetLinkUri };
+}
+
+/** The language a deep-linked item was chosen in: its custom parameter `lang`, which the platform sends back at each launch. */
+function linkLanguage(claims: JWTPayload): Language | null {
+  const custom = claims[`${CLAIM}custom`] as Record<string, unknown> | undefined;
+  const lang = custom?.['lang'];
+  return (LANGUAGES as readonly unknown[]).includes(lang) ? (lang as Language) : null;
 }
 
 function safeDecode(segment: string): string | null {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { PlatformRegistrationDto } from './dto/platform.dto';
 
 export interface PlatformRow {
@@ -30,8 +30,9 @@ export function isDuplicateRegistration(error: unknown): boolean {
 export class PlatformsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(tenantId: string, id: string, r: PlatformRegistrationDto): Promise<PlatformRow> {
-    const rows: PlatformRow[] = await this.dataSource.query(
+  /** In `manager`'s transaction when given one (a dynamic registration spends its token in the same transaction). */
+  async insert(tenantId: string, id: string, r: PlatformRegistrationDto, manager: EntityManager = this.dataSource.manager): Promise<PlatformRow> {
+    const rows: PlatformRow[] = await manager.query(
       `INSERT INTO lti_platforms (tenant_id, id, issuer, client_id, deployment_ids, auth_url, token_url, jwks_url, frame_origins)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
       [tenantId, id, r.issuer, r.client_id, r.deployment_ids, r.auth_url, r.token_url, r.jwks_url, r.frame_origins ?? []],

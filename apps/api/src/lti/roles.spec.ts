@@ -1,4 +1,4 @@
-import { roleOf } from './roles';
+import { mayChooseContent, roleOf } from './roles';
 
 const MEMBERSHIP = 'http://purl.imsglobal.org/vocab/lis/v2/membership';
 
@@ -16,5 +16,19 @@ describe('roleOf (LTI 1.3 Core §5.3.7, appendix A.2)', () => {
     ['no roles at all', [], 'learner'],
   ])('%s → %s', (_name, roles, role) => {
     expect(roleOf(roles)).toBe(role);
+  });
+});
+
+describe('mayChooseContent (who may answer a deep linking request)', () => {
+  it.each<[string, string[], boolean]>([
+    ['a context Instructor', [`${MEMBERSHIP}#Instructor`], true],
+    ['a TeachingAssistant', [`${MEMBERSHIP}/Instructor#TeachingAssistant`], true],
+    ['a system Administrator without a context role', ['http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator'], true],
+    ['an institution Administrator', ['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator'], true],
+    ['a context Learner', [`${MEMBERSHIP}#Learner`], false],
+    ['institution Faculty enrolled as a Learner', ['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Faculty', `${MEMBERSHIP}#Learner`], false],
+    ['no roles at all', [], false],
+  ])('%s → %s', (_name, roles, may) => {
+    expect(mayChooseContent(roles)).toBe(may);
   });
 });

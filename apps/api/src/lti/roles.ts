@@ -18,3 +18,14 @@ export function roleOf(roles: readonly string[]): LtiRole {
   }
   return 'learner';
 }
+
+/** The system and institution roles of an LMS's administrators (LTI 1.3 Core appendix A.2.1–2). */
+const ADMINISTRATOR = /^http:\/\/purl\.imsglobal\.org\/vocab\/lis\/v2\/(?:system|institution)\/person#Administrator$/;
+
+/**
+ * Who may choose content for a course (a deep linking request): those who teach it, and the LMS's administrators —
+ * who set courses up without being enrolled in them, so their launches carry no context role.
+ */
+export function mayChooseContent(roles: readonly string[]): boolean {
+  return roleOf(roles) === 'instructor' || roles.some((role) => ADMINISTRATOR.test(role));
+}

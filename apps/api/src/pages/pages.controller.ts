@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Language } from '@tcplab/tcp-core';
+import { LANGUAGES, type Language } from '@tcplab/tcp-core';
 import { AccessFor } from '../auth/access.decorator';
 import { LINK_TOKEN_PREFIX, LinkVerifier } from '../auth/link-verifier';
 import { Lang } from '../common/request-context';
@@ -84,13 +84,14 @@ export class PagesController {
 
   /**
    * A share link as handed out: checked here, so that a link that does not work gets its own page at once; one
-   * that works hands its token to the page's script (kept in this tab's sessionStorage) and opens its target.
+   * that works hands its token to the page's script (kept in this tab's sessionStorage) and opens its target —
+   * in the language `?lang=` names, when an LTI launch says which one its link was made for.
    */
   @Get('l/:token')
   @HtmlPage()
   // The page holds the token: no cache may keep it.
   @Header('cache-control', 'no-store')
-  async link(@Param('token') token: string, @Lang() lang: Language, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async link(@Param('token') token: string, @Query('lang') chosen: unknown, @Lang() lang: Language, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const verdict = token.startsWith(LINK_TOKEN_PREFIX) ? await this.linkTokens.verify(token) : ({ ok: false, reason: 'unknown' } as const);
     if (!verdict.ok) {
       const refused = REFUSED_LINK[verdict.reason];
@@ -102,7 +103,9 @@ export class PagesController {
     frameableBy(reply, origins);
     // The page it opens is told which link it was opened through, so that it too may be framed by the platform.
     const next = origins.length > 0 ? withQuery(grant.page, 'link', verdict.link.id) : grant.page;
-    return pageShell({ page: 'link', title: 'tcplab', lang, meta: { 'tcplab-link': token, 'tcplab-next': next } });
+    const meta: Record<string, string> = { 'tcplab-link': token, 'tcplab-next': next };
+    if ((LANGUAGES as readonly unknown[]).includes(chosen)) meta['tcplab-lang'] = chosen as Language;
+    return pageShell({ page: 'link', title: 'tcplab', lang, meta });
   }
 
   private async frameForLink(linkId: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {

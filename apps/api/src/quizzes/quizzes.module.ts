@@ -10,5 +10,7 @@ import { QuizzesService } from './quizzes.service';
   imports: [SessionsModule],
   controllers: [QuizzesController, LearnersController],
   providers: [QuizzesService, QuizzesRepository],
+  // The LTI content picker lists a tenant's quizzes.
+  exports: [QuizzesRepository],
 })
 export class QuizzesModule {}

@@ -43,6 +43,15 @@ export class QuizzesRepository {
     return rows[0]!;
   }
 
+  /** A tenant's quizzes, newest first, without their questions: what an LTI content picker offers. */
+  listSummaries(tenantId: string, limit: number): Promise<Array<Pick<QuizRow, 'id' | 'scenario_id' | 'seed' | 'lang' | 'created_at'> & { questions: number }>> {
+    return this.dataSource.query(
+      `SELECT id, scenario_id, seed, lang, created_at, jsonb_array_length(quiz -> 'questions')::int AS questions FROM quizzes
+       WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [tenantId, limit],
+    );
+  }
+
   async findQuiz(tenantId: string, id: string): Promise<QuizRow | null> {
     const rows: QuizRow[] = await this.dataSource.query(`SELECT * FROM quizzes WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     return rows[0] ?? null;

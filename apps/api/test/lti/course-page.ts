@@ -21,7 +21,7 @@ export class CoursePage {
     /** The tool's login initiation URL, registered with the platform. */
     private readonly toolLogin: string,
   ) {
-    platform.route((request, response, url) => {
+    platform.mount((request, response, url) => {
       const page = request.method === 'GET' && url.pathname.startsWith('/course/') ? this.pages.get(url.pathname.slice('/course/'.length)) : undefined;
       if (page === undefined) return false;
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);

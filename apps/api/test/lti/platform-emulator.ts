@@ -43,10 +43,15 @@ export interface PlannedLaunch {
   tamper: Tamper;
   /** LTI Client Side postMessages: the frame of the platform's page that keeps tool data (course-page.ts), if offered. */
   storageTarget?: string;
+  /** Claims of the LTI Advantage services the platform offers with this launch (AGS's endpoint, NRPS's…). */
+  claims?: Record<string, unknown>;
 }
 
-/** More pages of the platform (course-page.ts): true when the route was theirs. */
-export type PlatformRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
+/**
+ * More of the platform, mounted beside the launch endpoints, each in a file of its own (emulator-ags.ts,
+ * deep-linking-return.ts, dynamic-registration.ts): true when it answered the request.
+ */
+export type EmulatedService = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 export class PlatformEmulator {
   readonly clientId = `tcplab-${randomBytes(4).toString('hex')}`;
@@ -55,7 +60,7 @@ export class PlatformEmulator {
   jwksFetches = 0;
   private keys: SigningKey[] = [];
   private readonly launches = new Map<string, PlannedLaunch>();
-  private readonly routes: PlatformRoute[] = [];
+  private readonly services: EmulatedService[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -74,10 +79,6 @@ export class PlatformEmulator {
     return emulator;
   }
 
-  route(route: PlatformRoute): void {
-    this.routes.push(route);
-  }
-
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -92,6 +93,10 @@ export class PlatformEmulator {
       token_url: `${this.issuer}/token`,
       jwks_url: `${this.issuer}/jwks`,
     };
+  }
+
+  mount(service: EmulatedService): void {
+    this.services.push(service);
   }
 
   /** A new key, published and signing from now on; the older ones stay published (the platform's own rotation). */
@@ -137,7 +142,8 @@ export class PlatformEmulator {
       );
       return;
     }
-    if (!this.routes.some((route) => route(request, response, url))) response.writeHead(404).end();
+    if (this.services.some((service) => service(request, response, url))) return;
+    response.writeHead(404).end();
   }
 
   /**
@@ -185,6 +191,7 @@ export class PlatformEmulator {
       [`${CLAIM}resource_link`]: { id: launch.resourceLinkId, title: 'TCP: lose the final ACK' },
       [`${CLAIM}roles`]: launch.roles,
       [`${CLAIM}context`]: { id: 'course-101', label: 'NET101', title: 'Networks 101' },
+      ...launch.claims,
     };
     for (const [name, value] of Object.entries(launch.tamper.claims ?? {})) {
       if (value === undefined) delete claims[name];

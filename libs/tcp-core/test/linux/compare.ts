@@ -7,21 +7,22 @@
  *
  * Two transcripts per run, so that a disagreement in one does not hide agreement in the other:
  * - `core`: per step, every segment the endpoint sent (flags, seq, ack, length, urgent pointer; seq and ack
- *   relative to the sender's and the receiver's ISN), what a recv read, and the state after the step;
+ *   relative to the sender's and the receiver's ISN; `lost` where a `dropKernelNext` step lost it), what a recv
+ *   read, and the state after the step;
  * - `wire`: the same segments' window fields and options (TSval left out: Linux's TS clock is its own).
  */
 import type { CapturedSegment } from '../../src/capture';
 import { ACK, URG, createConnection, step, tcpdumpFlags, type Connection, type Input, type Segment, type Side, type TcpOption } from '../../src';
 import { LINUX_IP, PEER_IP } from './kernel';
-import { PEER_ISS, type Recording, type Step } from './script';
+import { PEER_ISS, lossTakes, type LossFilter, type Recording, type Step } from './script';
 
 export interface Transcripts {
   core: string[];
   wire: string[];
 }
 
-/** What the transcripts show of a segment; `sack` counts SACK blocks, which only the kernel sends. */
-type Header = Pick<CapturedSegment, 'seq' | 'ack' | 'flags' | 'window' | 'urgent_pointer' | 'length' | 'options'> & { sack?: number };
+/** What the transcripts show of a segment; `sack` counts SACK blocks, which only the kernel sends; `lost`: the network lost it. */
+type Header = Pick<CapturedSegment, 'seq' | 'ack' | 'flags' | 'window' | 'urgent_pointer' | 'length' | 'options'> & { sack?: number; lost?: boolean };
 
 function describeStep(s: Step): string {
   if ('peer' in s) {
@@ -29,6 +30,7 @@ function describeStep(s: Step): string {
     return `peer [${p.flags}] seq ${p.seq}${p.ack === undefined ? '' : ` ack ${p.ack}`}${p.len ? ` len ${p.len}` : ''}${p.win === undefined ? '' : ` win ${p.win}`}${p.urg ? ` urg ${p.urg}` : ''}`;
   }
   if ('wait' in s) return `wait ${s.wait} ms`;
+  if ('dropKernelNext' in s) return `the network loses linux's next ${s.dropKernelNext === 'any' ? 'segment' : `${s.dropKernelNext} segment`}`;
   return s.call === 'send' ? `linux send(${s.length}${s.oob ? ', MSG_OOB' : ''})` : `linux ${s.call}()`;
 }
 
@@ -49,7 +51,7 @@ function coreLine(s: Header, linuxIss: number): string {
   const seq = (s.seq - linuxIss) >>> 0;
   const ack = s.flags & ACK ? ` ack ${(s.ack - PEER_ISS) >>> 0}` : '';
   const urg = s.flags & URG ? ` urg ${s.urgent_pointer}` : '';
-  return `  → [${tcpdumpFlags(s.flags)}] seq ${seq}${ack} len ${s.length}${urg}`;
+  return `  → [${tcpdumpFlags(s.flags)}] seq ${seq}${ack} len ${s.length}${urg}${s.lost ? ' lost' : ''}`;
 }
 
 function wireLine(s: Header): string {
@@ -89,7 +91,7 @@ function stepAt(r: Recording, t: number): number {
 
 export function linuxTranscripts(r: Recording): Transcripts {
   const perStep = r.steps.map((s) => ({ sent: [] as Header[], received: s.received, state: s.state }));
-  for (const { t, segment, sack } of r.sent) perStep[stepAt(r, t)]!.sent.push({ ...segment, sack });
+  for (const { t, segment, sack, lost } of r.sent) perStep[stepAt(r, t)]!.sent.push({ ...segment, sack, lost });
   return transcripts(r, perStep);
 }
 
@@ -102,7 +104,7 @@ function input(s: Step, linux: Side, wire: Segment | undefined): Input | null {
       segment: { flags: w.flags, seq: w.seq, ack: w.ack, window: w.window, length: w.length, payload: w.payload, urgent_pointer: w.urgent_pointer, options: w.options },
     };
   }
-  if ('wait' in s) return null;
+  if ('wait' in s || 'dropKernelNext' in s) return null;
   switch (s.call) {
     case 'listen':
     case 'connect':
@@ -147,21 +149,35 @@ export function tcplabTranscripts(r: Recording): Transcripts {
   const linux = r.script.linux;
   let c = connectionFor(r);
   const perStep: Array<{ sent: Header[]; received?: number; state: string }> = [];
+  // The same losses as the kernel's: each pending filter, in the order the script set them, takes the first
+  // segment it matches (as kernel-side.py's nftables rules do), and tcplab's network drops that segment.
+  const losses: LossFilter[] = [];
+  const endpointSent = (segments: Segment[]): Header[] =>
+    segments
+      .filter((s) => s.from === linux)
+      .map((s) => {
+        const at = losses.findIndex((filter) => lossTakes(filter, s));
+        if (at < 0) return s;
+        losses.splice(at, 1);
+        c = step(c, { type: 'deliver', segment_id: s.id, action: 'drop' }).connection;
+        return { ...s, lost: true };
+      });
   const advanceTo = (ms: number, into: Header[]): void => {
     if (ms <= c.clock_ms) return;
     const result = step(c, { type: 'advance', ms: ms - c.clock_ms });
     c = result.connection;
-    into.push(...result.segments.filter((s) => s.from === linux));
+    into.push(...endpointSent(result.segments));
   };
   r.steps.forEach((s, i) => {
     const sent: Header[] = [];
     advanceTo(clock(r, s.t), perStep[i - 1]?.sent ?? sent);
+    if ('dropKernelNext' in s.step) losses.push(s.step.dropKernelNext);
     const next = input(s.step, linux, s.wire);
     let received: number | undefined;
     if (next) {
       const result = step(c, next);
       c = result.connection;
-      sent.push(...result.segments.filter((seg) => seg.from === linux));
+      sent.push(...endpointSent(result.segments));
       if (next.type === 'call' && next.call === 'receive') received = result.outcome.ok ? (result.outcome.received?.length ?? 0) : 0;
     }
     advanceTo(clock(r, s.stateAt), sent);

@@ -54,7 +54,7 @@ async function deleteNamespace(ns: string): Promise<void> {
 
 /**
  * Why the kernel cannot be the oracle here, or null when it can: these tests need root, `ip netns`, a TUN
- * device and python3 — a CI machine has them, a laptop often does not, and then the suite says so and skips.
+ * device, python3 and nftables (nft, for losses) — a CI machine has them, a laptop often does not, and then the suite says so and skips.
  */
 /**
  * Why the suite cannot run here, or null. Where it cannot, it is skipped with that reason in its name — except with
@@ -74,6 +74,7 @@ export function kernelUnavailable(): string | null {
   for (const [command, args] of [
     ['ip', ['-V']],
     ['python3', ['--version']],
+    ['nft', ['--version']],
   ] as const) {
     try {
       execFileSync(command, [...args], { stdio: 'ignore' });
@@ -91,10 +92,11 @@ export function kernelUnavailable(): string | null {
   return null;
 }
 
-/** A raw IPv4 packet the kernel put on the TUN, with the helper's time in ms. */
+/** A raw IPv4 packet the kernel put on the TUN, with the helper's time in ms; `lost` if nftables lost it on the way (a script's loss). */
 export interface KernelPacket {
   t: number;
   bytes: Uint8Array;
+  lost: boolean;
 }
 
 export interface Reply {
@@ -109,6 +111,8 @@ export class KernelHost {
   private readonly waiting = new Map<number, (reply: Reply) => void>();
   private nextId = 1;
   private exited: string | null = null;
+  /** Called whenever a packet has been added to `packets` (a run waiting for the kernel's answer). */
+  onPacket: (() => void) | null = null;
 
   private constructor(
     readonly namespace: string,
@@ -125,9 +129,12 @@ export class KernelHost {
     helper.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const ready = new Promise<void>((resolve, reject) => {
       createInterface({ input: helper.stdout }).on('line', (line) => {
-        const message = JSON.parse(line) as Reply & { ev?: string; id?: number; hex?: string };
+        const message = JSON.parse(line) as Reply & { ev?: string; id?: number; hex?: string; lost?: boolean };
         if (message.ev === 'ready') resolve();
-        else if (message.ev === 'packet') host.packets.push({ t: message.t, bytes: Buffer.from(message.hex!, 'hex') });
+        else if (message.ev === 'packet') {
+          host.packets.push({ t: message.t, bytes: Buffer.from(message.hex!, 'hex'), lost: message.lost === true });
+          host.onPacket?.();
+        }
         else host.waiting.get(message.id!)?.(message);
       });
       helper.on('exit', (code) => {

@@ -1,7 +1,8 @@
 /**
- * Random scripts: from a seed, a connection opened either way, then up to 12 random steps — peer segments
- * (data of random sizes, ACKs, windows down to 0, retransmissions, FIN, RST, a SYN), calls on the kernel's socket
- * (send, MSG_OOB, recv, shutdown, close, abort) and pauses. The peer writes its segments as it goes, from what the
+ * Random scripts: from a seed, a connection opened either way (its SYN or SYN,ACK lost now and then), then up to
+ * 12 random steps — peer segments (data of random sizes, ACKs, windows down to 0, retransmissions, FIN, RST, a SYN),
+ * calls on the kernel's socket (send, MSG_OOB, recv, shutdown, close, abort), losses of the kernel's next segment
+ * (any, with data, or with FIN) and pauses. The peer writes its segments as it goes, from what the
  * kernel has sent so far (it acknowledges the kernel's data, retransmits from the kernel's last ACK), so the
  * same seed makes the same script only as long as the kernel answers the same; the script actually played is in
  * the recording, and printed with a disagreement, so that it can become a scripted case.
@@ -43,11 +44,11 @@ interface PeerState {
 
 function nextStep(d: Draw, run: KernelRun, peer: PeerState, used: Set<string>): Step {
   const view = run.view;
-  const ack = view.sndNxt;
+  const ack = view.rcvNxt;
   const win = d.pick([502, 502, 502, 502, 8, 0]);
   const once = (what: string): boolean => !used.has(what) && (used.add(what), true);
   for (;;) {
-    switch (d.below(14)) {
+    switch (d.below(15)) {
       case 0:
       case 1:
       case 2: {
@@ -86,6 +87,10 @@ function nextStep(d: Draw, run: KernelRun, peer: PeerState, used: Set<string>): 
       case 12:
         if (!once('close')) continue;
         return { call: d.pick(['shutdown', 'shutdown', 'close', 'abort'] as const) };
+      case 13:
+        // A third as often as the other kinds: about one script in five loses a segment (with the openings' losses).
+        if (d.below(3) !== 0) continue;
+        return { dropKernelNext: d.pick(['any', 'any', 'data', 'fin'] as const) };
       default:
         return { wait: d.pick([100, 300, 1000]) };
     }
@@ -104,10 +109,14 @@ export async function runRandomOnLinux(host: KernelHost, seed: number, ports: Po
     await run.step(step);
   };
   try {
+    // One opening in ten loses the kernel's SYN or SYN,ACK; the peer then waits for its retransmission (after
+    // 1 s: RTT_MS + 800 ms leaves room) and answers that.
+    const lost: Step[] = d.below(10) === 0 ? [{ dropKernelNext: 'syn' }] : [];
+    const retransmitted: Step[] = lost.length ? [{ wait: 800 }] : [];
     const opening: Step[] =
       linux === 'server'
-        ? [{ call: 'listen' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: '.', seq: 1, ack: 1 } }]
-        : [{ call: 'connect' }, { peer: { flags: 'S.', seq: 0, ack: 1 } }];
+        ? [{ call: 'listen' }, ...lost, { peer: { flags: 'S', seq: 0 } }, ...retransmitted, { peer: { flags: '.', seq: 1, ack: 1 } }]
+        : [...lost, { call: 'connect' }, ...retransmitted, { peer: { flags: 'S.', seq: 0, ack: 1 } }];
     for (const step of opening) await play(step);
     const peer: PeerState = { sndNxt: 1, finSent: false };
     const used = new Set<string>();
@@ -198,8 +207,10 @@ export async function runRandomBatch(
 
 export function describeBatch(b: Batch): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+  const lossy = b.verdicts.filter((v) => v.recording.sent.some((s) => s.lost));
   return [
     `${b.verdicts.length} random scripts from seed ${b.seed}: segments, reads and states agree in ${pct(b.coreRate)}, windows and options too in ${pct(b.wireRate)}`,
+    `${lossy.length} of them lost a segment of the kernel's; in those, segments, reads and states agree in ${pct(lossy.filter((v) => v.core).length / Math.max(1, lossy.length))}`,
     'first differences (kernel | tcplab), most frequent first:',
     ...b.differences.slice(0, 15).map(([line, n]) => `  ${String(n).padStart(5)}  ${line}`),
   ].join('\n');

@@ -6,7 +6,7 @@
  */
 import { decodeFrame } from '../../src/capture/frame';
 import { LINKTYPE, type CapturedSegment } from '../../src/capture';
-import { ACK, FIN, PSH, RST, SYN, URG, renderPcap, seqAdd, type Segment, type Side, type TcpOption } from '../../src';
+import { ACK, FIN, PSH, RST, SYN, URG, renderPcap, seqAdd, seqLt, type Segment, type Side, type TcpOption } from '../../src';
 import { KernelHost, LINUX_IP, PEER_IP, type Reply } from './kernel';
 
 /** The two ports of a run's connection. */
@@ -40,11 +40,35 @@ export interface SocketOptions {
   nodelay?: boolean;
 }
 
+/**
+ * Which of the kernel's segments a loss takes: the next one on the connection, or the next with SYN, with FIN, or
+ * with data. kernel-side.py writes each as an nftables match; `lossTakes` is the same test for tcplab's segments.
+ */
+export type LossFilter = 'any' | 'syn' | 'fin' | 'data';
+
+export function lossTakes(filter: LossFilter, segment: { flags: number; length: number }): boolean {
+  switch (filter) {
+    case 'any':
+      return true;
+    case 'syn':
+      return (segment.flags & SYN) !== 0;
+    case 'fin':
+      return (segment.flags & FIN) !== 0;
+    case 'data':
+      return segment.length > 0;
+  }
+}
+
 export type Step =
   | { call: 'listen' | 'connect' | 'close' | 'shutdown' | 'abort' | 'recv' }
   | { call: 'send'; length: number; oob?: boolean }
   | { peer: PeerSegment }
-  | { wait: number };
+  | { wait: number }
+  /**
+   * The network loses the kernel's next segment that matches, before the peer sees it (an nftables rule in the
+   * namespace; the peer's own losses are segments it does not send). Several such steps lose that many segments.
+   */
+  | { dropKernelNext: LossFilter };
 
 export interface Script {
   /** The role the kernel plays, in tcplab's words: the server listens, the client connects. */
@@ -58,9 +82,11 @@ export interface Script {
 }
 
 /**
- * How long the harness waits after each step for the kernel's answers before it reads the state. Linux
- * delays some ACKs by about 40 ms (its delayed-ACK timer, more under load), which must fall inside the step
- * they answer: 100 ms leaves room.
+ * The longest the harness waits after a step for the kernel's answers before it reads the state. Most answers
+ * need no wait: the kernel makes them while it handles the written segment or the call, before kernel-side.py
+ * answers the next request (see its loop). Only a delayed ACK comes later — Linux delays some by about 40 ms
+ * (its delayed-ACK timer, more under load), and it must fall inside the step it answers — so a step waits while
+ * the kernel owes the peer an ACK (`ackOwed`), up to this long: 100 ms leaves room.
  */
 export const SETTLE_MS = 100;
 
@@ -82,7 +108,7 @@ const LATE_MS = 400;
 /** Times a script is played again when a step was late. */
 const RETRIES = 3;
 
-/** The kernel's state names (/proc/net/tcp) in RFC 9293's spelling. */
+/** The kernel's state names (tcp_states.h, as kernel-side.py reports them) in RFC 9293's spelling. */
 const RFC_STATE: Record<string, string> = {
   ESTABLISHED: 'ESTABLISHED',
   SYN_SENT: 'SYN_SENT',
@@ -107,9 +133,9 @@ export interface RecordedStep {
   /** recv: octets read (0 at end of stream or when nothing was there). */
   received?: number;
   errno?: string;
-  /** When the state was read, the step's pause (SETTLE_MS, RTT_MS, or the wait) after the step. */
+  /** When the state was read, the step's pause (the settling, RTT_MS, or the wait) after the step. */
   stateAt: number;
-  /** How long the step should have taken: its pause. */
+  /** How long the step should have taken: its pause (a settling step: as long as it waited for the kernel). */
   pause: number;
   state: string;
 }
@@ -157,6 +183,7 @@ class Peer {
     private readonly wscale: number | null,
   ) {}
 
+  /** A segment the kernel sent that reached the peer (a lost one never does). */
   heard(segment: CapturedSegment): void {
     for (const o of segment.options) if (o.kind === 'ts') this.tsRecent = o.val;
     if (segment.flags & SYN) this.timestamps = segment.options.some((o) => o.kind === 'ts');
@@ -208,6 +235,8 @@ export interface KernelSegment {
   t: number;
   segment: CapturedSegment;
   sack: number;
+  /** Lost on the way by a `dropKernelNext` step: the kernel sent it, the peer never saw it. */
+  lost: boolean;
 }
 
 function decode(host: KernelHost, from: number, ports: Ports): KernelSegment[] {
@@ -215,7 +244,7 @@ function decode(host: KernelHost, from: number, ports: Ports): KernelSegment[] {
   host.packets.slice(from).forEach((p, i) => {
     const segment = decodeFrame(p.bytes, LINKTYPE.RAW, from + i + 1, null);
     if (typeof segment === 'string') return;
-    if (segment.src.port === ports.linux && segment.dst.port === ports.peer) out.push({ t: p.t, segment, sack: sackBlocks(p.bytes) });
+    if (segment.src.port === ports.linux && segment.dst.port === ports.peer) out.push({ t: p.t, segment, sack: sackBlocks(p.bytes), lost: p.lost });
   });
   return out;
 }
@@ -248,9 +277,14 @@ function callArgs(step: Extract<Step, { call: string }>, script: Script, ports: 
 export interface KernelView {
   /** The kernel's state after the last step. */
   state: string;
-  /** Just past the highest sequence number the kernel has sent (SYN and FIN count). */
+  /** Just past the highest sequence number the kernel has sent (SYN and FIN count), lost segments included. */
   sndNxt: number;
-  /** The kernel's last acknowledgment of the peer's data, or null before any. */
+  /**
+   * What the peer can acknowledge: the end of what it received of the kernel's sequence space without a gap.
+   * Below sndNxt when a segment was lost and not yet retransmitted.
+   */
+  rcvNxt: number;
+  /** The kernel's last acknowledgment of the peer's data that reached the peer, or null before any. */
   ack: number | null;
 }
 
@@ -259,7 +293,7 @@ export interface KernelView {
  * answers, `view` tells what the peer has seen so far, `finish()` returns the recording.
  */
 export class KernelRun {
-  readonly view: KernelView = { state: 'CLOSED', sndNxt: 0, ack: null };
+  readonly view: KernelView = { state: 'CLOSED', sndNxt: 0, rcvNxt: 0, ack: null };
   private readonly peer: Peer;
   private readonly sent: KernelSegment[] = [];
   private readonly steps: RecordedStep[] = [];
@@ -267,6 +301,12 @@ export class KernelRun {
   private syn: CapturedSegment | null = null;
   private decoded: number;
   private everSynchronized = false;
+  /** Pieces of the kernel's sequence space the peer received above a gap, [start, end) relative: they join rcvNxt once the gap is filled. */
+  private received: Array<[number, number]> = [];
+  /** Past the highest sequence number the peer has sent the kernel (its ISN-relative numbers); null before its first segment. */
+  private peerEnd: number | null = null;
+  /** The kernel's last acknowledgment, of a lost segment too: whether it still owes the peer one. */
+  private kernelAck: number | null = null;
 
   /** `host` may have served other runs before: only segments between `ports` belong to this one. */
   constructor(
@@ -285,33 +325,91 @@ export class KernelRun {
     const fresh = this.host.packets.length - this.decoded;
     for (const s of decode(this.host, this.decoded, this.ports)) {
       this.sent.push(s);
-      this.peer.heard(s.segment);
       const seg = s.segment;
       if (seg.flags & SYN) this.syn ??= seg;
-      if (this.syn) {
+      if (seg.flags & ACK) this.kernelAck = (seg.ack - PEER_ISS) >>> 0;
+      if (this.syn && !(seg.flags & RST)) {
+        const start = (seg.seq - this.syn.seq) >>> 0;
         const end = (seqAdd(seg.seq, seg.length + (seg.flags & SYN ? 1 : 0) + (seg.flags & FIN ? 1 : 0)) - this.syn.seq) >>> 0;
-        if (!(seg.flags & RST) && end > this.view.sndNxt && end < 0x8000_0000) this.view.sndNxt = end;
+        if (end > this.view.sndNxt && end < 0x8000_0000) this.view.sndNxt = end;
+        if (!s.lost) this.receive(start, end);
       }
-      if (seg.flags & ACK) this.view.ack = (seg.ack - PEER_ISS) >>> 0;
+      if (s.lost) continue;
+      this.peer.heard(seg);
+      if (seg.flags & ACK) this.view.ack = this.kernelAck;
     }
     this.decoded += fresh;
+  }
+
+  /** The peer receives [start, end) of the kernel's sequence space: rcvNxt moves over it and whatever it joins. */
+  private receive(start: number, end: number): void {
+    if (start > 0x8000_0000 || end > 0x8000_0000) return;
+    this.received.push([start, end]);
+    this.received.sort((a, b) => a[0] - b[0]);
+    while (this.received.length > 0 && this.received[0]![0] <= this.view.rcvNxt) {
+      this.view.rcvNxt = Math.max(this.view.rcvNxt, this.received.shift()![1]);
+    }
+  }
+
+  /**
+   * Whether the kernel has not yet acknowledged all the peer has sent — a delayed ACK may be coming. Also true
+   * where no ACK will come (a segment outside the window is answered with an older ACK at once): the step then
+   * waits its whole SETTLE_MS, as every step did before.
+   */
+  private ackOwed(): boolean {
+    return this.kernelAck !== null && this.peerEnd !== null && seqLt(this.kernelAck, this.peerEnd);
+  }
+
+  /**
+   * After a peer segment with new data or FIN: waits while the kernel owes an ACK, up to the run's settle time,
+   * and returns as soon as it owes none; whether it waited at all. Other steps' answers are all in at once.
+   */
+  private async settle(step: Step, peerEndBefore: number | null): Promise<boolean> {
+    if (!('peer' in step) || this.peerEnd === peerEndBefore) return false;
+    const deadline = Date.now() + this.settleMs;
+    for (;;) {
+      this.catchUp();
+      const left = deadline - Date.now();
+      if (!this.ackOwed() || left <= 0) return true;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.host.onPacket = done;
+      });
+      this.host.onPacket = null;
+    }
   }
 
   async step(step: Step): Promise<void> {
     this.catchUp();
     let reply: Reply;
     let wire: Segment | undefined;
+    const peerEndBefore = this.peerEnd;
+    // Every request also reads the state after it (then_state), which is the step's state unless the step waits.
+    const args = { ...this.args, then_state: true };
     if ('peer' in step) {
       wire = this.peer.segment(step.peer, this.syn?.seq ?? null);
-      reply = await this.host.call('write', { hex: Buffer.from(ipv4Packet(wire)).toString('hex') });
+      if (!(wire.flags & RST)) {
+        const end = seqAdd(wire.seq, wire.length + (wire.flags & SYN ? 1 : 0) + (wire.flags & FIN ? 1 : 0)) - PEER_ISS;
+        if (this.peerEnd === null || seqLt(this.peerEnd, end >>> 0)) this.peerEnd = end >>> 0;
+      }
+      reply = await this.host.call('write', { ...args, hex: Buffer.from(ipv4Packet(wire)).toString('hex') });
     } else if ('wait' in step) {
       reply = await this.host.call('state', this.args);
+    } else if ('dropKernelNext' in step) {
+      reply = await this.host.call('lose', { ...args, what: step.dropKernelNext });
     } else {
-      reply = await this.host.call(step.call, callArgs(step, this.script, this.args));
+      reply = await this.host.call(step.call, { ...args, ...callArgs(step, this.script, this.args) });
     }
-    const pause = 'wait' in step ? step.wait : opensHandshake(step) ? (this.script.rttMs ?? RTT_MS) : this.settleMs;
-    await sleep(pause);
-    const state = await this.host.call('state', this.args);
+    // A wait and the peer's answer to a SYN take the script's time: the kernel's timers run meanwhile.
+    const fixed = 'wait' in step ? step.wait : opensHandshake(step) ? (this.script.rttMs ?? RTT_MS) : null;
+    let state: Reply = { ok: true, t: reply.t, ...(reply['state'] as object) };
+    if (fixed !== null) await sleep(fixed);
+    if (fixed !== null || (await this.settle(step, peerEndBefore))) state = await this.host.call('state', this.args);
+    const pause = fixed ?? state.t - reply.t;
     const recorded: RecordedStep = { step, t: reply.t, stateAt: state.t, pause, state: rfcState(state, this.everSynchronized) };
     if (wire) recorded.wire = wire;
     if ('call' in step && step.call === 'recv') recorded.received = Number(reply['received'] ?? 0);
@@ -323,8 +421,9 @@ export class KernelRun {
   }
 
   async finish(): Promise<Recording> {
-    this.catchUp();
+    // After the helper's answer: the last step's own segments are printed before it (kernel-side.py's loop).
     const end = (await this.host.call('state', this.args)).t;
+    this.catchUp();
     if (!this.syn) throw new Error('the kernel sent no SYN or SYN,ACK: the script never opened a connection');
     return { script: this.script, ports: this.ports, linuxIss: this.syn.seq, linuxSyn: this.syn, steps: this.steps, sent: this.sent, end };
   }

@@ -1,5 +1,5 @@
 /**
- * The Linux kernel is the oracle. Each case (cases.ts) runs a script against a real Linux TCP socket in a
+ * The Linux kernel is the oracle. Each case (cases.ts; loss-cases.ts, where the network loses a kernel's segment) runs a script against a real Linux TCP socket in a
  * private network namespace, the user-space peer writing raw packets on a TUN device (kernel.ts,
  * kernel-side.py), and then drives tcplab with the same inputs at the same times (compare.ts). tcplab must
  * predict every segment the kernel sent, what each recv read and the state after each step — and, in a
@@ -11,12 +11,14 @@
  *
  * Needs root, `ip netns`, /dev/net/tun and python3; without them the suite is skipped and says why.
  */
-import { CASES } from './cases';
+import { CASES as PLAIN_CASES } from './cases';
 import { linuxTranscripts, tcplabTranscripts, type Transcripts } from './compare';
 import { kernelSkipReason } from './kernel';
+import { LOSS_CASES } from './loss-cases';
 import { runOnLinux, type Recording } from './script';
 
 const unavailable = kernelSkipReason();
+const CASES = [...PLAIN_CASES, ...LOSS_CASES];
 
 function sideBySide(kernel: string[], tcplab: string[]): string {
   const width = Math.max(...kernel.map((l) => l.length));

@@ -1,10 +1,12 @@
 // /l/{token}: the server has checked the link; keep its token for this tab and open what it grants.
 import { rememberLink } from '../api.js';
-import { t } from '../i18n.js';
+import { setLang, t } from '../i18n.js';
 import { layout } from '../layout.js';
 
+const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content;
+// An LTI link made in a language (its custom parameter lang) opens in it.
+if (meta('tcplab-lang')) setLang(meta('tcplab-lang'));
 layout();
 document.getElementById('main').textContent = t('link.opening');
-const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content;
 // replace(): the back button should not return to a URL holding the token.
 location.replace(rememberLink(meta('tcplab-link'), meta('tcplab-next')));
