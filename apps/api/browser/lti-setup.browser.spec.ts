@@ -71,7 +71,8 @@ describeInChromium('LTI Deep Linking and Dynamic Registration in Chromium', () =
     // The platform launches the link it made with the item's custom parameters (Deep Linking 2.0 §3.1: custom).
     const custom = { 'https://purl.imsglobal.org/spec/lti/claim/custom': items[0]!['custom'] };
     await learnerPage.goto(loginUrl(emulator.initiateLogin({ targetLinkUri: items[0]!['url'] as string, user: 'learner-b1', roles: [ROLE.learner], tamper: { claims: custom } })));
-    await learnerPage.waitForURL(`${tool}/scenarios/lost-final-ack`);
+    // ?link= names the launch's link, so that its platform may frame the page (lti-frames.browser.spec.ts).
+    await learnerPage.waitForURL(new RegExp(`^${tool}/scenarios/lost-final-ack\\?link=[0-9a-f-]{36}$`));
     await learnerPage.waitForSelector('[data-testid="counter"]');
     // Chosen in Chinese, opened in Chinese, whatever the learner's browser says.
     expect(await learnerPage.getAttribute('html', 'lang')).toBe('zh-CN');

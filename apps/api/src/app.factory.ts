@@ -148,11 +148,19 @@ function limitJsonDepth(fastify: FastifyInstance): void {
   });
 }
 
+/** TRUST_PROXY as Fastify takes it: a number of hops is a function of the hop (the adapter's types lack the number). */
+function trustedProxies(setting: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** The application as `npm start` and the tests run it: Fastify, /v1 routes, problem+json errors, docs at /docs. */
 export async function createApp(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
   const routes = new RouteTable();
   const adapter = new FastifyAdapter({
     bodyLimit: configuration().bodyLimit,
+    // Behind a reverse proxy (TRUST_PROXY): its X-Forwarded-Proto and -Host make request.protocol and request.host,
+    // so that an LTI login names the https address the LMS knows and its cookie is Secure.
+    trustProxy: trustedProxies(configuration().trustProxy),
     // A request's id: the caller's X-Request-Id, else a new UUID; it is in the request's log line.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -196,9 +204,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Nothing is framed, not even by tcplab itself; the pages an LTI launch opens name their platform (LaunchFrames).
+        frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
       },
     },
+    xFrameOptions: { action: 'deny' },
   });
   fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   const { corsOrigins } = configuration();

@@ -140,6 +140,11 @@ describe('errors', () => {
     expectBadFields(await t.http().post('/v1/exercises').send({ goal: 'win', mode: 'auto', scenario: 'nope' }), ['goal', 'mode', 'scenario']);
   });
 
+  // Found by the fuzzer: PostgreSQL's text holds no NUL byte, and the insert failed with a 500.
+  it('a learner_id holding a control character (a NUL byte) is a 400 naming it', async () => {
+    expectBadFields(await t.http().post('/v1/exercises').send({ goal: 'close-from-server', learner_id: 'a\u0000b' }), ['learner_id']);
+  });
+
   it("another tenant's exercise (and its session) is a 404", async () => {
     const ex = await start({ goal: 'establish-as-client' });
     const other = await t.newTenant('other school');

@@ -205,7 +205,7 @@ describe('POST /v1/lti/deep-linking/current/response', () => {
     ] as const) {
       const landed = await launch({ targetLinkUri: item['url'] as string, user: 'learner-dl-1' });
       expect(landed.status).toBe(303);
-      expect((await browser().get(landed.headers['location']!)).text).toContain(`<meta name="tcplab-next" content="${page}">`);
+      expect((await browser().get(landed.headers['location']!)).text).toContain(`<meta name="tcplab-next" content="${page}?link=`);
     }
   });
 

@@ -58,9 +58,9 @@ async function land(launch: Partial<PlannedLaunch> & { targetLinkUri: string }):
   return { token, next: /<meta name="tcplab-next" content="([^"]+)">/.exec(page.text)![1]!.replaceAll('&amp;', '&') };
 }
 
-/** The exercise a landing opens (its page is /play/{session}?exercise={id}). */
+/** The exercise a landing opens (its page is /play/{session}?exercise={id}, and &link={link id}: lti-frames.e2e.spec.ts). */
 function exerciseOf(next: string): { exercise: string; session: string } {
-  const match = /^\/play\/([0-9a-f-]{36})\?exercise=([0-9a-f-]{36})$/.exec(next);
+  const match = /^\/play\/([0-9a-f-]{36})\?exercise=([0-9a-f-]{36})&link=[0-9a-f-]{36}$/.exec(next);
   expect(match).not.toBeNull();
   return { session: match![1]!, exercise: match![2]! };
 }

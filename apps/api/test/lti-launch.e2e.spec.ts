@@ -134,7 +134,8 @@ describe('POST /lti/launch', () => {
     expect(res.headers['set-cookie']![0]).toMatch(/^tcplab-lti-[A-Za-z0-9_-]{43}=; Path=\/lti\/; Max-Age=0/);
     const page = await browser().get(res.headers['location']!);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('<meta name="tcplab-next" content="/scenarios/lost-final-ack">');
+    // ?link= names the link to the page it opens, which the platform may then frame (lti-frames.e2e.spec.ts).
+    expect(page.text).toMatch(/<meta name="tcplab-next" content="\/scenarios\/lost-final-ack\?link=[0-9a-f-]{36}">/);
     const token = res.headers['location']!.slice('/l/'.length);
     const grant = await browser().get('/v1/links/current').set('Authorization', `Bearer ${token}`);
     expect(grant.body).toEqual(expect.objectContaining({ target: 'scenario', target_id: 'lost-final-ack', learner_id: expect.any(String) }));
@@ -169,7 +170,7 @@ describe('POST /lti/launch', () => {
     const { res } = await launch({ user: 'learner-3', targetLinkUri: `${TOOL}/quizzes/${quiz.body.id}` });
     expect(res.status).toBe(303);
     const page = await browser().get(res.headers['location']!);
-    expect(page.text).toContain(`<meta name="tcplab-next" content="/quizzes/${quiz.body.id}">`);
+    expect(page.text).toContain(`<meta name="tcplab-next" content="/quizzes/${quiz.body.id}?link=`);
   });
 
   it("follows the platform's key rotation: a new kid makes the tool fetch the JWKS again, once, and the launch passes", async () => {

@@ -33,7 +33,7 @@ describe('POST /v1/lti/platforms', () => {
     const body = registration({ deployment_ids: ['1', '2'] });
     const res = await t.http().post('/v1/lti/platforms').send(body);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ ...body, id: expect.stringMatching(UUID_RE), created_at: expect.any(String), updated_at: expect.any(String) });
+    expect(res.body).toEqual({ ...body, frame_origins: [], id: expect.stringMatching(UUID_RE), created_at: expect.any(String), updated_at: expect.any(String) });
   });
 
   it('takes an LMS on a campus host name without a public TLD (http://moodle:8080)', async () => {

@@ -78,7 +78,8 @@ describe('security headers', () => {
   it('every answer, errors included, carries helmet headers and no X-Powered-By', async () => {
     for (const res of [await t.http().get('/v1/scenarios'), await t.anonymous().get('/v1/sessions'), await t.anonymous().get('/health/live')]) {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
       expect(res.headers['x-powered-by']).toBeUndefined();

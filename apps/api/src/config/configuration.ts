@@ -36,6 +36,11 @@ export interface AppConfig {
    * unset: the address each request came to.
    */
   publicUrl: string | null;
+  /**
+   * TRUST_PROXY: which reverse proxies' X-Forwarded-Proto, -Host and -For count (Fastify's trustProxy): `true` any,
+   * a number of hops, or addresses and CIDR ranges; unset: none, the request's own protocol and Host.
+   */
+  trustProxy: boolean | number | string[];
   lti: {
     /**
      * How long a new tool key is published before it signs (LTI_KEY_ROTATION_LEAD_MS, 24 h): platforms that cache
@@ -81,6 +86,7 @@ export function configuration(): AppConfig {
     sessionCacheSize: Number(env['SESSION_CACHE_SIZE'] ?? 1_000),
     corsOrigins: list(env['CORS_ORIGINS']),
     publicUrl: env['PUBLIC_URL']?.replace(/\/+$/, '') || null,
+    trustProxy: trustProxy(env['TRUST_PROXY']),
     lti: {
       keyRotationLeadMs: Number(env['LTI_KEY_ROTATION_LEAD_MS'] ?? 24 * 3600_000),
       jwksCooldownMs: Number(env['LTI_JWKS_COOLDOWN_MS'] ?? 30_000),
@@ -88,4 +94,12 @@ export function configuration(): AppConfig {
       scoreRetryBaseMs: Number(env['LTI_SCORE_RETRY_BASE_MS'] ?? 10_000),
     },
   };
+}
+
+function trustProxy(value: string | undefined): boolean | number | string[] {
+  const setting = value?.trim() ?? '';
+  if (setting === '' || setting === 'false') return false;
+  if (setting === 'true') return true;
+  if (/^\d+$/.test(setting)) return Number(setting);
+  return list(setting);
 }

@@ -14,6 +14,7 @@ import { CreateLinks1765000000000 } from '../../../../migrations/1765000000000-C
 import { CreateLti1765100000000 } from '../../../../migrations/1765100000000-CreateLti';
 import { CreateLtiGrades1765200000000 } from '../../../../migrations/1765200000000-CreateLtiGrades';
 import { CreateLtiDeepLinkingAndRegistration1765300000000 } from '../../../../migrations/1765300000000-CreateLtiDeepLinkingAndRegistration';
+import { LtiFrameOriginsAndRelaunch1765400000000 } from '../../../../migrations/1765400000000-LtiFrameOriginsAndRelaunch';
 import { AddLtiResultsLinks1765700000000 } from '../../../../migrations/1765700000000-AddLtiResultsLinks';
 
 /** Tables are made by migrations only (never `synchronize`); they run on start and by `npm run migration:run`. */
@@ -22,7 +23,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     type: 'postgres',
     url,
     entities: [SessionEntity, SessionStepEntity, IdempotencyKeyEntity, TenantEntity, ApiKeyEntity],
-    migrations: [CreateSessions1764230400000, AddScenarioToSessions1764230500000, AddTenants1764316800000, KeySessionsByTenant1764320400000, CreateQuizzes1764324000000, CreateExercises1764327600000, CreateLinks1765000000000, CreateLti1765100000000, CreateLtiGrades1765200000000, CreateLtiDeepLinkingAndRegistration1765300000000, AddLtiResultsLinks1765700000000],
+    migrations: [CreateSessions1764230400000, AddScenarioToSessions1764230500000, AddTenants1764316800000, KeySessionsByTenant1764320400000, CreateQuizzes1764324000000, CreateExercises1764327600000, CreateLinks1765000000000, CreateLti1765100000000, CreateLtiGrades1765200000000, CreateLtiDeepLinkingAndRegistration1765300000000, LtiFrameOriginsAndRelaunch1765400000000, AddLtiResultsLinks1765700000000],
     migrationsRun: false,
     synchronize: false,
     // A database that does not answer (down, unreachable) fails a request within 3 s (a 503), never hangs it.

@@ -11,6 +11,8 @@ export interface LoginRow {
   target_link_uri: string;
   expires_at: Date;
   used_at: Date | null;
+  /** The platform's login initiation (LoginParams), to start the login again in a new window; null in older rows. */
+  initiation: Record<string, string> | null;
 }
 
 export interface LtiUserRow {
@@ -36,14 +38,14 @@ export class LaunchesRepository {
   async insertLogin(login: Omit<LoginRow, 'used_at'>): Promise<void> {
     await this.dataSource.query(`DELETE FROM lti_logins WHERE expires_at < now() - interval '1 hour'`);
     await this.dataSource.query(
-      `INSERT INTO lti_logins (state, nonce, platform_id, browser_hash, target_link_uri, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [login.state, login.nonce, login.platform_id, login.browser_hash, login.target_link_uri, login.expires_at],
+      `INSERT INTO lti_logins (state, nonce, platform_id, browser_hash, target_link_uri, expires_at, initiation) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [login.state, login.nonce, login.platform_id, login.browser_hash, login.target_link_uri, login.expires_at, login.initiation],
     );
   }
 
   async findLogin(state: string): Promise<LoginRow | null> {
     const rows: LoginRow[] = await this.dataSource.query(
-      `SELECT state, nonce, platform_id, browser_hash, target_link_uri, expires_at, used_at FROM lti_logins WHERE state = $1`,
+      `SELECT state, nonce, platform_id, browser_hash, target_link_uri, expires_at, used_at, initiation FROM lti_logins WHERE state = $1`,
       [state],
     );
     return rows[0] ?? null;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { FrameOriginsRepository } from './frame-origins.repository';
 import { ExercisesModule } from '../exercises/exercises.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { LtiAssignmentsGradesService } from './assignments-grades';
@@ -12,11 +13,13 @@ import { RegistrationController } from './registration.controller';
 import { RegistrationTokensRepository } from './registration-tokens.repository';
 import { LtiDeepLinking } from './deep-linking';
 import { LaunchesRepository } from './launches.repository';
+import { LaunchFrames } from './launch-frames';
 import { LtiController } from './lti.controller';
 import { LtiMessageLaunch } from './message-launch';
 import { LtiNamesRoles } from './names-roles';
 import { LtiOidcLogin } from './oidc-login';
 import { PlatformKeySets } from './platform-key-sets';
+import { LtiPlatformStorage } from './platform-storage';
 import { PlatformsController } from './platforms.controller';
 import { PlatformsRepository } from './platforms.repository';
 import { PlatformsService } from './platforms.service';
@@ -68,6 +71,10 @@ import { ToolKeys } from './tool-keys.service';
     ResultsRepository,
     LtiResults,
     LtiNamesRoles,
+    LaunchFrames,
+    FrameOriginsRepository,
+    LtiPlatformStorage,
   ],
+  exports: [LaunchFrames],
 })
 export class LtiModule {}

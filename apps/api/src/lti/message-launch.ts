@@ -27,6 +27,13 @@ export interface LaunchForm {
 }
 
 /**
+ * How the launch is tied to the browser that started its login: the login's cookie, or — where the browser blocks
+ * it in the platform's frame — the state and nonce the tool's page read back from the platform's storage
+ * (platform-storage.ts; the controller decides, from a same-origin post only).
+ */
+export type LaunchBinding = 'cookie' | 'platform-storage';
+
+/**
  * Step two: the platform's id_token, checked as the 1EdTech Security Framework §5.1.3 and LTI 1.3 Core §5.3 say, in
  * their order, each refusal naming its check; nothing is written before every check has passed. A resource-link
  * launch then lands its person on the content target_link_uri names, with a share link of their own — the browser
@@ -44,11 +51,11 @@ export class LtiMessageLaunch {
   ) {}
 
   /** Where the browser goes next (its share link's page), and the cookie to clear. */
-  async launch(form: LaunchForm, cookieHeader: string | undefined, toolOrigin: string, now = new Date()): Promise<{ redirect: string; cookie: string }> {
+  async launch(form: LaunchForm, cookieHeader: string | undefined, toolOrigin: string, now = new Date(), binding: LaunchBinding = 'cookie'): Promise<{ redirect: string; cookie: string }> {
     if (!form.id_token) throw new LaunchRefused('request', 'The launch carries no id_token.');
     if (!form.state) throw new LaunchRefused('request', 'The launch carries no state.');
     const { platform, claims } = await this.verifiedToken(form.id_token, now);
-    const login = await this.checkState(form.state, platform, cookieHeader, now);
+    const login = await this.checkState(form.state, platform, cookieHeader, now, binding);
     if (claims.nonce !== login.nonce) throw new LaunchRefused('nonce', "The id_token's nonce is not the one this login sent.");
     if (login.used_at !== null) throw new LaunchRefused('nonce', 'This nonce was used already: the id_token is being replayed.');
     const lti = checkLtiClaims(claims, platform, login);
@@ -58,7 +65,7 @@ export class LtiMessageLaunch {
       if (!mayChooseContent(lti.roles)) throw new LaunchRefused('roles', 'Only an instructor or an administrator may choose content for a course.');
       const chooser = await this.completeLogin(form.state, platform, lti, claims);
       const redirect = await this.deepLinking.open(platform, lti.deploymentId, chooser.id, settings, now);
-      return { redirect, cookie: clearBindingCookie(form.state) };
+      return { redirect, cookie: clearBindingCookie(form.state, toolOrigin) };
     }
     const target = await this.landingTarget(lti.targetLinkUri, platform, toolOrigin);
     const user = await this.completeLogin(form.state, platform, lti, claims);
@@ -68,7 +75,7 @@ export class LtiMessageLaunch {
     // An instructor lands on the link's results (issue 13 item 3); the content's token rides in the fragment, which
     // never reaches a server or a Referer, for the page's "try it".
     const redirect = resultsToken === null ? `/l/${token}${query}` : `/l/${resultsToken}${query}#try=${token}`;
-    return { redirect, cookie: clearBindingCookie(form.state) };
+    return { redirect, cookie: clearBindingCookie(form.state, toolOrigin) };
   }
 
   /** The nonce consumed and the person recorded, or a refusal when another launch consumed the nonce first. */
@@ -124,10 +131,11 @@ export class LtiMessageLaunch {
     }
   }
 
-  private async checkState(state: string, platform: PlatformRow, cookieHeader: string | undefined, now: Date): Promise<LoginRow> {
+  private async checkState(state: string, platform: PlatformRow, cookieHeader: string | undefined, now: Date, binding: LaunchBinding): Promise<LoginRow> {
     const login = await this.launches.findLogin(state);
     if (!login || login.platform_id !== platform.id) throw new LaunchRefused('state', 'No login of this platform started with this state.');
     if (login.expires_at <= now && login.used_at === null) throw new LaunchRefused('state', 'The login expired before the launch arrived: launch again from the course.');
+    if (binding === 'platform-storage') return login;
     const secret = bindingSecret(cookieHeader, state);
     if (secret === null || hashBrowserSecret(secret) !== login.browser_hash) {
       throw new LaunchRefused(

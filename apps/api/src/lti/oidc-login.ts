@@ -13,6 +13,8 @@ export interface LoginParams {
   client_id?: string;
   lti_deployment_id?: string;
   lti_message_hint?: string;
+  /** LTI Client Side postMessages: the platform's frame that keeps data for the tool (`_parent` or a frame's name). */
+  lti_storage_target?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export class LtiOidcLogin {
   ) {}
 
   /** The platform URL to redirect to, and the cookie that binds the login to this browser. */
-  async start(params: LoginParams, toolOrigin: string, now = new Date()): Promise<{ redirect: string; cookie: string }> {
+  async start(params: LoginParams, toolOrigin: string, now = new Date()): Promise<{ redirect: string; cookie: string; state: string; nonce: string; platform: PlatformRow }> {
     const platform = await this.registration(params);
     if (!params.login_hint) throw new LaunchRefused('login_hint', 'The platform sent no login_hint: it names who logs in, and must be sent back.');
     if (params.lti_deployment_id !== undefined && !platform.deployment_ids.includes(params.lti_deployment_id)) {
@@ -46,6 +48,7 @@ export class LtiOidcLogin {
       browser_hash: hashBrowserSecret(secret),
       target_link_uri: params.target_link_uri,
       expires_at: new Date(now.getTime() + LOGIN_TTL_S * 1000),
+      initiation: initiationOf(params),
     });
     // Security Framework §5.1.1.2: the authentication request, answered by a form post of the id_token (§5.1.1.3).
     const redirect = new URL(platform.auth_url);
@@ -62,7 +65,19 @@ export class LtiOidcLogin {
     };
     if (params.lti_message_hint !== undefined) query['lti_message_hint'] = params.lti_message_hint;
     for (const [name, value] of Object.entries(query)) redirect.searchParams.set(name, value);
-    return { redirect: redirect.toString(), cookie: setBindingCookie(state, secret) };
+    return { redirect: redirect.toString(), cookie: setBindingCookie(state, secret, toolOrigin), state, nonce, platform };
+  }
+
+  /**
+   * The same login started again, in a new window where the browser keeps the cookie (first-party there): from a
+   * login whose launch was refused for want of it, while that login is still unused and unexpired.
+   */
+  async restart(state: string, toolOrigin: string, now = new Date()): Promise<{ redirect: string; cookie: string }> {
+    const login = await this.launches.findLogin(state);
+    if (!login || login.used_at !== null || login.expires_at <= now || login.initiation === null) {
+      throw new LaunchRefused('state', 'This launch cannot be started again here (it is unknown, used or expired): launch again from the course.');
+    }
+    return this.start(login.initiation, toolOrigin, now);
   }
 
   /** The registration the login is for: the issuer's, and the client id's when the issuer has several. */
@@ -78,6 +93,15 @@ export class LtiOidcLogin {
     if (candidates.length > 1) throw new LaunchRefused('client_id', `Issuer ${params.iss} has several registrations: the platform must send client_id.`);
     return candidates[0]!;
   }
+}
+
+/** What a new window needs to start the login again; not the storage target, which only the platform's frame has. */
+function initiationOf(params: LoginParams): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ['iss', 'login_hint', 'target_link_uri', 'client_id', 'lti_deployment_id', 'lti_message_hint'] as const) {
+    if (params[name] !== undefined) kept[name] = params[name];
+  }
+  return kept;
 }
 
 /** Whether a URL is a page of this tool (its origin), so that a login cannot send a learner elsewhere. */

@@ -12,11 +12,12 @@ export interface PlatformRow {
   auth_url: string;
   token_url: string;
   jwks_url: string;
+  frame_origins: string[];
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'tenant_id, id, issuer, client_id, deployment_ids, auth_url, token_url, jwks_url, created_at, updated_at';
+const COLUMNS = 'tenant_id, id, issuer, client_id, deployment_ids, auth_url, token_url, jwks_url, frame_origins, created_at, updated_at';
 
 /** Whether a write broke the one-registration-per-(issuer, client_id) rule. */
 export function isDuplicateRegistration(error: unknown): boolean {
@@ -32,9 +33,9 @@ export class PlatformsRepository {
   /** In `manager`'s transaction when given one (a dynamic registration spends its token in the same transaction). */
   async insert(tenantId: string, id: string, r: PlatformRegistrationDto, manager: EntityManager = this.dataSource.manager): Promise<PlatformRow> {
     const rows: PlatformRow[] = await manager.query(
-      `INSERT INTO lti_platforms (tenant_id, id, issuer, client_id, deployment_ids, auth_url, token_url, jwks_url)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-      [tenantId, id, r.issuer, r.client_id, r.deployment_ids, r.auth_url, r.token_url, r.jwks_url],
+      `INSERT INTO lti_platforms (tenant_id, id, issuer, client_id, deployment_ids, auth_url, token_url, jwks_url, frame_origins)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+      [tenantId, id, r.issuer, r.client_id, r.deployment_ids, r.auth_url, r.token_url, r.jwks_url, r.frame_origins ?? []],
     );
     return rows[0]!;
   }
@@ -42,9 +43,9 @@ export class PlatformsRepository {
   async update(tenantId: string, id: string, r: PlatformRegistrationDto): Promise<PlatformRow | null> {
     // In a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count] rather than the rows.
     const rows: PlatformRow[] = await this.dataSource.query(
-      `WITH updated AS (UPDATE lti_platforms SET issuer = $3, client_id = $4, deployment_ids = $5, auth_url = $6, token_url = $7, jwks_url = $8, updated_at = now()
+      `WITH updated AS (UPDATE lti_platforms SET issuer = $3, client_id = $4, deployment_ids = $5, auth_url = $6, token_url = $7, jwks_url = $8, frame_origins = $9, updated_at = now()
        WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}) SELECT * FROM updated`,
-      [tenantId, id, r.issuer, r.client_id, r.deployment_ids, r.auth_url, r.token_url, r.jwks_url],
+      [tenantId, id, r.issuer, r.client_id, r.deployment_ids, r.auth_url, r.token_url, r.jwks_url, r.frame_origins ?? []],
     );
     return rows[0] ?? null;
   }

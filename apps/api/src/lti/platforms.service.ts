@@ -15,6 +15,7 @@ function present(row: PlatformRow): PlatformDto {
     auth_url: row.auth_url,
     token_url: row.token_url,
     jwks_url: row.jwks_url,
+    frame_origins: row.frame_origins,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

@@ -34,7 +34,7 @@ export const PAGE_CSP = [
 ].join('; ');
 
 /** The modules every view imports: fetched at once with the page's own, instead of one import after another. */
-const SHARED_MODULES = ['api.js', 'dom.js', 'i18n.js', 'layout.js', 'views.js'];
+const SHARED_MODULES = ['api.js', 'dom.js', 'i18n.js', 'layout.js', 'storage.js', 'views.js'];
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

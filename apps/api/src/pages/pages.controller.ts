@@ -1,11 +1,13 @@
-import { applyDecorators, Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LANGUAGES, type Language } from '@tcplab/tcp-core';
 import { AccessFor } from '../auth/access.decorator';
 import { LINK_TOKEN_PREFIX, LinkVerifier } from '../auth/link-verifier';
 import { Lang } from '../common/request-context';
+import type { LinkRow } from '../links/links.repository';
 import { LinksService } from '../links/links.service';
+import { frameableBy, LaunchFrames } from '../lti/launch-frames';
 import { errorPage, PAGE_CSP, pageShell } from './page-shell';
 
 const REFUSED_LINK: Record<'unknown' | 'expired' | 'revoked', { status: number; heading: Record<Language, string>; detail: Record<Language, string> }> = {
@@ -43,6 +45,7 @@ export class PagesController {
   constructor(
     private readonly linkTokens: LinkVerifier,
     private readonly links: LinksService,
+    private readonly frames: LaunchFrames,
   ) {}
 
   @Get()
@@ -51,15 +54,18 @@ export class PagesController {
     return pageShell({ page: 'catalogue', title: 'tcplab', lang });
   }
 
+  // The pages a link opens may be framed by the platform whose launch made the link (LaunchFrames).
   @Get('scenarios/:id')
   @HtmlPage()
-  player(@Lang() lang: Language): string {
+  async player(@Lang() lang: Language, @Query('link') linkId: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    await this.frameForLink(linkId, request, reply);
     return pageShell({ page: 'player', title: 'tcplab', lang });
   }
 
   @Get('play/:id')
   @HtmlPage()
-  play(@Lang() lang: Language): string {
+  async play(@Lang() lang: Language, @Query('link') linkId: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    await this.frameForLink(linkId, request, reply);
     return pageShell({ page: 'play', title: 'tcplab', lang });
   }
 
@@ -71,14 +77,16 @@ export class PagesController {
 
   @Get('quizzes/:id')
   @HtmlPage()
-  quiz(@Lang() lang: Language): string {
+  async quiz(@Lang() lang: Language, @Query('link') linkId: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    await this.frameForLink(linkId, request, reply);
     return pageShell({ page: 'quiz', title: 'tcplab', lang });
   }
 
   /** An instructor's LTI landing: the resource link's results, read with the results link's token. */
   @Get('lti/results')
   @HtmlPage()
-  ltiResults(@Lang() lang: Language): string {
+  async ltiResults(@Lang() lang: Language, @Query('link') linkId: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    await this.frameForLink(linkId, request, reply);
     return pageShell({ page: 'lti-results', title: 'tcplab', lang });
   }
 
@@ -99,8 +107,24 @@ export class PagesController {
       return errorPage(lang, refused.heading, refused.detail);
     }
     const grant = await this.links.grant(verdict.link);
-    const meta: Record<string, string> = { 'tcplab-link': token, 'tcplab-next': grant.page };
+    const origins = await this.frames.ofLink(verdict.link);
+    frameableBy(reply, origins);
+    // The page it opens is told which link it was opened through, so that it too may be framed by the platform.
+    const next = origins.length > 0 ? withQuery(grant.page, 'link', verdict.link.id) : grant.page;
+    const meta: Record<string, string> = { 'tcplab-link': token, 'tcplab-next': next };
     if ((LANGUAGES as readonly unknown[]).includes(chosen)) meta['tcplab-lang'] = chosen as Language;
     return pageShell({ page: 'link', title: 'tcplab', lang, meta });
   }
+
+  private async frameForLink(linkId: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const path = new URL(request.url, 'http://page').pathname;
+    const opens = async (link: LinkRow) => new URL((await this.links.grant(link)).page, 'http://page').pathname === path;
+    frameableBy(reply, await this.frames.ofLinkId(typeof linkId === 'string' ? linkId : undefined, opens));
+  }
+}
+
+function withQuery(page: string, name: string, value: string): string {
+  const url = new URL(page, 'http://page');
+  url.searchParams.set(name, value);
+  return `${url.pathname}${url.search}`;
 }

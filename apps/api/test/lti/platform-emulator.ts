@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
  * it checks, and the id_token it answers with as an auto-submitting form post) and §6 (its keys at a JWKS URL).
  *
  * It can be told to misbehave, one way per launch, so that each of the tool's checks can be seen failing on its own.
- * Checking this emulator against an independent, IMS-certified implementation (ltijs as a second tool) is later
- * work (issue 13); until then it speaks LTI as its author read the specifications.
+ * It is checked against an independent, IMS-certified tool, ltijs, in lti-emulator-ltijs.e2e.spec.ts: what it
+ * sends is LTI as certified code expects, not only as tcplab reads it.
  */
 
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -41,6 +41,8 @@ export interface PlannedLaunch {
   roles: string[];
   resourceLinkId: string;
   tamper: Tamper;
+  /** LTI Client Side postMessages: the frame of the platform's page that keeps tool data (course-page.ts), if offered. */
+  storageTarget?: string;
   /** Claims of the LTI Advantage services the platform offers with this launch (AGS's endpoint, NRPS's…). */
   claims?: Record<string, unknown>;
 }
@@ -118,6 +120,7 @@ export class PlatformEmulator {
       client_id: this.clientId,
       lti_deployment_id: this.deploymentId,
       lti_message_hint: hint,
+      ...(planned.storageTarget !== undefined ? { lti_storage_target: planned.storageTarget } : {}),
     };
   }
 
@@ -164,7 +167,10 @@ export class PlatformEmulator {
     const launch = this.launches.get(expect('lti_message_hint'));
     if (!launch || expect('login_hint') !== launch.user) throw new Error('login_required: unknown login_hint or lti_message_hint');
     const idToken = await this.idToken(launch, nonce);
-    return `<!doctype html><form method="post" action="${redirectUri}"><input type="hidden" name="id_token" value="${idToken}"><input type="hidden" name="state" value="${state}"></form><script>document.forms[0].submit()</script>`;
+    // The storage target offered at the login is sent back with the authentication response (OIDC Login with LTI
+    // Client Side postMessages), so that the tool knows at the launch where to look.
+    const storage = launch.storageTarget !== undefined ? `<input type="hidden" name="lti_storage_target" value="${launch.storageTarget}">` : '';
+    return `<!doctype html><form method="post" action="${redirectUri}"><input type="hidden" name="id_token" value="${idToken}"><input type="hidden" name="state" value="${state}">${storage}</form><script>document.forms[0].submit()</script>`;
   }
 
   /** LTI 1.3 Core §5.3: a resource link launch's id_token, with the launch's tampering applied. */

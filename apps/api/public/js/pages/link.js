@@ -8,7 +8,6 @@ const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content;
 if (meta('tcplab-lang')) setLang(meta('tcplab-lang'));
 layout();
 document.getElementById('main').textContent = t('link.opening');
-rememberLink(meta('tcplab-link'));
-// replace(): the back button should not return to a URL holding the token.
-// The fragment goes along: an instructor's results page finds its "try it" link there.
-location.replace(meta('tcplab-next') + location.hash);
+// replace(): the back button should not return to a URL holding the token. The fragment this page came with goes
+// along: an instructor's results page finds its "try it" link there.
+location.replace(rememberLink(meta('tcplab-link'), meta('tcplab-next'), location.hash.slice(1)));

@@ -6,17 +6,19 @@ import { api } from '../api.js';
 import { h, fill } from '../dom.js';
 import { lang, t } from '../i18n.js';
 import { layout, showFailure } from '../layout.js';
+import { session } from '../storage.js';
 
 layout(t('results.title'));
 const main = document.getElementById('main');
 // Kept for this tab, and taken out of the address: like /l/{token}, a URL holding a token should not stay in history.
 const TRY_KEY = 'tcplab.try';
+// Where the tab has no storage (framed, third-party storage blocked), both tokens stay in the fragment (api.js).
 const fromLaunch = new URLSearchParams(location.hash.slice(1)).get('try');
-if (fromLaunch) {
-  sessionStorage.setItem(TRY_KEY, fromLaunch);
-  history.replaceState(null, '', location.pathname);
+if (fromLaunch && session) {
+  session.setItem(TRY_KEY, fromLaunch);
+  history.replaceState(null, '', location.pathname + location.search);
 }
-const tryToken = sessionStorage.getItem(TRY_KEY);
+const tryToken = session?.getItem(TRY_KEY) ?? fromLaunch;
 
 const when = (iso) => new Date(iso).toLocaleString(lang(), { dateStyle: 'short', timeStyle: 'short' });
 

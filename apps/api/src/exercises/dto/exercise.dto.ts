@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { EXERCISE_GOALS, SCENARIOS, type ExerciseGoalId } from '@tcplab/tcp-core';
 import { OptionalSeed } from '../../common/dto-fields';
 
@@ -37,6 +37,8 @@ export class CreateExerciseDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  // PostgreSQL's text holds no NUL byte: a control character would be a 500, not a 400.
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'learner_id must not hold control characters' })
   learner_id?: string;
 }
 

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsString, IsUrl, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 
 const PRINTABLE = /^[^\p{Cc}]*$/u;
 // An LMS on a campus network is often reached by a bare host name or an address, without a public TLD.
@@ -59,6 +59,20 @@ export class PlatformRegistrationDto {
   @IsUrl(URL_OPTIONS)
   @Length(1, 500)
   jwks_url!: string;
+
+  /**
+   * More origins that may frame the pages a launch from this platform opens, besides its issuer's and its
+   * authorization endpoint's: where its course pages are when that is another host (Canvas: the school's own).
+   * Answered back as `[]` when none.
+   * @example ["https://school.instructure.com"]
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUrl(URL_OPTIONS, { each: true })
+  @Matches(/^https?:\/\/[^/?#\s]+$/, { each: true, message: 'each of frame_origins must be an origin: scheme and host (and port), no path' })
+  frame_origins?: string[];
 }
 
 export class PlatformDto extends PlatformRegistrationDto {

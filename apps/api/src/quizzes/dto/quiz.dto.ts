@@ -150,6 +150,8 @@ export class CreateAttemptDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  // PostgreSQL's text holds no NUL byte: a control character would be a 500, not a 400.
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'learner_id must not hold control characters' })
   learner_id?: string;
 
   /**
@@ -208,6 +210,8 @@ export class AttemptListQueryDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  // PostgreSQL's text holds no NUL byte: a control character would be a 500, not a 400.
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'learner_id must not hold control characters' })
   learner_id?: string;
 }
 
