@@ -14,6 +14,6 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 EXPOSE 3000
 USER node
-# A young generation of 64-MB semi-spaces instead of V8's 16: a request's garbage dies young and is collected
+# A young generation of 32-MB semi-spaces instead of V8's 16: a request's garbage dies young and is collected
 # for less CPU (docs/scaling.md, "Throughput and latency at 64 connections").
-CMD ["node", "--max-semi-space-size=64", "dist/apps/api/apps/api/src/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/apps/api/apps/api/src/main.js"]

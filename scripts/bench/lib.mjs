@@ -153,7 +153,7 @@ export async function startService({ databaseUrl, workers, poolPerWorker, port =
   if (build) execFileSync('npx', ['nest', 'build', 'api'], { stdio: 'inherit' });
   const adminKey = `bench-admin-${randomBytes(24).toString('base64url')}`;
   // The node flags `npm start` and the Docker image run it with; BENCH_NODE_ARGS come after them, and win.
-  const flags = ['--max-semi-space-size=64', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs];
+  const flags = ['--max-semi-space-size=32', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...nodeArgs];
   const child = spawn(process.execPath, [...flags, join(dist, 'apps/api/apps/api/src/main.js')], {
     env: {
       ...process.env,
