@@ -9,6 +9,7 @@ import { DeepLinkingRepository, type DeepLinkingRow } from './deep-linking.repos
 import { LaunchRefused } from './launch-refused';
 import { PlatformsRepository, type PlatformRow } from './platforms.repository';
 import { ToolKeys } from './tool-keys.service';
+import { httpUrl } from './http-url';
 
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 const DL_CLAIM = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
@@ -37,7 +38,7 @@ export function deepLinkingSettings(claims: Record<string, unknown>): DeepLinkin
   const settings = claims[`${DL_CLAIM}deep_linking_settings`] as Record<string, unknown> | undefined;
   if (typeof settings !== 'object' || settings === null) throw new LaunchRefused('deep_linking_settings', 'A deep linking request must carry the deep_linking_settings claim.');
   const returnUrl = settings['deep_link_return_url'];
-  if (typeof returnUrl !== 'string' || !isHttpUrl(returnUrl)) throw new LaunchRefused('deep_linking_settings', 'deep_link_return_url must be an http(s) URL.');
+  if (typeof returnUrl !== 'string' || !httpUrl(returnUrl)) throw new LaunchRefused('deep_linking_settings', 'deep_link_return_url must be an http(s) URL.');
   const acceptTypes = settings['accept_types'];
   if (!Array.isArray(acceptTypes) || !acceptTypes.includes('ltiResourceLink')) {
     throw new LaunchRefused('deep_linking_settings', 'accept_types must include ltiResourceLink: tcplab answers with LTI resource links only.');
@@ -209,13 +210,4 @@ function closed(reason: 'expired' | 'used'): ApiError {
     reason === 'used' ? 'This content selection has been answered already: start a new one from the course.' : 'This content selection has expired: start a new one from the course.',
     { selection: reason },
   );
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

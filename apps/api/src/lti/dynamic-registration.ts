@@ -7,6 +7,7 @@ import { hashToken } from './deep-linking';
 import type { CreatedRegistrationUrlDto, RegistrationUrlDto, RegistrationUrlListDto } from './dto/registration.dto';
 import { isDuplicateRegistration, PlatformsRepository, type PlatformRow } from './platforms.repository';
 import { RegistrationTokensRepository, type RegistrationTokenRow } from './registration-tokens.repository';
+import { httpUrl } from './http-url';
 
 /** A registration URL's token: a bearer for one registration into one tenant. */
 export const REGISTRATION_TOKEN_PREFIX = 'treg_';
@@ -122,11 +123,11 @@ export class LtiDynamicRegistration {
 
   /** Dynamic Registration §3.4–3.5: the platform's OpenID configuration, whose issuer must be the URL's origin. */
   private async platformConfiguration(url: string): Promise<PlatformConfiguration> {
-    if (!isHttpUrl(url)) throw new RegistrationRefused('openid_configuration is not an http(s) URL.');
+    if (!httpUrl(url)) throw new RegistrationRefused('openid_configuration is not an http(s) URL.');
     const document = await fetchJson(url, { headers: { accept: 'application/json' } }, 'the platform’s OpenID configuration');
     const config = document as Partial<Record<keyof PlatformConfiguration, unknown>> & Record<string, unknown>;
     for (const field of ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'registration_endpoint'] as const) {
-      if (typeof config[field] !== 'string' || !isHttpUrl(config[field])) throw new RegistrationRefused(`The platform’s OpenID configuration has no valid ${field}.`);
+      if (typeof config[field] !== 'string' || !httpUrl(config[field])) throw new RegistrationRefused(`The platform’s OpenID configuration has no valid ${field}.`);
     }
     if (new URL(config.issuer as string).origin !== new URL(url).origin) {
       throw new RegistrationRefused(`The OpenID configuration’s issuer (${String(config.issuer)}) is not at the origin it was fetched from (${new URL(url).origin}).`);
@@ -200,14 +201,5 @@ async function fetchJson(url: string, init: RequestInit, what: string): Promise<
     return body;
   } catch {
     throw new RegistrationRefused(`${what} (${url}) did not answer with a JSON object.`);
-  }
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
   }
 }

@@ -10,6 +10,7 @@ import { SessionsRepository, type Transaction } from '../sessions/sessions.repos
 import type { LtiUserRow } from './launches.repository';
 import type { PlatformRow } from './platforms.repository';
 import { ResourceLinksRepository, type ResourceLinkRow } from './resource-links.repository';
+import { httpUrl } from './http-url';
 
 const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 /** AGS 2.0 §3.1: the services a launch offers for its resource link's grades. */
@@ -135,11 +136,5 @@ function stringOrNull(value: unknown): string | null {
 
 /** A service URL the platform gave: only http(s), since tcplab will call it. */
 function urlOrNull(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? value : null;
-  } catch {
-    return null;
-  }
+  return httpUrl(value) ? (value as string) : null;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PlatformRow } from './platforms.repository';
 import { callPlatform, LtiServiceConnector, PlatformCallFailed } from './service-connector';
+import { httpUrl } from './http-url';
 
 /** NRPS 2.0 §3.6.1: the scope a token must carry to read a context's memberships. */
 export const NRPS_SCOPE = 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly';
@@ -79,12 +80,7 @@ export function nextPage(link: string | null, base: string): string | null {
   for (const part of link.split(/,(?=\s*<)/)) {
     const match = /^\s*<([^>]*)>(.*)$/.exec(part);
     if (!match || !/;\s*rel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?\s*(;|$)/i.test(match[2]!)) continue;
-    try {
-      const url = new URL(match[1]!, base);
-      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-    } catch {
-      return null;
-    }
+    return httpUrl(match[1], base)?.href ?? null;
   }
   return null;
 }

@@ -13,6 +13,7 @@ import { canvasConfiguration } from './canvas-configuration';
 import { CreatedRegistrationUrlDto, RegistrationUrlDto, RegistrationUrlListDto } from './dto/registration.dto';
 import { LtiDynamicRegistration, RegistrationRefused, type RegistrationParams } from './dynamic-registration';
 import { pageCspWith } from './page-csp';
+import { httpUrl } from './http-url';
 
 const REFUSED: Record<Language, string> = { en: 'tcplab could not register with this LMS', 'zh-CN': 'tcplab 未能在此学习平台注册' };
 const REGISTERED: Record<Language, string> = { en: 'tcplab is registered', 'zh-CN': 'tcplab 已注册' };
@@ -116,10 +117,5 @@ function onlyStrings(params: RegistrationParams): RegistrationParams {
 }
 
 function originOf(url: string | undefined): string | null {
-  try {
-    const { protocol, origin } = new URL(url ?? '');
-    return protocol === 'https:' || protocol === 'http:' ? origin : null;
-  } catch {
-    return null;
-  }
+  return httpUrl(url)?.origin ?? null;
 }
