@@ -13,8 +13,10 @@ const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 
 // Each test process (a Jest worker) takes ports from a range of its own: 64 of them. A worker runs several files one
 // after another (fault and browser suites), whose ports add up — 16 overflowed into the next pid's range, and
-// services failed with EADDRINUSE when workers with neighbouring pids ran at once.
-let nextPort = 41000 + (process.pid % 300) * 64;
+// services failed with EADDRINUSE when workers with neighbouring pids ran at once. The ranges (10,064–29,200) lie
+// below the kernel's ephemeral ports (32,768–60,999 here), where every outgoing connection and every listen(0) of
+// the other suites (the LTI platform emulator, ltijs, Chromium) takes its port: 41,000 and up collided with those.
+let nextPort = 10000 + (process.pid % 300) * 64;
 export function freePort(): number {
   nextPort += 1;
   return nextPort;
