@@ -133,7 +133,10 @@ describeInChromium('LTI launches framed in a course page, in Chromium', () => {
       await page.goto(`http://127.0.0.1:${(stranger.address() as AddressInfo).port}/`);
       await waitFor(() => refusedFrames.length === 1);
       expect(refusedFrames[0]).toContain(`Framing '${tool}/' violates the following Content Security Policy directive: "frame-ancestors ${emulator.issuer}"`);
-      expect(await page.frame({ name: 'framed' })!.$('[data-testid="counter"]')).toBeNull();
+      // The refused frame, found through its element: looked up by name at once, it was sometimes not yet attached.
+      const framed = await (await page.waitForSelector('iframe[name="framed"]', { state: 'attached' })).contentFrame();
+      expect(framed).not.toBeNull();
+      expect(await framed!.$('[data-testid="counter"]')).toBeNull();
     } finally {
       stranger.closeAllConnections();
       await new Promise<void>((resolve) => stranger.close(() => resolve()));
