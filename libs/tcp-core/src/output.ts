@@ -5,6 +5,7 @@ import { seqAdd, seqDiff, seqLt } from './sequence';
 import { slicePayload } from './payload';
 import { transmitsQueued } from './state';
 import { lossProbeTimeout } from './tlp';
+import { segmentSent } from './delack';
 import { armTimer, cancelTimer, isArmed, queuedOctets, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
@@ -94,6 +95,8 @@ export function buildSegment(ctx: Context, side: Side, out: Outgoing, given: Wir
 export function transmit(ctx: Context, segment: Segment, retransmission = false): Segment {
   const net = ctx.conn.network;
   segment.id = net.next_segment_id++;
+  // The linux profile's ACK policy: this segment carries any ACK that was waiting (delack.ts).
+  if (ctx.conn.config.profile === 'linux') segmentSent(ctx, ep(ctx, segment.from), segment);
   ctx.segments.push(segment);
   record(
     ctx,
