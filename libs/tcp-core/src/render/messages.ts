@@ -226,7 +226,10 @@ const EN: Record<EventCode, Template> = {
   SEND_QUEUED_UNTIL_ESTABLISHED: (p) => `The connection is not established yet: the ${p.who} queues ${str(p['length'])} octet(s) until it is.`,
   SEND_DATA: (p) => `The ${p.who}'s application sends ${str(p['length'])} octet(s).`,
   RECEIVE_NOTHING_YET: (p) => `The ${p.who}'s application reads, but no data has arrived yet.`,
-  RECEIVE_DATA: (p) => `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.`,
+  RECEIVE_DATA: (p) =>
+    p['after_own_fin']
+      ? `The ${p.who}'s application reads ${str(p['length'])} octet(s) that arrived before the ${p.peer}'s FIN. Linux keeps them readable in ${p.from} (tcp_recvmsg); RFC 9293 §3.10.3 refuses RECEIVE once both FINs have been sent ("connection closing"), as if everything had been read by then.`
+      : `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `The ${p.who} stops listening: CLOSED.`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `The ${p.who} gives up connecting before an answer came: CLOSED, without sending anything.`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `The ${p.who} closes while data is still queued: the FIN will follow the data once the connection is established.`,
@@ -244,7 +247,16 @@ const EN: Record<EventCode, Template> = {
   STATUS: (p) => `The ${p.who} reports its status: ${p.from}.`,
   CALL_REFUSED_CONNECTION_ALREADY_EXISTS: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" (the ${p.who} must be CLOSED to open).`,
   CALL_REFUSED_CONNECTION_DOES_NOT_EXIST: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}".`,
-  CALL_REFUSED_CONNECTION_CLOSING: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who} has already closed this direction.`,
+  CALL_REFUSED_CONNECTION_CLOSING: (p) =>
+    p['orphaned']
+      ? `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who}'s application has closed its socket with close(), so it reads nothing more. Linux's close() is the "half-duplex" close RFC 9293 §3.6.1 allows; the RFC's own CLOSE (shutdown) keeps the receiving direction open.`
+      : `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who} has already closed this direction.`,
+  CLOSE_UNREAD_DATA_RESET: (p) =>
+    `The ${p.who}'s application closes its socket with ${str(p['unread'])} octet(s) still unread: they are lost, so instead of a FIN the ${p.who} sends RST seq=${str(p['rst_seq'])} ack=${str(p['rst_ack'])} and goes to CLOSED at once. Linux does this (tcp_close); RFC 9293 §3.6.1 says a TCP whose CLOSE loses received data SHOULD send an RST to show that data was lost (after RFC 1122 §4.2.2.13), while its own CLOSE only closes the sending direction.`,
+  CLOSE_AFTER_SHUTDOWN: (p) =>
+    `The ${p.who}'s application closes its socket after shutdown(): its FIN is already on its way, so nothing is sent; from now on nobody reads what arrives${p['fin_wait_2'] ? ', and FIN_WAIT_2 ends after tcp_fin_timeout if the peer\'s FIN does not come' : ''}. Linux does this (tcp_close); RFC 9293 has one CLOSE only.`,
+  DATA_AFTER_CLOSE_RESET: (p) =>
+    `New data (${seg(p)}) arrives after the ${p.who}'s application closed its socket: nobody will read it, so the ${p.who} answers RST seq=${str(p['rst_seq'])} and goes to CLOSED. Linux does this (tcp_rcv_state_process); RFC 9293 §3.6.1 says a TCP that has closed "half-duplex" SHOULD send an RST when new data arrives after CLOSE, while its own CLOSE keeps receiving.`,
   DATA_QUEUED_SENT: () => `Queued data can go out now that the window allows it.`,
   FIN_QUEUED_SENT: () => `The FIN of an earlier CLOSE can go out now that the queued data has been sent.`,
   WINDOW_UPDATE: (p) => `The ${p.who}'s receive window has opened again; it tells the ${p.peer} with a window update.`,
@@ -371,7 +383,10 @@ const ZH: Record<EventCode, Template> = {
   SEND_QUEUED_UNTIL_ESTABLISHED: (p) => `连接尚未建立：${p.who}把 ${str(p['length'])} 个字节排队，等连接建立后再发送。`,
   SEND_DATA: (p) => `${p.who}的应用程序发送 ${str(p['length'])} 个字节。`,
   RECEIVE_NOTHING_YET: (p) => `${p.who}的应用程序读取数据，但还没有数据到达。`,
-  RECEIVE_DATA: (p) => `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。`,
+  RECEIVE_DATA: (p) =>
+    p['after_own_fin']
+      ? `${p.who}的应用程序读取在${p.peer}的 FIN 之前到达的 ${str(p['length'])} 个字节。Linux 在 ${p.from} 状态仍然允许读取这些数据（tcp_recvmsg）；RFC 9293 §3.10.3 则在双方的 FIN 都已发送后拒绝 RECEIVE（“connection closing”），仿佛数据到那时都已读完。`
+      : `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `${p.who}停止监听：CLOSED。`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `${p.who}在收到回应之前放弃连接：进入 CLOSED，不发送任何报文段。`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `${p.who}在仍有数据排队时关闭：连接建立后，FIN 将跟在数据之后发送。`,
@@ -388,7 +403,16 @@ const ZH: Record<EventCode, Template> = {
   STATUS: (p) => `${p.who}报告状态：${p.from}。`,
   CALL_REFUSED_CONNECTION_ALREADY_EXISTS: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接已存在；只有 CLOSED 状态才能打开）。`,
   CALL_REFUSED_CONNECTION_DOES_NOT_EXIST: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接不存在）。`,
-  CALL_REFUSED_CONNECTION_CLOSING: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}已经关闭了这个方向。`,
+  CALL_REFUSED_CONNECTION_CLOSING: (p) =>
+    p['orphaned']
+      ? `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}的应用程序已经用 close() 关闭了套接字，不再读取任何数据。Linux 的 close() 是 RFC 9293 §3.6.1 允许的“半双工”关闭；RFC 自己的 CLOSE（shutdown）仍保持接收方向打开。`
+      : `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}已经关闭了这个方向。`,
+  CLOSE_UNREAD_DATA_RESET: (p) =>
+    `${p.who}的应用程序关闭套接字时还有 ${str(p['unread'])} 个字节未读：这些数据丢失了，因此${p.who}不发送 FIN，而是发送 RST seq=${str(p['rst_seq'])} ack=${str(p['rst_ack'])}，立即进入 CLOSED。Linux 这样做（tcp_close）；RFC 9293 §3.6.1 规定，CLOSE 导致已接收的数据丢失时，TCP 应当（SHOULD）发送 RST 表明数据丢失（源自 RFC 1122 §4.2.2.13），而 RFC 自己的 CLOSE 只关闭发送方向。`,
+  CLOSE_AFTER_SHUTDOWN: (p) =>
+    `${p.who}的应用程序在 shutdown() 之后关闭套接字：它的 FIN 已经发出或正在排队，所以不发送任何报文段；此后没有人读取到达的数据${p['fin_wait_2'] ? '，如果对端的 FIN 迟迟不来，FIN_WAIT_2 在 tcp_fin_timeout 之后结束' : ''}。Linux 这样做（tcp_close）；RFC 9293 只有一个 CLOSE。`,
+  DATA_AFTER_CLOSE_RESET: (p) =>
+    `${p.who}的应用程序关闭套接字之后又到达新数据（${seg(p)}）：没有人会读取它，因此${p.who}回复 RST seq=${str(p['rst_seq'])}，进入 CLOSED。Linux 这样做（tcp_rcv_state_process）；RFC 9293 §3.6.1 规定，以“半双工”方式关闭的 TCP 在 CLOSE 之后收到新数据时应当（SHOULD）发送 RST，而 RFC 自己的 CLOSE 仍继续接收。`,
   DATA_QUEUED_SENT: () => `窗口允许后，排队的数据现在可以发送。`,
   FIN_QUEUED_SENT: () => `排队的数据发送完毕，之前 CLOSE 的 FIN 现在可以发送。`,
   WINDOW_UPDATE: (p) => `${p.who}的接收窗口重新打开；它用窗口更新通知${p.peer}。`,
