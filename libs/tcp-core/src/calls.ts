@@ -237,6 +237,12 @@ function receive(ctx: Context, side: Side): CallResult {
   return { ok: true, received: { length: unread, payload } };
 }
 
+/** A CLOSE event's params, marked when the call was `shutdown`, whose explanation names shutdown(SHUT_WR). */
+function closeParams(call: 'close' | 'shutdown', params: EventParams): EventParams {
+  if (call === 'shutdown') params['shutdown'] = true;
+  return params;
+}
+
 /** CLOSE (§3.10.4): "I have no more to send" — the other direction stays open (half-close). */
 function close(ctx: Context, side: Side, call: 'close' | 'shutdown'): CallResult {
   const e = ep(ctx, side);
@@ -260,7 +266,7 @@ function close(ctx: Context, side: Side, call: 'close' | 'shutdown'): CallResult
         return OK;
       }
       // "If no SENDs have been issued and there is no pending data to send, then form a FIN segment and send it".
-      transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_TO_FIN_WAIT_1', rfc, { snd_nxt: tcb.snd_nxt });
+      transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_TO_FIN_WAIT_1', rfc, closeParams(call, { snd_nxt: tcb.snd_nxt }));
       pushQueued(ctx, side, false);
       return OK;
     }
@@ -278,8 +284,9 @@ function close(ctx: Context, side: Side, call: 'close' | 'shutdown'): CallResult
         established ? 'FIN_WAIT_1' : 'LAST_ACK',
         established ? 'CLOSE_TO_FIN_WAIT_1' : 'CLOSE_TO_LAST_ACK',
         rfc,
-        // A FIN that finds the peer's window full waits for it (output.ts finFits); the explanation says so.
-        queued === 0 && !finFits(tcb) ? { snd_nxt: tcb.snd_nxt, queued, fin_held: true } : { snd_nxt: tcb.snd_nxt, queued },
+        // A FIN that finds the peer's window full waits for it (output.ts finFits); the explanation says so, and
+        // that a shutdown keeps receiving.
+        closeParams(call, queued === 0 && !finFits(tcb) ? { snd_nxt: tcb.snd_nxt, queued, fin_held: true } : { snd_nxt: tcb.snd_nxt, queued }),
       );
       pushQueued(ctx, side, false);
       return OK;

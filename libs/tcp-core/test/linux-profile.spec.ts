@@ -93,6 +93,9 @@ describe('the linux profile: close() and shutdown()', () => {
   it('shutdown() with unread data half-closes in the linux profile too: FIN, and the data can still be read', () => {
     const d = drive(unread('linux'), call('client', 'shutdown'), call('client', 'receive'));
     expect(sentBy(d.results[0]!.segments, 'client').map((s) => s.flags)).toEqual([FIN | ACK]);
+    const closing = d.results[0]!.events.find((e) => e.code === 'CLOSE_TO_FIN_WAIT_1')!;
+    expect(renderEvent(closing, 'en')).toContain('With shutdown(SHUT_WR) only the sending direction closes');
+    expect(renderEvent(closing, 'zh-CN')).toContain('shutdown(SHUT_WR)');
     expect(d.last.outcome).toMatchObject({ ok: true, received: { length: 5 } });
     expect(d.connection.client.state).toBe('FIN_WAIT_1');
   });

@@ -100,6 +100,10 @@ const timeWaitZh = (p: P): string =>
     ? `${str(p['two_msl_ms'])} 毫秒（Linux 固定等待 60 秒，即 TCP_TIMEWAIT_LEN，与 MSL 无关；RFC 9293 规定为 2MSL）`
     : `2MSL（${str(p['two_msl_ms'])} 毫秒）`;
 
+/** What a CLOSE event adds when the call was shutdown(SHUT_WR), the RFC's CLOSE: the receiving direction stays open. */
+const shutdownEn = (p: P): string => (p['shutdown'] ? ' With shutdown(SHUT_WR) only the sending direction closes: it goes on receiving.' : '');
+const shutdownZh = (p: P): string => (p['shutdown'] ? '使用 shutdown(SHUT_WR) 只关闭发送方向：它仍继续接收数据。' : '');
+
 const EN: Record<EventCode, Template> = {
   FIN_WAIT_2_TIMEOUT: (p) =>
     `No FIN from the ${p.peer} within ${str(p['fin_timeout_ms'])} ms of FIN_WAIT_2: the ${p.who} drops the connection without sending anything, CLOSED. Linux does this for a socket its application has closed (tcp_fin_timeout); RFC 9293 says FIN_WAIT_2 waits for the peer's FIN for as long as it takes.`,
@@ -236,11 +240,11 @@ const EN: Record<EventCode, Template> = {
   CLOSE_TO_FIN_WAIT_1: (p) =>
     p['fin_held']
       ? `The ${p.who}'s application closes and the ${p.who} enters FIN_WAIT_1 (active close), but the ${p.peer}'s window is full: FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
-      : `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).`,
+      : `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).${shutdownEn(p)}`,
   CLOSE_TO_LAST_ACK: (p) =>
     p['fin_held']
       ? `The ${p.who}'s application closes too and the ${p.who} enters LAST_ACK, but the ${p.peer}'s window is full: its FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
-      : `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.`,
+      : `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.${shutdownEn(p)}`,
   ABORT_WITHOUT_RST: (p) => `The ${p.who} aborts; in ${p.from} there is no synchronized peer to tell, so it just goes to CLOSED.`,
   ABORT_SENDS_RST: (p) =>
     `The ${p.who} aborts the connection: it sends RST seq=${str(p['rst_seq'])} (Linux also sets ACK ack=${str(p['rst_ack'])}) and goes to CLOSED without waiting.`,
@@ -393,11 +397,11 @@ const ZH: Record<EventCode, Template> = {
   CLOSE_TO_FIN_WAIT_1: (p) =>
     p['fin_held']
       ? `${p.who}的应用程序关闭连接，${p.who}进入 FIN_WAIT_1（终止等待1，主动关闭），但${p.peer}的窗口已满：FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
-      : `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。`,
+      : `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。${shutdownZh(p)}`,
   CLOSE_TO_LAST_ACK: (p) =>
     p['fin_held']
       ? `${p.who}的应用程序也关闭连接，${p.who}进入 LAST_ACK（最后确认），但${p.peer}的窗口已满：它的 FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
-      : `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。`,
+      : `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。${shutdownZh(p)}`,
   ABORT_WITHOUT_RST: (p) => `${p.who}中止连接；在 ${p.from} 状态没有已同步的对端需要通知，直接进入 CLOSED。`,
   ABORT_SENDS_RST: (p) => `${p.who}中止连接：发送 RST seq=${str(p['rst_seq'])}（Linux 还会带上 ACK，确认号为 ${str(p['rst_ack'])}），不等待，直接进入 CLOSED。`,
   STATUS: (p) => `${p.who}报告状态：${p.from}。`,
