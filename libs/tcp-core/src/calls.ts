@@ -309,9 +309,10 @@ function closeSocket(ctx: Context, side: Side): CallResult {
   const tcb = e.tcb;
   if (!tcb || e.state === 'SYN_SENT' || e.state === 'LISTEN') return close(ctx, side, 'close');
   if (tcb.orphaned) return refuse(ctx, side, 'close', 'CONNECTION_CLOSING', '3.10.4', true);
-  // Linux counts the octets of its receive queue, not the FIN (tcp_close: data_was_unread).
+  // Linux counts the octets of its receive queue, not the FIN (tcp_close: data_was_unread). In TIME-WAIT its
+  // application's socket is already CLOSE (tcp_time_wait handed the connection to a time-wait socket): no reset.
   const unread = unreadOctets(tcb);
-  if (unread > 0) {
+  if (unread > 0 && e.state !== 'TIME_WAIT') {
     const reset = buildSegment(ctx, side, inUrgentMode(ctx, tcb, { seq: tcb.snd_nxt, ack: tcb.rcv_nxt, flags: RST | ACK, length: 0, payload: null, urgent_pointer: 0 }));
     deleteTcb(ctx, side);
     transition(ctx, side, 'CLOSED', 'CLOSE_UNREAD_DATA_RESET', RFC9293_3_6_1, { unread, rst_seq: reset.seq, rst_ack: reset.ack });

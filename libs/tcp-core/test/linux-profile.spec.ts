@@ -139,6 +139,25 @@ describe('the linux profile: close() and shutdown()', () => {
     expect(renderEvent(d.last.events[0]!, 'zh-CN')).toContain('tcp_fin_timeout');
   });
 
+  it('close() in TIME_WAIT with data unread sends nothing: Linux\'s socket is already CLOSE there (tcp_close)', () => {
+    const c = drive(
+      established({ profile: 'linux' }),
+      call('client', 'shutdown'),
+      deliverNext('client'),
+      deliverNext('server'),
+      send('server', 'hi'),
+      deliverNext('server'),
+      deliverNext('client'),
+      call('server', 'close'),
+      deliverNext('server'),
+    ).connection;
+    expect(c.client.state).toBe('TIME_WAIT');
+    const d = drive(c, call('client', 'close'));
+    expect(rules(d.last.events)).toEqual(['CLOSE_AFTER_SHUTDOWN']);
+    expect(d.last.segments).toEqual([]);
+    expect(d.connection.client.state).toBe('TIME_WAIT');
+  });
+
   it('rfc9293: FIN_WAIT_2 after close() + new data → taken (RFC 9293 §3.6: CLOSE is simplex)', () => {
     const d = drive(finWait2(), send('server', 'late'), deliverNext('server'));
     expect(rules(d.last.events)).toEqual(['DATA_RECEIVED']);
