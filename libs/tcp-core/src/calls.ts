@@ -6,7 +6,7 @@
 import type { EventCode } from './codes';
 import { ep, record, rfc9293, transition, type Context } from './context';
 import { concatPayloads } from './payload';
-import { buildSegment, finFits, pushQueued, sendAck, sendNew, transmit } from './output';
+import { buildSegment, finFits, linuxSender, linuxWrite, pushQueued, sendAck, sendNew, transmit } from './output';
 import { ACK, RST, SYN, type Side } from './segment';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import { offerWindow, queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
@@ -145,9 +145,13 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
     case 'ESTABLISHED':
     case 'CLOSE_WAIT':
       // "Segmentize the buffer and send it with a piggybacked acknowledgment (acknowledgment value = RCV.NXT)."
-      e.tcb!.send_queue.push(chunkOf(data));
       record(ctx, side, 'call', 'SEND_DATA', RFC9293_3_10_2, params);
-      pushQueued(ctx, side, false);
+      // The linux profile writes as Linux's tcp_sendmsg does, which may hold small segments back (output.ts).
+      if (linuxSender(ctx)) linuxWrite(ctx, side, data);
+      else {
+        e.tcb!.send_queue.push(chunkOf(data));
+        pushQueued(ctx, side, false);
+      }
       return OK;
     default:
       // FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT: "Return 'error: connection closing'".
