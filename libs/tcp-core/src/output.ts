@@ -467,7 +467,7 @@ function growHead(tcb: Tcb, size: number): void {
  * (GSO): PSH, and the FIN when `fin`, on the last segment only, and only if it ends the buffer; the rest of a
  * buffer keeps its PSH (tcp_fragment).
  */
-function sendFromHead(ctx: Context, side: Side, tcb: Tcb, length: number, mss: number, fin: boolean, auto: boolean, reason: EventCode): void {
+function sendFromHead(ctx: Context, side: Side, tcb: Tcb, length: number, mss: number, fin: boolean, auto: boolean, reason: EventCode, probe = false): void {
   const chunk = tcb.send_queue[0]!;
   const whole = length === chunk.length;
   if (whole) tcb.send_queue.shift();
@@ -484,7 +484,7 @@ function sendFromHead(ctx: Context, side: Side, tcb: Tcb, length: number, mss: n
     const size = Math.min(mss, length - at);
     const end = at + size === length;
     const payload = chunk.payload === null ? null : slicePayload(chunk.payload, at, at + size);
-    sendNew(ctx, side, ACK | (end && fin ? FIN : 0), { length: size, payload, push: end && whole && chunk.push }, auto, reason);
+    sendNew(ctx, side, ACK | (end && fin ? FIN : 0), { length: size, payload, push: end && (probe || (whole && chunk.push)) }, auto, reason);
   }
 }
 
@@ -545,7 +545,7 @@ export function probeSmallWindow(ctx: Context, side: Side, intervalMs: number): 
   // Linux marks the buffer PSH before it cuts it, so both the probe and the rest carry it.
   tcb.send_queue[0] = { ...chunk, push: true };
   record(ctx, side, 'timer', 'WINDOW_PROBE_WITH_DATA', RFC9293_3_8_6_2_1, { length, usable, queued: queuedOctets(tcb), interval_ms: intervalMs });
-  sendFromHead(ctx, side, tcb, length, mss, fin && length === chunk.length && length < usable, true, 'WINDOW_PROBE_WITH_DATA');
+  sendFromHead(ctx, side, tcb, length, mss, fin && length === chunk.length && length < usable, true, 'WINDOW_PROBE_WITH_DATA', true);
   persist(ctx, e, tcb);
   return true;
 }
