@@ -13,7 +13,7 @@ import type { EventCode } from './codes';
 import { followsRfc5961 } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
-import { ackSegment, answer, pushQueued, sendAck, sendNew, type Outgoing } from './output';
+import { ackSegment, answer, linuxSender, pushQueued, sendAck, sendNew, type Outgoing } from './output';
 import { slicePayload } from './payload';
 import { ACK, FIN, RST, SYN, URG, flagsLabel, has, optionTimestamp, segEnd, segLen, type Segment, type Side } from './segment';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
@@ -590,8 +590,26 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       }
     }
   }
+  if (linuxSender(ctx)) {
+    // Linux sends the data this segment lets go first (tcp_data_snd_check), then the ACK only if none of it carried
+    // RCV.NXT already (tcp_ack_snd_check): data its sending rules held back goes out acknowledging the segment.
+    const sentBefore = ctx.segments.length;
+    pushQueued(ctx, side, true);
+    if (ackNeeded && ep(ctx, side).tcb && !acknowledgedSince(ctx, side, sentBefore)) sendAck(ctx, side, ackNeeded);
+    return;
+  }
   if (ackNeeded && ep(ctx, side).tcb) sendAck(ctx, side, ackNeeded);
   pushQueued(ctx, side, true);
+}
+
+/** A segment sent since `from` (an index into the step's segments) acknowledges RCV.NXT. */
+function acknowledgedSince(ctx: Context, side: Side, from: number): boolean {
+  const rcvNxt = ep(ctx, side).tcb!.rcv_nxt;
+  for (let i = from; i < ctx.segments.length; i++) {
+    const s = ctx.segments[i]!;
+    if (s.from === side && s.flags & ACK && s.ack === rcvNxt) return true;
+  }
+  return false;
 }
 
 /**

@@ -4,7 +4,7 @@
  * event's explanation. The RTO rules of the profile are in rto.spec.ts.
  */
 import { ACK, PSH, SYN, createConnection, renderEvent, type ConnectionOptions } from '../src';
-import { advance, base64, call, codes, deliverNext, drive, established, finWait2, inject, rules, send, sentBy, states, synReceived, timer } from './fixtures';
+import { advance, base64, call, codes, deliverNext, drive, dropNext, established, finWait2, inject, rules, send, sentBy, states, synReceived, timer } from './fixtures';
 
 // ---------------------------------------------------------------------------
 describe('the linux profile: TIME_WAIT and FIN_WAIT_2', () => {
@@ -123,6 +123,12 @@ describe('the linux profile: Nagle\'s algorithm (RFC 9293 §3.7.4; Linux tcp_nag
       [1001, 100, true, false],
       [1101, 10, true, true],
     ]);
+  });
+
+  it('data released by an arriving segment carries its ACK: no bare ACK goes before it (tcp_data_snd_check before tcp_ack_snd_check)', () => {
+    const held = drive(linux(), send('client', 'a'), send('client', 'b'), deliverNext('client'), dropNext('server'), send('server', 'x')).connection;
+    const d = drive(held, deliverNext('server'));
+    expect(sentBy(d.last.segments, 'client').map((seg) => [seg.seq, seg.ack, seg.length])).toEqual([[1002, 5002, 1]]);
   });
 
   it('the hold is explained: Linux does this, RFC 9293 recommends Nagle\'s algorithm — in English and in Chinese', () => {
