@@ -208,3 +208,35 @@ describe('POST /v1/sessions/{id}/calls: close and shutdown', () => {
     expectBadFields(await http().post(`/v1/sessions/${id}/calls`).send({ endpoint: 'client', call: 'shutdown_rd' }), ['call']);
   });
 });
+
+describe('POST /v1/sessions: the endpoint option nodelay (TCP_NODELAY)', () => {
+  async function twoSmallSends(nodelay: boolean | undefined): Promise<{ second: { segments: unknown[]; events: Event[] } }> {
+    const client = nodelay === undefined ? { isn: 1000 } : { isn: 1000, nodelay };
+    const id = await createSession(http, { profile: 'linux', client, server: { isn: 5000 } });
+    await call(http, id, { endpoint: 'server', call: 'listen' });
+    await call(http, id, { endpoint: 'client', call: 'connect' });
+    await http().put(`/v1/sessions/${id}/network`).send({ auto_deliver: false }).expect(200);
+    await call(http, id, { endpoint: 'client', call: 'send', data: 'a' });
+    const second = await call(http, id, { endpoint: 'client', call: 'send', data: 'b' });
+    return { second: second.body };
+  }
+
+  it('linux without nodelay: a second small send waits for the ACK of the first (Nagle), and the event says why, in English', async () => {
+    const { second } = await twoSmallSends(undefined);
+    expect(second.segments).toEqual([]);
+    const held = second.events.find((e) => e.code === 'SEND_HELD_NAGLE')!;
+    expect(held.params).toMatchObject({ length: 1, queued: 1 });
+    expect(held.message).toContain("Nagle's algorithm with Minshall's variant (tcp_nagle_test)");
+  });
+
+  it('linux with nodelay: true: the second small send goes at once', async () => {
+    const { second } = await twoSmallSends(true);
+    expect(second.segments).toMatchObject([{ from: 'client', seq: 1002, length: 1 }]);
+    expect(second.events.map((e) => e.code)).not.toContain('SEND_HELD_NAGLE');
+  });
+
+  it('400 VALIDATION_FAILED for a nodelay that is not a boolean', async () => {
+    const res = await http().post('/v1/sessions').send({ profile: 'linux', client: { nodelay: 'yes' } });
+    expectProblem(res, 400, 'VALIDATION_FAILED');
+  });
+});

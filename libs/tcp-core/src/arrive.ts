@@ -488,6 +488,8 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     }
     acknowledge(ctx, e, tcb, seg.ack, seg);
     updateWindow(tcb, seg, true);
+    // Linux's passive opener starts its largest window from this ACK, not the SYN (tcp_create_openreq_child).
+    if (ctx.conn.config.profile === 'linux' && e.opened === 'passive') tcb.max_snd_wnd = tcb.snd_wnd;
     enterEstablished(ctx, side, 'SYN_RECEIVED_ACK_TO_ESTABLISHED', RFC9293_3_10_7_4, segmentParams(seg, { iss: tcb.iss }), seg.id);
   } else {
     if (rfc5961 && seqLt(seg.ack, seqAdd(tcb.snd_una, -tcb.max_snd_wnd))) {

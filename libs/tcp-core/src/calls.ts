@@ -17,9 +17,8 @@ import type { EventParams } from './events';
 import { ep, record, rfc9293, transition, type Context } from './context';
 import { concatPayloads } from './payload';
 import { ackAfterRead, delaysAcks } from './delack';
-import { buildSegment, finFits, inUrgentMode, pushQueued, sendAck, sendNew, transmit } from './output';
+import { buildSegment, finFits, inUrgentMode, linuxSender, linuxWrite, pushQueued, sendAck, sendNew, transmit } from './output';
 import { ACK, RST, SYN, type Side } from './segment';
-import { seqAdd, seqLt } from './sequence';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import { startFinWait2Timeout } from './timers';
 import { offerWindow, queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
@@ -138,12 +137,6 @@ function chunkOf(data: SendData): DataChunk {
   return { length: data.length, payload: data.payload, push: data.push, urgent: data.urgent };
 }
 
-/** SND.UP ← the end of the queued data: the last octet of an urgent SEND still queued (§3.8.5, MUST-62). */
-function markUrgent(tcb: Tcb): void {
-  const end = seqAdd(tcb.snd_nxt, queuedOctets(tcb));
-  if (seqLt(tcb.snd_up, end)) tcb.snd_up = end;
-}
-
 /** SEND (§3.10.2). */
 function send(ctx: Context, side: Side, data: SendData): CallResult {
   const e = ep(ctx, side);
@@ -170,12 +163,13 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
     case 'ESTABLISHED':
     case 'CLOSE_WAIT':
       // "Segmentize the buffer and send it with a piggybacked acknowledgment (acknowledgment value = RCV.NXT)."
-      e.tcb!.send_queue.push(chunkOf(data));
-      // Linux marks the urgent data at the write (tcp_mark_urg: SND.UP = the end of what is queued), before the window
-      // lets it out, and from then on flags every segment (output.ts inUrgentMode).
-      if (data.urgent && ctx.conn.config.profile === 'linux') markUrgent(e.tcb!);
       record(ctx, side, 'call', 'SEND_DATA', RFC9293_3_10_2, params);
-      pushQueued(ctx, side, false);
+      // The linux profile writes as Linux's tcp_sendmsg does, which may hold small segments back (output.ts).
+      if (linuxSender(ctx)) linuxWrite(ctx, side, data);
+      else {
+        e.tcb!.send_queue.push(chunkOf(data));
+        pushQueued(ctx, side, false);
+      }
       return OK;
     default:
       // FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT: "Return 'error: connection closing'".

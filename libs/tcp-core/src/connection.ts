@@ -91,6 +91,7 @@ export interface EndpointOptions {
   wscale?: number | null;
   sack_permitted?: boolean;
   timestamps?: boolean;
+  nodelay?: boolean;
 }
 
 export interface ConnectionOptions {
@@ -121,6 +122,7 @@ const CLIENT_DEFAULTS: EndpointConfig = {
   wscale: 7,
   sack_permitted: true,
   timestamps: true,
+  nodelay: false,
 };
 
 const SERVER_DEFAULTS: EndpointConfig = { ...CLIENT_DEFAULTS, ip: '10.0.0.2', port: 80, window: 65160 };

@@ -1,12 +1,14 @@
 import type { EventCode } from './codes';
 import { ep, peer, record, rfc9293, type Context, type WireOverrides } from './context';
+import type { EventParams } from './events';
 import { ACK, FIN, PSH, RST, SYN, URG, flagsLabel, segLen, type Segment, type Side, type TcpOption } from './segment';
 import { seqAdd, seqDiff, seqLt } from './sequence';
-import { slicePayload } from './payload';
+import { concatPayloads, slicePayload } from './payload';
+import { NAGLE_OFF, NAGLE_PUSH, burstSegments, linuxMss, nagleHolds, sizeGoal, splitPoint, urgentPending } from './linux-xmit';
 import { transmitsQueued } from './state';
 import { lossProbeTimeout } from './tlp';
 import { segmentSent } from './delack';
-import { armTimer, cancelTimer, isArmed, queuedOctets, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
+import { armTimer, cancelTimer, isArmed, queuedOctets, type DataChunk, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_8_1 = rfc9293('3.8.1');
@@ -292,16 +294,36 @@ export function usableWindow(tcb: Tcb): number {
 }
 
 /**
+ * The linux profile's sender rules apply (linux-xmit.ts): in auto mode only. In manual mode the caller decides
+ * what goes out, and any segment a conforming TCP could send is accepted (validate.ts).
+ */
+export function linuxSender(ctx: Context): boolean {
+  return ctx.conn.config.profile === 'linux' && ctx.conn.config.mode === 'auto';
+}
+
+/**
  * Send what the send queue holds, as far as the peer's window and MSS allow,
  * then the FIN if CLOSE was called and the queue is empty (RFC 9293 §3.10.4:
  * "queue this until all preceding SENDs have been segmentized"), in the
  * states that transmit (TRANSMITS_QUEUED in state.ts). Linux puts the FIN on
- * the last data segment when both wait together.
+ * the last data segment when both wait together. The linux profile holds
+ * back what Linux holds back (linuxTransmit).
  */
 export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
   const e = ep(ctx, side);
   const tcb = e.tcb;
   if (!tcb || !transmitsQueued(e.state)) return;
+  if (linuxSender(ctx)) linuxTransmit(ctx, e, tcb, auto, nagleMode(e), false);
+  else segmentizeQueued(ctx, side, tcb, auto);
+  if (tcb.send_queue.length === 0 && tcb.fin_queued && finFits(tcb)) {
+    tcb.fin_queued = false;
+    sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false }, auto, 'FIN_QUEUED_SENT');
+  }
+  persist(ctx, e, tcb);
+}
+
+/** RFC 9293's segmentation: every SEND's data in segments of at most the MSS, as much as the window takes now. */
+function segmentizeQueued(ctx: Context, side: Side, tcb: Tcb, auto: boolean): void {
   while (tcb.send_queue.length > 0) {
     const usable = usableWindow(tcb);
     if (usable === 0) break;
@@ -310,10 +332,7 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
     const whole = length === chunk.length;
     const payload = chunk.payload === null ? null : slicePayload(chunk.payload, 0, length);
     // An urgent SEND's data is urgent to its last octet (§3.10.2: "SND.UP <- SND.NXT" once it is segmentized).
-    if (chunk.urgent) {
-      const end = seqAdd(tcb.snd_nxt, chunk.length);
-      if (seqLt(tcb.snd_up, end)) tcb.snd_up = end;
-    }
+    markUrgent(tcb, chunk);
     if (whole) tcb.send_queue.shift();
     else {
       // The rest goes back as a new chunk: entries are shared with the caller's connection (cloneConnection).
@@ -331,11 +350,166 @@ export function pushQueued(ctx: Context, side: Side, auto: boolean): void {
     if (fin) tcb.fin_queued = false;
     sendNew(ctx, side, ACK | (fin ? FIN : 0), { length, payload, push: whole && chunk.push }, auto, 'DATA_QUEUED_SENT');
   }
-  if (tcb.send_queue.length === 0 && tcb.fin_queued && finFits(tcb)) {
-    tcb.fin_queued = false;
-    sendNew(ctx, side, ACK | FIN, { length: 0, payload: null, push: false }, auto, 'FIN_QUEUED_SENT');
+}
+
+function markUrgent(tcb: Tcb, chunk: DataChunk): void {
+  if (!chunk.urgent) return;
+  const end = seqAdd(tcb.snd_nxt, chunk.length);
+  if (seqLt(tcb.snd_up, end)) tcb.snd_up = end;
+}
+
+/** Linux's nonagle for an endpoint's own pushes: off with TCP_NODELAY (tcp_sock_set_nodelay), else Nagle's algorithm. */
+function nagleMode(e: Endpoint): number {
+  return e.config.nodelay ? NAGLE_OFF : 0;
+}
+
+/**
+ * SEND in the linux profile, as tcp_sendmsg_locked writes: the data fills the send queue's last entry (one of
+ * Linux's buffers, which takes writes until it is sent) up to the size goal, then new entries. A buffer filled in
+ * the middle of a write goes out at once if it is the queue's head (tcp_push_one); after half the peer's largest
+ * window without PSH, the buffer gets PSH and everything queued goes (forced_push). At the end of the write the
+ * last buffer gets PSH (tcp_mark_push) — unless the SEND asks for none, MSG_MORE's half — urgent data sets SND.UP
+ * to the end of the write (tcp_mark_urg), and the queue goes out as far as the rules allow (tcp_push).
+ */
+export function linuxWrite(ctx: Context, side: Side, data: DataChunk): void {
+  const e = ep(ctx, side);
+  const tcb = e.tcb!;
+  if (data.length === 0) return;
+  const mss = linuxMss(tcb);
+  const goal = sizeGoal(tcb, mss, data.urgent);
+  const queue = tcb.send_queue;
+  let writeSeq = seqAdd(tcb.snd_nxt, queuedOctets(tcb));
+  // Linux's pushed_seq: where the last PSH was marked. tcplab does not keep it between SENDs; the previous SEND's
+  // PSH left it at this one's start, unless that SEND had push off.
+  let pushedSeq = writeSeq;
+  let copied = 0;
+  while (copied < data.length) {
+    const tail = queue[queue.length - 1];
+    let copy: number;
+    if (tail && tail.length < goal && !tail.urgent && (tail.payload === null) === (data.payload === null)) {
+      copy = Math.min(goal - tail.length, data.length - copied);
+      // A write that continues a buffer takes its PSH away; the end of the write marks it again.
+      queue[queue.length - 1] = { length: tail.length + copy, payload: joined(tail.payload, data.payload, copied, copy), push: copied === 0 ? false : tail.push, urgent: false };
+    } else {
+      copy = Math.min(goal, data.length - copied);
+      queue.push({ length: copy, payload: joined(null, data.payload, copied, copy), push: false, urgent: false });
+    }
+    copied += copy;
+    writeSeq = seqAdd(writeSeq, copy);
+    if (copied === data.length || data.urgent) continue;
+    // A full buffer with more of the write to come.
+    const sincePush = seqDiff(writeSeq, pushedSeq);
+    if (sincePush > tcb.max_snd_wnd >> 1) {
+      queue[queue.length - 1] = { ...queue[queue.length - 1]!, push: true };
+      pushedSeq = writeSeq;
+      record(ctx, side, 'send', 'PUSH_FORCED', LINUX_TCP_SENDMSG, { since_push: sincePush, max_snd_wnd: tcb.max_snd_wnd });
+      linuxTransmit(ctx, e, tcb, false, NAGLE_PUSH, false);
+    } else if (queue.length === 1) linuxTransmit(ctx, e, tcb, false, NAGLE_PUSH, true);
   }
+  if (data.push) queue[queue.length - 1] = { ...queue[queue.length - 1]!, push: true };
+  if (data.urgent) tcb.snd_up = writeSeq;
+  linuxTransmit(ctx, e, tcb, false, nagleMode(e), false);
   persist(ctx, e, tcb);
+}
+
+/** `base` followed by octets from..from+length of `more`, as one payload (null: unspecified content). */
+function joined(base: string | null, more: string | null, from: number, length: number): string | null {
+  if (more === null) return null;
+  const piece = slicePayload(more, from, from + length);
+  return base === null ? piece : concatPayloads([base, piece]);
+}
+
+const LINUX_TCP_SENDMSG = 'Linux tcp_sendmsg_locked';
+const LINUX_TCP_WRITE_XMIT = 'Linux tcp_write_xmit';
+const RFC9293_3_7_4 = rfc9293('3.7.4');
+const RFC9293_3_8_6_2_1 = rfc9293('3.8.6.2.1');
+
+/**
+ * tcp_write_xmit for the linux profile: send the queue's buffers in order while the rules of linux-xmit.ts let
+ * them go, and say why the first one that stays stays. `nonagle` is Linux's: 0 (Nagle's algorithm), NAGLE_OFF
+ * (TCP_NODELAY) or NAGLE_PUSH (a buffer filled in the middle of a write); `pushOne` sends one buffer at most.
+ */
+function linuxTransmit(ctx: Context, e: Endpoint, tcb: Tcb, auto: boolean, nonagle: number, pushOne: boolean): void {
+  const mss = linuxMss(tcb);
+  const burst = burstSegments(tcb, mss);
+  let sent = false;
+  while (tcb.send_queue.length > 0) {
+    growHead(tcb, burst * mss);
+    const chunk = tcb.send_queue[0]!;
+    // An empty SEND queued before ESTABLISHED: Linux queues nothing for a write of no octets.
+    if (chunk.length === 0) {
+      tcb.send_queue.shift();
+      continue;
+    }
+    // Data queued before ESTABLISHED keeps RFC 9293's urgent mark (calls.ts); a linux write sets SND.UP itself.
+    markUrgent(tcb, chunk);
+    const last = tcb.send_queue.length === 1;
+    const fin = last && tcb.fin_queued;
+    const usable = usableWindow(tcb);
+    // tcp_snd_wnd_test: the buffer's first MSS — all of it with its FIN, when smaller — must fit in the window.
+    const first = chunk.length > mss ? mss : chunk.length + (fin ? 1 : 0);
+    if (first > usable) {
+      // A zero window holds data in every profile (the persist timer's business); a small one only in Linux's.
+      if (usable > 0) record(ctx, e.side, 'send', 'SEND_HELD_WINDOW', RFC9293_3_8_6_2_1, { queued: queuedOctets(tcb), needed: first, usable, snd_wnd: tcb.snd_wnd });
+      return;
+    }
+    let length = chunk.length;
+    if (chunk.length <= mss) {
+      // tcp_nagle_test: buffers before the last go at once, as do urgent data and a FIN.
+      if (!fin && !urgentPending(tcb) && nagleHolds(tcb, chunk.length, mss, last ? nonagle : NAGLE_PUSH)) {
+        record(ctx, e.side, 'send', 'SEND_HELD_NAGLE', RFC9293_3_7_4, { queued: queuedOctets(tcb), length: chunk.length, mss });
+        return;
+      }
+    } else length = urgentPending(tcb) ? mss : splitPoint(tcb, chunk.length, usable, mss, burst, last, nonagle);
+    if (!sent && mss < tcb.snd_mss) record(ctx, e.side, 'send', 'SEGMENTS_HALF_WINDOW', LINUX_TCP_WRITE_XMIT, { mss, snd_mss: tcb.snd_mss, max_snd_wnd: tcb.max_snd_wnd });
+    sent = true;
+    sendFromHead(ctx, e.side, tcb, length, mss, fin && length === chunk.length, auto, 'DATA_QUEUED_SENT');
+    if (pushOne) return;
+  }
+}
+
+/**
+ * tcp_grow_skb: a head buffer shorter than one transmission takes data from the next one; PSH comes along only
+ * with the next buffer's last octet.
+ */
+function growHead(tcb: Tcb, size: number): void {
+  const queue = tcb.send_queue;
+  while (queue.length > 1 && queue[0]!.length < size) {
+    const head = queue[0]!;
+    const next = queue[1]!;
+    if (head.urgent !== next.urgent || (head.payload === null) !== (next.payload === null)) return;
+    const take = Math.min(size - head.length, next.length);
+    const whole = take === next.length;
+    queue[0] = { length: head.length + take, payload: joined(head.payload, next.payload, 0, take), push: head.push || (whole && next.push), urgent: head.urgent };
+    if (whole) queue.splice(1, 1);
+    else queue[1] = { length: next.length - take, payload: next.payload === null ? null : slicePayload(next.payload, take, next.length), push: next.push, urgent: next.urgent };
+  }
+}
+
+/**
+ * Send `length` octets from the head buffer as segments of at most `mss`, as the device cuts one transmission
+ * (GSO): PSH, and the FIN when `fin`, on the last segment only, and only if it ends the buffer; the rest of a
+ * buffer keeps its PSH (tcp_fragment).
+ */
+function sendFromHead(ctx: Context, side: Side, tcb: Tcb, length: number, mss: number, fin: boolean, auto: boolean, reason: EventCode, probe = false): void {
+  const chunk = tcb.send_queue[0]!;
+  const whole = length === chunk.length;
+  if (whole) tcb.send_queue.shift();
+  else {
+    tcb.send_queue[0] = {
+      length: chunk.length - length,
+      payload: chunk.payload === null ? null : slicePayload(chunk.payload, length, chunk.length),
+      push: chunk.push,
+      urgent: chunk.urgent,
+    };
+  }
+  if (fin) tcb.fin_queued = false;
+  for (let at = 0; at < length; at += mss) {
+    const size = Math.min(mss, length - at);
+    const end = at + size === length;
+    const payload = chunk.payload === null ? null : slicePayload(chunk.payload, at, at + size);
+    sendNew(ctx, side, ACK | (end && fin ? FIN : 0), { length: size, payload, push: end && (probe || (whole && chunk.push)) }, auto, reason);
+  }
 }
 
 /**
@@ -356,12 +530,17 @@ export function finFits(tcb: Tcb): boolean {
  * the window opens or data is in flight again.
  */
 function persist(ctx: Context, e: Endpoint, tcb: Tcb): void {
-  if ((tcb.send_queue.length > 0 || tcb.fin_queued) && tcb.snd_wnd === 0 && tcb.retransmission_queue.length === 0) {
+  // The linux profile also holds data back from a window that is open but too small for it (linux-xmit.ts), and
+  // Linux probes then too: its probe timer runs whenever data waits with nothing in flight (tcp_check_probe_timer).
+  const windowHolds = tcb.snd_wnd === 0 || linuxSender(ctx);
+  if ((tcb.send_queue.length > 0 || tcb.fin_queued) && windowHolds && tcb.retransmission_queue.length === 0) {
     if (isArmed(e, 'persist')) return;
     const interval = probeInterval(ctx, tcb);
     armTimer(e, 'persist', ctx.conn.clock_ms + interval);
     const queued = queuedOctets(tcb);
-    record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, queued > 0 ? { queued, interval_ms: interval } : { queued, interval_ms: interval, fin_waiting: true });
+    const params: EventParams = queued > 0 ? { queued, interval_ms: interval } : { queued, interval_ms: interval, fin_waiting: true };
+    if (tcb.snd_wnd > 0) params['usable'] = usableWindow(tcb);
+    record(ctx, e.side, 'timer', 'PERSIST_TIMER_STARTED', RFC9293_3_8_6_1, params);
     return;
   }
   if (tcb.probes === 0 && e.timers.length === 0 && e.owed.length === 0) return;
@@ -369,6 +548,30 @@ function persist(ctx: Context, e: Endpoint, tcb: Tcb): void {
   cancelTimer(e, 'persist');
   // A probe owed in manual mode is not needed any more either.
   if (e.owed.length > 0) e.owed = e.owed.filter((o) => o.reason !== 'ZERO_WINDOW_PROBE');
+}
+
+/**
+ * The linux profile's persist timer when the window is open but too small for the next buffer (tcp_write_wakeup):
+ * send what fits — at most an MSS, with PSH — rather than a zero-window probe. This is RFC 9293 §3.8.6.2.1's
+ * override timeout, after which a sender avoiding silly windows sends what it can. Once that data is in flight
+ * its retransmission timer takes over, and the persist timer stops (persist). False when this does not apply.
+ */
+export function probeSmallWindow(ctx: Context, side: Side, intervalMs: number): boolean {
+  const e = ep(ctx, side);
+  const tcb = e.tcb!;
+  const chunk = tcb.send_queue[0];
+  const usable = usableWindow(tcb);
+  if (!linuxSender(ctx) || !chunk || usable === 0) return false;
+  const mss = linuxMss(tcb);
+  const fin = tcb.send_queue.length === 1 && tcb.fin_queued;
+  // What fits of the buffer, at most an MSS; all of it (with its FIN) only if all of it fits.
+  const length = usable < chunk.length + (fin ? 1 : 0) || chunk.length > mss ? Math.min(usable, mss, chunk.length) : chunk.length;
+  // Linux marks the buffer PSH before it cuts it, so both the probe and the rest carry it.
+  tcb.send_queue[0] = { ...chunk, push: true };
+  record(ctx, side, 'timer', 'WINDOW_PROBE_WITH_DATA', RFC9293_3_8_6_2_1, { length, usable, queued: queuedOctets(tcb), interval_ms: intervalMs });
+  sendFromHead(ctx, side, tcb, length, mss, fin && length === chunk.length && length < usable, true, 'WINDOW_PROBE_WITH_DATA', true);
+  persist(ctx, e, tcb);
+  return true;
 }
 
 /** RTO × 2^probes, at most the RTO ceiling (RFC 9293 §3.8.6.1 SHLD-30; Linux tcp_probe0_when). */

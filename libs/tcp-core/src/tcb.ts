@@ -17,6 +17,11 @@ export interface EndpointConfig {
   sack_permitted: boolean;
   /** Offer RFC 7323 timestamps, as Linux does by default. */
   timestamps: boolean;
+  /**
+   * TCP_NODELAY: no Nagle's algorithm (RFC 9293 §3.7.4, MUST-17: an application must be able to turn it off).
+   * Only the linux profile applies Nagle's algorithm (linux-xmit.ts); off by default, as on Linux.
+   */
+  nodelay: boolean;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Connection } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
 import { delayedAckTimeout } from './delack';
-import { answer, armLossTimer, probeInterval, sendAck, zeroWindowProbe } from './output';
+import { answer, armLossTimer, probeInterval, probeSmallWindow, sendAck, zeroWindowProbe } from './output';
 import { ACK, SYN, flagsLabel, type Side } from './segment';
 import { armTimer, cancelAllTimers, cancelTimer, queuedOctets, type Endpoint, type TimerKind } from './tcb';
 import { deleteTcb } from './tcb-lifecycle';
@@ -173,6 +173,8 @@ function persistTimeout(ctx: Context, side: Side): void {
   const e = ep(ctx, side);
   const tcb = e.tcb!;
   const interval = probeInterval(ctx, tcb);
+  // The linux profile sends data into a window that is open but too small for its next segment.
+  if (probeSmallWindow(ctx, side, interval)) return;
   tcb.probes += 1;
   const next = probeInterval(ctx, tcb);
   armTimer(e, 'persist', ctx.conn.clock_ms + next);

@@ -3,8 +3,8 @@
  * chooses otherwise (docs/linux-differences.md), each difference named in the
  * event's explanation. The RTO rules of the profile are in rto.spec.ts.
  */
-import { ACK, FIN, PSH, RST, SYN, URG, renderEvent } from '../src';
-import { advance, base64, call, deliverNext, drive, established, finWait1, finWait2, inject, rules, send, sentBy, states, synReceived, timer } from './fixtures';
+import { ACK, FIN, PSH, RST, SYN, URG, createConnection, renderEvent, type ConnectionOptions } from '../src';
+import { advance, base64, call, codes, deliverNext, drive, dropNext, established, finWait1, finWait2, inject, rules, send, sentBy, states, synReceived, timer } from './fixtures';
 
 // ---------------------------------------------------------------------------
 describe('the linux profile: TIME_WAIT and FIN_WAIT_2', () => {
@@ -244,5 +244,152 @@ describe('the linux profile: URG while urgent data waits', () => {
   it('rfc9293: the same ACK carries no URG (RFC 9293 §3.8.5 marks the segments that carry urgent data)', () => {
     const d = drive(urgentHeld('rfc9293'), send('server', 'x'), deliverNext('server'));
     expect(sentBy(d.last.segments, 'client').map((s) => [s.flags, s.urgent_pointer])).toEqual([[ACK, 0]]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Linux's sending rules (linux-xmit.ts), each checked against the kernel by a case in test/linux/cases.ts.
+
+/** The data segments `side` sent: [seq, length, PSH?, FIN?]. */
+function dataSent(segments: Parameters<typeof sentBy>[0], side: 'client' | 'server'): Array<[number, number, boolean, boolean]> {
+  return sentBy(segments, side)
+    .filter((s) => s.length > 0 || s.flags & 0x01)
+    .map((s) => [s.seq, s.length, (s.flags & PSH) !== 0, (s.flags & 0x01) !== 0]);
+}
+
+const linux = (options: ConnectionOptions = {}) => established({ profile: 'linux', ...options });
+/** Exact windows: no window scaling on either side. */
+const UNSCALED: ConnectionOptions = { client: { wscale: null }, server: { wscale: null } };
+
+describe('the linux profile: Nagle\'s algorithm (RFC 9293 §3.7.4; Linux tcp_nagle_test, Minshall\'s variant)', () => {
+  it('linux profile: a second small send waits for the ACK of the first (Nagle), and a third joins it in one segment', () => {
+    const d = drive(linux(), send('client', 'a'), send('client', 'bb'), send('client', 'c'));
+    expect(dataSent(d.segments, 'client')).toEqual([[1001, 1, true, false]]);
+    expect(codes(d.results[1]!.events)).toContain('SEND_HELD_NAGLE');
+    const acked = drive(d.connection, deliverNext('client'), deliverNext('server'));
+    expect(dataSent(acked.segments, 'client')).toEqual([[1002, 3, true, false]]);
+  });
+
+  it('linux profile with nodelay (TCP_NODELAY): a second small send goes at once', () => {
+    const d = drive(linux({ client: { nodelay: true } }), send('client', 'a'), send('client', 'bb'));
+    expect(dataSent(d.segments, 'client')).toEqual([
+      [1001, 1, true, false],
+      [1002, 2, true, false],
+    ]);
+    expect(codes(d.events)).not.toContain('SEND_HELD_NAGLE');
+  });
+
+  it('rfc9293 profile: unchanged — a second small send goes at once', () => {
+    const d = drive(established(), send('client', 'a'), send('client', 'bb'));
+    expect(dataSent(d.segments, 'client')).toEqual([
+      [1001, 1, true, false],
+      [1002, 2, true, false],
+    ]);
+  });
+
+  it('Minshall\'s variant: full segments go while a small one is unacknowledged; only the small tail waits, for that small segment\'s ACK', () => {
+    const d = drive(linux(), send('client', 'x'.repeat(1000)), send('client', 'y'.repeat(3000)));
+    expect(dataSent(d.segments, 'client')).toEqual([
+      [1001, 1000, true, false],
+      [2001, 1448, false, false],
+      [3449, 1448, false, false],
+    ]);
+    const acked = drive(d.connection, deliverNext('client'), deliverNext('server'));
+    expect(dataSent(acked.segments, 'client')).toEqual([[4897, 104, true, false]]);
+  });
+
+  it('a held small segment goes with the FIN at CLOSE (a FIN is never held by Nagle)', () => {
+    const d = drive(linux(), send('client', 'x'.repeat(100)), send('client', 'y'.repeat(10)), call('client', 'close'));
+    expect(dataSent(d.segments, 'client')).toEqual([
+      [1001, 100, true, false],
+      [1101, 10, true, true],
+    ]);
+  });
+
+  it('data released by an arriving segment carries its ACK: no bare ACK goes before it (tcp_data_snd_check before tcp_ack_snd_check)', () => {
+    const held = drive(linux(), send('client', 'a'), send('client', 'b'), deliverNext('client'), dropNext('server'), send('server', 'x')).connection;
+    const d = drive(held, deliverNext('server'));
+    expect(sentBy(d.last.segments, 'client').map((seg) => [seg.seq, seg.ack, seg.length])).toEqual([[1002, 5002, 1]]);
+  });
+
+  it('the hold is explained: Linux does this, RFC 9293 recommends Nagle\'s algorithm — in English and in Chinese', () => {
+    const d = drive(linux(), send('client', 'a'), send('client', 'b'));
+    const held = d.events.find((e) => e.code === 'SEND_HELD_NAGLE')!;
+    expect(renderEvent(held, 'en')).toContain("Linux does this — Nagle's algorithm with Minshall's variant (tcp_nagle_test) — unless the socket has TCP_NODELAY");
+    expect(renderEvent(held, 'en')).toContain('RFC 9293 §3.7.4 recommends');
+    expect(renderEvent(held, 'zh-CN')).toContain('Nagle 算法');
+  });
+
+  it('manual mode (linux): a small segment while another small one is unacknowledged is still accepted, as a TCP with TCP_NODELAY sends it', () => {
+    const c = drive(
+      createConnection({ profile: 'linux', mode: 'manual', client: { isn: 1000 }, server: { isn: 5000 } }),
+      call('server', 'listen'),
+      call('client', 'connect'),
+      { type: 'send', from: 'server', segment: { flags: SYN | ACK } },
+      { type: 'send', from: 'client', segment: { flags: ACK } },
+      { type: 'send', from: 'client', segment: { flags: ACK | PSH, payload: base64('a') }, network: 'hold' },
+    ).connection;
+    const second = drive(c, { type: 'send', from: 'client', segment: { flags: ACK | PSH, payload: base64('b') }, network: 'hold' });
+    expect(second.last.outcome).toEqual({ ok: true });
+    expect(dataSent(second.segments, 'client')).toEqual([[1002, 1, true, false]]);
+  });
+});
+
+describe('the linux profile: sender-side silly window avoidance (RFC 9293 §3.8.6.2.1; Linux tcp_snd_wnd_test)', () => {
+  it('with 48 octets of window left, the 476-octet rest waits for the window; the second full segment carries PSH (forced_push)', () => {
+    // The client's window, 2,944, is the server's largest (tcp_create_openreq_child takes it from the ACK).
+    const c = linux({ client: { wscale: null, window: 2944 }, server: { wscale: null } });
+    const d = drive(c, send('server', 'z'.repeat(3372)));
+    expect(dataSent(d.segments, 'server')).toEqual([
+      [5001, 1448, false, false],
+      [6449, 1448, true, false],
+    ]);
+    expect(codes(d.events)).toEqual(expect.arrayContaining(['PUSH_FORCED', 'SEND_HELD_WINDOW']));
+    const held = d.events.find((e) => e.code === 'SEND_HELD_WINDOW')!;
+    expect(held.params).toMatchObject({ usable: 48, needed: 476 });
+    // The client reads, and its ACKs bring the window back.
+    let read = drive(d.connection, deliverNext('server'), deliverNext('server'), call('client', 'receive'));
+    const released = [];
+    while (read.connection.network.in_flight.some((seg) => seg.from === 'client')) {
+      read = drive(read.connection, deliverNext('client'));
+      released.push(...read.segments);
+    }
+    expect(dataSent(released, 'server')).toEqual([[7897, 476, true, false]]);
+  });
+
+  it('rfc9293 profile: unchanged — it fills the window with a 48-octet segment', () => {
+    const c = established({ client: { wscale: null, window: 2944 }, server: { wscale: null } });
+    const d = drive(c, send('server', 'z'.repeat(3372)));
+    expect(dataSent(d.segments, 'server').map(([, length]) => length)).toEqual([1448, 1448, 48]);
+  });
+
+  it('a window too small for a segment with nothing in flight: the persist timer sends what fits, with PSH (tcp_write_wakeup), so nothing stalls', () => {
+    const c = drive(linux(UNSCALED), inject('server', { flags: ACK, seq: 1001, ack: 5001, window: 1000 })).connection;
+    const d = drive(c, send('server', 'z'.repeat(3000)));
+    expect(dataSent(d.segments, 'server')).toEqual([]);
+    expect(timer(d.connection, 'server', 'persist')).toBe(200);
+    expect(d.events.find((e) => e.code === 'PERSIST_TIMER_STARTED')!.params).toMatchObject({ usable: 1000, queued: 3000 });
+    const probe = drive(d.connection, advance(200));
+    expect(rules(probe.last.events)).toContain('WINDOW_PROBE_WITH_DATA');
+    expect(dataSent(probe.segments, 'server')).toEqual([[5001, 1000, true, false]]);
+    expect(timer(probe.connection, 'server', 'persist')).toBeNull();
+    const explained = probe.last.events.find((e) => e.code === 'WINDOW_PROBE_WITH_DATA')!;
+    expect(renderEvent(explained, 'en')).toContain("RFC 9293 §3.8.6.2.1's override timeout");
+    expect(renderEvent(explained, 'zh-CN')).toContain('tcp_write_wakeup');
+  });
+});
+
+describe('the linux profile: segments of half a small window (Linux tcp_bound_to_half_wnd)', () => {
+  it('a peer whose largest window is 1024 octets gets 512-octet segments', () => {
+    const c = linux({ client: { wscale: null, window: 1024 }, server: { wscale: null } });
+    const d = drive(c, send('server', 'z'.repeat(1024)));
+    expect(dataSent(d.segments, 'server')).toEqual([
+      [5001, 512, false, false],
+      [5513, 512, true, false],
+    ]);
+    const bound = d.events.find((e) => e.code === 'SEGMENTS_HALF_WINDOW')!;
+    expect(bound.params).toMatchObject({ mss: 512, snd_mss: 1448, max_snd_wnd: 1024 });
+    expect(renderEvent(bound, 'en')).toContain('RFC 9293 leaves the size below the MSS to the sender');
+    expect(renderEvent(bound, 'zh-CN')).toContain('tcp_bound_to_half_wnd');
   });
 });

@@ -832,6 +832,8 @@ const flowEndpointArb = fc.record({
   wscale: fc.constantFrom<number | null>(null, 0, 2, 7, 14),
   sack_permitted: fc.boolean(),
   timestamps: fc.boolean(),
+  // TCP_NODELAY: only the linux profile applies Nagle's algorithm; the others ignore it.
+  nodelay: fc.boolean(),
 });
 
 interface FlowLifecycle {
@@ -841,7 +843,17 @@ interface FlowLifecycle {
   halfClosed: FlowOp[];
 }
 
+/**
+ * The linux profile's endpoints: windows of at least 48 octets. Below that a window is smaller than Linux's
+ * smallest segment (tcp_bound_to_half_wnd keeps 68 octets of packet), so data moves only by the persist timer's
+ * probes, one window's worth per RTO — live, but thousands of rounds for this property's SENDs.
+ */
+const linuxFlowEndpointArb = flowEndpointArb.chain((e) =>
+  fc.oneof(fc.constantFrom(48, 100, 1000, 2944, 3000), fc.integer({ min: 48, max: 200_000 })).map((window) => ({ ...e, window })),
+);
+
 function flowLifecycleArb(profile: Profile): fc.Arbitrary<FlowLifecycle> {
+  const endpointArb = profile === 'linux' ? linuxFlowEndpointArb : flowEndpointArb;
   return fc.record({
     options: fc.record({
       seed: fc.integer({ min: 0, max: MAX_U32 }),
@@ -849,8 +861,8 @@ function flowLifecycleArb(profile: Profile): fc.Arbitrary<FlowLifecycle> {
       mode: fc.constant<Mode>('auto'),
       auto_deliver: fc.constant(true),
       loss_rate: fc.constant(0),
-      client: flowEndpointArb,
-      server: flowEndpointArb,
+      client: endpointArb,
+      server: endpointArb,
     }),
     ops: fc.array(flowOpArb, { maxLength: 8 }),
     first: sideArb,
@@ -861,7 +873,12 @@ function flowLifecycleArb(profile: Profile): fc.Arbitrary<FlowLifecycle> {
 /** Longer than the longest persist interval (the 120 s RTO ceiling): every wait lets a probe go out. */
 const PAST_ANY_PROBE_MS = 130_000;
 
-function runFlowLifecycle(l: FlowLifecycle): LifecycleRun {
+/**
+ * `settledClose`: every SEND is delivered before the first CLOSE, and the side still open sends nothing after it,
+ * so that the linux profile's FIN_WAIT_2 timeout (60 s) is not reached while the other side still has data for a
+ * slow reader (see below).
+ */
+function runFlowLifecycle(l: FlowLifecycle, settledClose = false): LifecycleRun {
   let c = createConnection(l.options);
   const run: LifecycleRun = { c, log: [], sent: { client: 0, server: 0 }, received: { client: 0, server: 0 }, resets: 0 };
   const go = (input: Input): void => {
@@ -902,9 +919,10 @@ function runFlowLifecycle(l: FlowLifecycle): LifecycleRun {
   go({ type: 'call', endpoint: 'client', call: 'connect' });
   l.ops.forEach(perform);
   const second = other(l.first);
+  if (settledClose) settle();
   // shutdown, the RFC's CLOSE (a half-close, §3.6): the closer still reads what the other side sends.
   go({ type: 'call', endpoint: l.first, call: 'shutdown' });
-  l.halfClosed.filter((op) => op.k !== 'send' || op.side === second).forEach(perform);
+  l.halfClosed.filter((op) => op.k !== 'send' || (op.side === second && !settledClose)).forEach(perform);
   settle();
   go({ type: 'call', endpoint: second, call: 'close' });
   settle();
@@ -923,6 +941,27 @@ describe.each(PROFILES.filter((p) => p !== 'linux'))('tcp-core flow control over
     fc.assert(
       fc.property(flowLifecycleArb(profile), (l) => {
         const { c, log, sent, received, resets } = runFlowLifecycle(l);
+        if (c.client.state !== 'CLOSED' || c.server.state !== 'CLOSED') fail(`not both CLOSED: client ${c.client.state}, server ${c.server.state}`, log.slice(-40));
+        expect(c.network.in_flight).toEqual([]);
+        expect({ client: received.client, server: received.server }).toEqual({ client: sent.server, server: sent.client });
+        expect(resets).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+/**
+ * The linux profile holds data back where RFC 9293 sends it (Nagle's algorithm, silly window avoidance, segments of
+ * half a small window: linux-xmit.ts), and its persist timer sends into a window too small to use. Liveness must
+ * hold all the same: every SEND is delivered, with and without TCP_NODELAY. The first CLOSE comes once everything
+ * sent so far has arrived (see runFlowLifecycle), since a FIN_WAIT_2 that lasts 60 s times out in this profile.
+ */
+describe('tcp-core flow control over a reliable network (linux)', () => {
+  it('with small windows, scales, MSS, Nagle on or off, large SENDs and late readers, every SEND is delivered and both sides reach CLOSED without an RST', () => {
+    fc.assert(
+      fc.property(flowLifecycleArb('linux'), (l) => {
+        const { c, log, sent, received, resets } = runFlowLifecycle(l, true);
         if (c.client.state !== 'CLOSED' || c.server.state !== 'CLOSED') fail(`not both CLOSED: client ${c.client.state}, server ${c.server.state}`, log.slice(-40));
         expect(c.network.in_flight).toEqual([]);
         expect({ client: received.client, server: received.server }).toEqual({ client: sent.server, server: sent.client });

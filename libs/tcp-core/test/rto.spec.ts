@@ -210,7 +210,8 @@ describe('the linux profile: tail loss probe (RFC 8985 §7, Linux tcp_schedule_l
   });
 
   it('two segments in flight: PTO = 2·SRTT + 2 = 2·12.5 + 2 = 27 ms, and the probe repeats the last segment, seq 1003', () => {
-    const c = roundTrip(establishedWith('linux'), 100);
+    // TCP_NODELAY: with Nagle's algorithm the second 1-octet segment would wait for the first one's ACK.
+    const c = roundTrip(establishedWith('linux', { client: { nodelay: true } }), 100);
     const d = drive(c, send('client', 'a'), dropNext('client'), send('client', 'b'), dropNext('client'), advance(26));
     expect(d.last.events.map((e) => e.code)).not.toContain('TAIL_LOSS_PROBE');
     const probe = drive(d.connection, advance(1));

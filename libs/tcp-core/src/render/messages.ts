@@ -279,8 +279,20 @@ const EN: Record<EventCode, Template> = {
     `The clock stops after ${str(p['advanced_ms'])} of the ${str(p['requested_ms'])} ms asked for: ${str(p['timers'])} timers fired in this one step (a zero window probed again and again). Advance again to go on.`,
   WINDOW_UPDATE_RECEIVED: (p) =>
     `The ACK acknowledges nothing new (ack=${str(p['ack'])}) but changes the ${p.peer}'s window: SND.WND goes from ${str(p['snd_wnd_before'])} to ${str(p['snd_wnd'])} octets — a window update, not a duplicate ACK.`,
+  SEND_HELD_NAGLE: (p) =>
+    `The ${p.who} holds back a segment of ${str(p['length'])} octet(s) (${str(p['queued'])} queued): it is smaller than the MSS (${str(p['mss'])}) and an earlier small segment is still unacknowledged. Linux does this — Nagle's algorithm with Minshall's variant (tcp_nagle_test) — unless the socket has TCP_NODELAY, and sends when that segment is acknowledged; more data written meanwhile goes in the same segment. RFC 9293 §3.7.4 recommends Nagle's algorithm, which waits while any data is unacknowledged; the rfc9293 profile sends at once.`,
+  SEND_HELD_WINDOW: (p) =>
+    `The ${p.peer}'s window has ${str(p['usable'])} octet(s) left, fewer than the next segment needs (${str(p['needed'])}): the ${p.who} waits for the window to open rather than send a small segment into it (sender-side silly window avoidance, RFC 9293 §3.8.6.2.1, MUST-38). Linux does this by its queue's buffers: one goes out only when its first MSS, or all of it, fits (tcp_snd_wnd_test); RFC 9293's algorithm would also send if a full segment, or all pushed data, or half the largest window fitted. The rfc9293 profile fills the window at once.`,
+  SEGMENTS_HALF_WINDOW: (p) =>
+    `The ${p.peer}'s largest window so far is ${str(p['max_snd_wnd'])} octets: Linux sends segments of at most half of it, ${str(p['mss'])} octets, rather than its MSS of ${str(p['snd_mss'])} (tcp_bound_to_half_wnd), so that a small window still holds more than one segment. RFC 9293 leaves the size below the MSS to the sender.`,
+  PUSH_FORCED: (p) =>
+    `The ${p.who}'s application has written ${str(p['since_push'])} octets since the last PSH, more than half the ${p.peer}'s largest window (${str(p['max_snd_wnd'])}): Linux sets PSH on this segment too and sends what is queued (forced_push in tcp_sendmsg). RFC 9293 §3.9.1.2 sets PSH only where a SEND asks for it; the rfc9293 profile sets it on the last segment of each SEND.`,
+  WINDOW_PROBE_WITH_DATA: (p) =>
+    `The persist timer expires after ${str(p['interval_ms'])} ms and the ${p.peer}'s window still has only ${str(p['usable'])} octet(s) for the ${str(p['queued'])} queued: the ${p.who} now sends ${str(p['length'])} octet(s), with PSH, into it (Linux tcp_write_wakeup). This is RFC 9293 §3.8.6.2.1's override timeout, which lets a sender avoiding silly windows send what fits; its retransmission timer takes over from here.`,
   PERSIST_TIMER_STARTED: (p) =>
-    `The ${p.peer}'s window is zero, ${p['fin_waiting'] ? 'the FIN waits to be sent (it takes a sequence number too)' : `${str(p['queued'])} octet(s) wait to be sent`} and nothing is in flight whose ACK could reopen it: if the window update is lost, nothing would ever be sent again. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms) to probe the window (RFC 9293 §3.8.6.1).`,
+    p['usable'] !== undefined
+      ? `The ${p.peer}'s window has ${str(p['usable'])} octet(s) left, too few for the ${str(p['queued'])} queued octet(s), which Linux sends only when a whole segment fits (tcp_snd_wnd_test), and nothing is in flight whose ACK could bring a larger window. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms): if the window has not grown by then, it sends what fits (Linux's probe timer, tcp_write_wakeup; RFC 9293 §3.8.6.2.1 calls this the override timeout).`
+      : `The ${p.peer}'s window is zero, ${p['fin_waiting'] ? 'the FIN waits to be sent (it takes a sequence number too)' : `${str(p['queued'])} octet(s) wait to be sent`} and nothing is in flight whose ACK could reopen it: if the window update is lost, nothing would ever be sent again. The ${p.who} starts its persist timer (${str(p['interval_ms'])} ms) to probe the window (RFC 9293 §3.8.6.1).`,
   ZERO_WINDOW_PROBE: (p) =>
     p['interval_ms'] === null
       ? `The ${p.who} probes the ${p.peer}'s zero window with ${probeEn(p)}: the ${p.peer} cannot take it, and answers with an ACK that carries its current window (RFC 9293 §3.8.6.1).`
@@ -446,8 +458,20 @@ const ZH: Record<EventCode, Template> = {
     `时钟在请求的 ${str(p['requested_ms'])} 毫秒中只前进了 ${str(p['advanced_ms'])} 毫秒就停下：这一步已触发了 ${str(p['timers'])} 个计时器（零窗口被反复探测）。再次推进时钟即可继续。`,
   WINDOW_UPDATE_RECEIVED: (p) =>
     `该 ACK 没有确认新数据（确认号 ${str(p['ack'])}），但改变了${p.peer}的窗口：SND.WND 由 ${str(p['snd_wnd_before'])} 变为 ${str(p['snd_wnd'])} 字节——这是窗口更新报文段，而不是重复确认。`,
+  SEND_HELD_NAGLE: (p) =>
+    `${p.who}暂不发送一个 ${str(p['length'])} 字节的报文段（排队 ${str(p['queued'])} 个字节）：它小于 MSS（${str(p['mss'])}），而之前的一个小报文段还没有被确认。Linux 就是这样做的——带 Minshall 改进的 Nagle 算法（tcp_nagle_test）——除非套接字设置了 TCP_NODELAY；那个报文段被确认后才发送，其间写入的数据并入同一个报文段。RFC 9293 §3.7.4 建议使用 Nagle 算法，只要有数据未被确认就等待；rfc9293 配置则立即发送。`,
+  SEND_HELD_WINDOW: (p) =>
+    `${p.peer}的窗口只剩 ${str(p['usable'])} 个字节，少于下一个报文段所需（${str(p['needed'])}）：${p.who}等待窗口打开，而不是往里发送一个小报文段（发送方的糊涂窗口综合征避免，RFC 9293 §3.8.6.2.1，MUST-38）。Linux 按发送队列中的缓冲区来做：只有缓冲区的第一个 MSS（或整个缓冲区，若更小）能放进窗口时才发送（tcp_snd_wnd_test）；RFC 9293 的算法在能发送一个满长报文段、全部已推送的数据或最大窗口的一半时也会发送。rfc9293 配置则立即填满窗口。`,
+  SEGMENTS_HALF_WINDOW: (p) =>
+    `${p.peer}到目前为止的最大窗口是 ${str(p['max_snd_wnd'])} 个字节：Linux 发送的报文段最多为它的一半，即 ${str(p['mss'])} 个字节，而不是 MSS ${str(p['snd_mss'])}（tcp_bound_to_half_wnd），这样小窗口里仍能容纳不止一个报文段。RFC 9293 把小于 MSS 的报文段长度留给发送方决定。`,
+  PUSH_FORCED: (p) =>
+    `${p.who}的应用程序自上一个 PSH 以来已写入 ${str(p['since_push'])} 个字节，超过${p.peer}最大窗口（${str(p['max_snd_wnd'])}）的一半：Linux 在这个报文段上也设置 PSH，并发送已排队的数据（tcp_sendmsg 中的 forced_push）。RFC 9293 §3.9.1.2 只在 SEND 要求时设置 PSH；rfc9293 配置在每个 SEND 的最后一个报文段上设置。`,
+  WINDOW_PROBE_WITH_DATA: (p) =>
+    `持续计时器在 ${str(p['interval_ms'])} 毫秒后超时，${p.peer}的窗口仍只有 ${str(p['usable'])} 个字节，而排队的有 ${str(p['queued'])} 个字节：${p.who}现在往窗口里发送 ${str(p['length'])} 个字节，并设置 PSH（Linux tcp_write_wakeup）。这就是 RFC 9293 §3.8.6.2.1 的超控超时（override timeout），它允许避免糊涂窗口的发送方发送能放进窗口的部分；此后由重传计时器接管。`,
   PERSIST_TIMER_STARTED: (p) =>
-    `${p.peer}的接收窗口为零，${p['fin_waiting'] ? 'FIN 等待发送（它也占用一个序列号）' : `有 ${str(p['queued'])} 个字节等待发送`}，而且没有在途的报文段能带回窗口更新：如果窗口更新报文段丢失，就再也不会发送任何数据。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒），以便探测窗口（RFC 9293 §3.8.6.1）。`,
+    p['usable'] !== undefined
+      ? `${p.peer}的窗口只剩 ${str(p['usable'])} 个字节，不够发送排队的 ${str(p['queued'])} 个字节——Linux 只在整个报文段都能放进窗口时才发送（tcp_snd_wnd_test），而且没有在途的报文段能带回更大的窗口。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒）：到时窗口仍未变大，就发送能放进窗口的部分（Linux 的探测计时器，tcp_write_wakeup；RFC 9293 §3.8.6.2.1 称之为超控超时（override timeout））。`
+      : `${p.peer}的接收窗口为零，${p['fin_waiting'] ? 'FIN 等待发送（它也占用一个序列号）' : `有 ${str(p['queued'])} 个字节等待发送`}，而且没有在途的报文段能带回窗口更新：如果窗口更新报文段丢失，就再也不会发送任何数据。${p.who}启动持续计时器（${str(p['interval_ms'])} 毫秒），以便探测窗口（RFC 9293 §3.8.6.1）。`,
   ZERO_WINDOW_PROBE: (p) =>
     p['interval_ms'] === null
       ? `${p.who}用${probeZh(p)}探测${p.peer}的零窗口：${p.peer}无法接收它，会回复一个带有当前窗口的 ACK（RFC 9293 §3.8.6.1）。`

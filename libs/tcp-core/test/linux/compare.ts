@@ -122,7 +122,7 @@ function input(s: Step, linux: Side, wire: Segment | undefined): Input | null {
 
 /**
  * tcplab's endpoint for the kernel, configured with what the kernel's SYN offered (its ISN, window, MSS, options),
- * under the linux profile (Linux's minimum RTO, TIME_WAIT and FIN_WAIT_2 timeout). Its TS clock is set to the
+ * and the socket's TCP_NODELAY, under the linux profile (Linux's minimum RTO, TIME_WAIT and FIN_WAIT_2 timeout, sending rules). Its TS clock is set to the
  * kernel's — TSval at the SYN's time equal to the SYN's — so that an RTT taken from an echoed TSecr (RFC 7323 §4,
  * after a retransmission) measures what the kernel's did, to the millisecond.
  */
@@ -145,6 +145,8 @@ function connectionFor(r: Recording, profile: Profile): Connection {
       wscale: wscale?.kind === 'wscale' ? wscale.shift : null,
       sack_permitted: syn.options.some((o) => o.kind === 'sackOK'),
       timestamps: syn.options.some((o) => o.kind === 'ts'),
+      // TCP_NODELAY as the script set it on the kernel's socket (kernel-side.py).
+      nodelay: r.script.options?.nodelay ?? false,
     },
     [peerSide]: { ip: PEER_IP, port: r.ports.peer },
   });

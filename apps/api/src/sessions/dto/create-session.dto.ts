@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsIP, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { PROFILES, SCENARIOS, type Profile } from '@tcplab/tcp-core';
 import { OptionalSeed } from '../../common/dto-fields';
 
@@ -62,6 +62,14 @@ export class EndpointConfigDto {
   @Min(0)
   @Max(14)
   wscale?: number;
+
+  /**
+   * TCP_NODELAY: turn off Nagle's algorithm (RFC 9293 §3.7.4), so that a small segment goes out even while an earlier small one is unacknowledged. Only the linux profile applies Nagle's algorithm (with Minshall's variant, as Linux does); default false, as on Linux.
+   * @example true
+   */
+  @IsOptional()
+  @IsBoolean()
+  nodelay?: boolean;
 }
 
 export class CreateSessionDto {
@@ -113,7 +121,7 @@ export class CreateSessionDto {
   rto_ms?: number;
 
   /**
-   * Which rules apply: rfc9293 (the standard, with RFC 5961), rfc793 (what textbooks teach), or linux — RFC 9293 with Linux 6.x's defaults where the kernel differs: minimum RTO 200 ms (TCP_RTO_MIN, applied to the variance term), TIME_WAIT a fixed 60 s, a FIN_WAIT_2 timeout of 60 s (tcp_fin_timeout). The minimum RTO is 1 s in the other two (RFC 6298 §2.4).
+   * Which rules apply: rfc9293 (the standard, with RFC 5961), rfc793 (what textbooks teach), or linux — RFC 9293 with Linux 6.x's defaults where the kernel differs: minimum RTO 200 ms (TCP_RTO_MIN, applied to the variance term), TIME_WAIT a fixed 60 s, a FIN_WAIT_2 timeout of 60 s (tcp_fin_timeout), and in auto mode Linux's sending rules: Nagle's algorithm unless the endpoint sets nodelay, sender-side silly window avoidance, segments of at most half a small peer window. The minimum RTO is 1 s in the other two (RFC 6298 §2.4).
    * @example "rfc9293"
    */
   @IsOptional()
