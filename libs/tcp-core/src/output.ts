@@ -94,6 +94,9 @@ export function buildSegment(ctx: Context, side: Side, out: Outgoing, given: Wir
 export function transmit(ctx: Context, segment: Segment, retransmission = false): Segment {
   const net = ctx.conn.network;
   segment.id = net.next_segment_id++;
+  // Last.ACK.sent (RFC 7323 §4.3), which decides whose timestamp TSecr echoes (paws.ts takeTsRecent).
+  const tcb = ep(ctx, segment.from).tcb;
+  if (tcb && (segment.flags & (ACK | RST)) === ACK) tcb.last_ack_sent = segment.ack;
   ctx.segments.push(segment);
   record(
     ctx,
