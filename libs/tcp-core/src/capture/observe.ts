@@ -465,6 +465,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
         r = step(conn, send);
         accepted = [[send, r]];
       }
+      /** The step that delivered the segment to its receiver: the send, or the injection of a segment it refused. */
+      let arrived = r;
       if (r.outcome.ok) {
         for (const [input, result] of accepted) commit(input, result);
       } else {
@@ -478,11 +480,14 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
               : `the simulator refused the segment (${error.code}); it is injected into the ${to}`,
           violations,
         });
-        apply({ type: 'inject', to, segment: draftOf(s) });
+        arrived = apply({ type: 'inject', to, segment: draftOf(s) });
       }
       drain(to);
       const role = roleOf(s, from, before, conn, lastWindow[from], retransmission);
-      report(lost && r.outcome.ok ? `${role} (lost after the capture point, retransmitted later)` : role, states(before), states(conn));
+      // Not an anomaly — the receiver did what RFC 7323 §5.3 asks — but worth saying: its timestamp made it an old duplicate.
+      const paws = arrived.events.some((e) => e.endpoint === to && (e.code === 'PAWS_REJECTED' || e.code === 'PAWS_OLD_ACK_DROPPED'));
+      const said = paws ? `${role} (an old duplicate by its timestamp: dropped by PAWS, RFC 7323 §5.3)` : role;
+      report(lost && r.outcome.ok ? `${said} (lost after the capture point, retransmitted later)` : said, states(before), states(conn));
     }
     if (!s.seq_inferred && (nextSeq[from] === undefined || seqGt(end, nextSeq[from]!))) nextSeq[from] = end;
     lastWindow[from] = s.window;
