@@ -70,7 +70,8 @@ export function paws(ctx: Context, e: Endpoint, tcb: Tcb, seg: Segment, tsVal: n
   };
   const at = { segment: seg.id };
   if (has(seg, RST)) {
-    // R1 exempts an RST: "their cleanup function should take precedence over timestamps" (RFC 7323 §5.3, note).
+    // R1 applies only "if the RST bit is not set" — a reset's "cleanup function should take precedence over
+    // timestamps", as Linux's tcp_paws_reject quotes RFC 1323.
     // Linux's small sockets believe it only once TS.Recent is a minute old (tcp_paws_reject, TCP_PAWS_MSL).
     if (mini && ctx.conn.clock_ms - tcb.ts_recent_at_ms < LINUX_PAWS_MSL_MS) {
       record(ctx, e.side, 'drop', 'PAWS_RST_DROPPED', 'Linux tcp_paws_reject', { ...params, state: e.state }, at);
