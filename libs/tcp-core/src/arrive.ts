@@ -7,7 +7,8 @@
  * RFC 9293 + RFC 5961 (what Linux does) and RFC 793 (what most textbooks
  * teach) differ, the connection's profile chooses, and the event says which
  * rule applied. Where Linux does something the RFC leaves open, the comment
- * names the Linux function.
+ * names the Linux function. RFC 7323's timestamps — PAWS before the first
+ * step, and which segment's TSval becomes TS.Recent — are in paws.ts.
  */
 import type { EventCode } from './codes';
 import { followsRfc5961 } from './connection';
