@@ -107,3 +107,29 @@ describe('a linux session over the routes', () => {
     expect(res.body.session.client.state).toBe('CLOSED');
   });
 });
+
+describe('a linux session: delayed ACKs (Linux tcp_send_delayed_ack; RFC 9293 §3.8.6.3)', () => {
+  it('once the server has answered, the client\'s next data waits for its ACK: nothing at once, a delayed_ack timer, and ACK after 40 ms on advance — rfc9293 acknowledges at once', async () => {
+    for (const profile of ['linux', 'rfc9293'] as const) {
+      const id = await connected(profile);
+      await call(http, id, { endpoint: 'client', call: 'send', data: 'ask' });
+      await call(http, id, { endpoint: 'server', call: 'send', data: 'answer' });
+      const more = await call(http, id, { endpoint: 'client', call: 'send', data: 'more' });
+      const fromServer = (more.body.segments as Array<{ from: string; flags: string[]; ack: number }>).filter((s) => s.from === 'server');
+      if (profile === 'rfc9293') {
+        expect(fromServer).toHaveLength(1);
+        continue;
+      }
+      expect(fromServer).toEqual([]);
+      const delayed = (more.body.events as Event[]).find((e) => e.code === 'ACK_DELAYED')!;
+      expect(delayed.params).toMatchObject({ delay_ms: 40, interactive: true });
+      expect(delayed.message).toContain('Linux does not acknowledge this data at once');
+      expect(more.body.session.server.timers).toEqual([{ kind: 'delayed_ack', due_ms: more.body.session.clock_ms + 40 }]);
+      const early = await http().post(`/v1/sessions/${id}/advance`).send({ ms: 39 }).expect(200);
+      expect(early.body.segments).toEqual([]);
+      const due = await http().post(`/v1/sessions/${id}/advance`).send({ ms: 1 }).expect(200);
+      expect((due.body.events as Event[]).map((e) => e.code)).toContain('DELAYED_ACK_TIMEOUT');
+      expect(due.body.segments[0]).toMatchObject({ from: 'server', ack: 1001 + 'ask'.length + 'more'.length, length: 0 });
+    }
+  });
+});

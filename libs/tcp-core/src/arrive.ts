@@ -23,6 +23,7 @@ import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import type { State } from './state';
 import { armTimer, cancelTimer, offerWindow, unreadOctets, type Endpoint, type SentSegment, type Tcb } from './tcb';
 import { sampleRtt } from './rtt';
+import { ackDue, ackNow, dataReceived, delaysAcks } from './delack';
 import { restartRetransmission, startFinWait2Timeout, startTimeWait, timeWaitParams } from './timers';
 
 /** Citations, built once per module: every event carries one. */
@@ -593,6 +594,7 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     }), at);
     ackNeeded = 'TEXT_BEYOND_WINDOW_ACKED';
   }
+  let gapFilled = false;
   if (text.length > 0 || text.flags & FIN) {
     if (text.seq !== tcb.rcv_nxt) {
       // "Segments with higher beginning sequence numbers may be held for later processing" — with a duplicate ACK.
@@ -602,16 +604,26 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
         ackNeeded = 'OUT_OF_ORDER_HELD';
       }
     } else {
-      ackNeeded = takeInOrder(ctx, side, text, seg.id);
+      const holding = tcb.out_of_order.length > 0;
+      ackNeeded = takeInOrder(ctx, side, text, seg);
       // Held segments that now begin at (or before) RCV.NXT are processed in turn.
       for (let held = nextHeld(tcb); held && ep(ctx, side).tcb === tcb; held = nextHeld(tcb)) {
         const piece = trimHeld(tcb, held);
-        if (piece.length > 0 || piece.flags & FIN) ackNeeded = takeInOrder(ctx, side, piece, seg.id) ?? ackNeeded;
+        if (piece.length > 0 || piece.flags & FIN) ackNeeded = takeInOrder(ctx, side, piece, null, seg.id) ?? ackNeeded;
       }
+      gapFilled = holding && tcb.out_of_order.length === 0;
     }
   }
-  if (ackNeeded && ep(ctx, side).tcb) sendAck(ctx, side, ackNeeded);
+  if (!delaysAcks(ctx)) {
+    if (ackNeeded && ep(ctx, side).tcb) sendAck(ctx, side, ackNeeded);
+    pushQueued(ctx, side, true);
+    return;
+  }
+  // The linux profile (delack.ts): Linux sends what it can first (tcp_data_snd_check), and a segment it sends carries
+  // the ACK; then tcp_ack_snd_check acknowledges at once, or sets the delayed-ACK timer.
+  if (ackNeeded && ep(ctx, side).tcb) ackDue(tcb, ackNeeded, gapFilled);
   pushQueued(ctx, side, true);
+  if (ackNeeded && ackNow(ctx, side, ackNeeded)) sendAck(ctx, side, ackNeeded);
 }
 
 /**
@@ -632,8 +644,11 @@ function receivesText(e: Endpoint): boolean {
   return e.state === 'ESTABLISHED' || e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2';
 }
 
-/** Steps seven and eight for a piece that begins exactly at RCV.NXT. Returns the rule that makes an ACK due, if any. */
-function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number): EventCode | null {
+/**
+ * Steps seven and eight for a piece that begins exactly at RCV.NXT: of the arriving segment `arriving`, or of a held
+ * one (null). Returns the rule that makes an ACK due, if any.
+ */
+function takeInOrder(ctx: Context, side: Side, piece: Trimmed, arriving: Segment | null, segmentId = arriving!.id): EventCode | null {
   const e = ep(ctx, side);
   const tcb = e.tcb!;
   let ackNeeded: EventCode | null = null;
@@ -652,6 +667,7 @@ function takeInOrder(ctx: Context, side: Side, piece: Trimmed, segmentId: number
         rcv_wnd: tcb.rcv_wnd,
       }, { segment: segmentId });
       ackNeeded = 'DATA_RECEIVED';
+      if (arriving && delaysAcks(ctx)) dataReceived(ctx, e, tcb, arriving, piece.length);
     } else {
       record(ctx, side, 'receive', 'TEXT_AFTER_FIN_IGNORED', RFC9293_3_10_7_4, { length: piece.length }, { segment: segmentId });
     }

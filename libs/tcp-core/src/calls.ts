@@ -6,6 +6,7 @@
 import type { EventCode } from './codes';
 import { ep, record, rfc9293, transition, type Context } from './context';
 import { concatPayloads } from './payload';
+import { ackAfterRead, delaysAcks } from './delack';
 import { buildSegment, finFits, pushQueued, sendAck, sendNew, transmit } from './output';
 import { ACK, RST, SYN, type Side } from './segment';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
@@ -185,13 +186,28 @@ function receive(ctx: Context, side: Side): CallResult {
   const windowBefore = windowField(tcb, false);
   tcb.receive_queue = [];
   offerWindow(tcb, e.config.window);
-  record(ctx, side, 'call', 'RECEIVE_DATA', RFC9293_3_10_3, { length: unread, rcv_wnd: tcb.rcv_wnd });
   // RFC 9293 §3.8.6.2.2: tell the peer when the window has opened by at least min(buffer/2, MSS).
   const grown = (windowField(tcb, false) - windowBefore) * 2 ** tcb.rcv_wscale;
-  if (grown >= Math.min(e.config.window / 2, e.config.mss)) {
-    record(ctx, side, 'send', 'WINDOW_UPDATE', RFC9293_3_8_6_2_2, { rcv_wnd: tcb.rcv_wnd });
-    sendAck(ctx, side, 'WINDOW_UPDATE');
+  const rfcUpdate = grown >= Math.min(e.config.window / 2, e.config.mss);
+  if (!delaysAcks(ctx)) {
+    record(ctx, side, 'call', 'RECEIVE_DATA', RFC9293_3_10_3, { length: unread, rcv_wnd: tcb.rcv_wnd });
+    if (rfcUpdate) {
+      record(ctx, side, 'send', 'WINDOW_UPDATE', RFC9293_3_8_6_2_2, { rcv_wnd: tcb.rcv_wnd });
+      sendAck(ctx, side, 'WINDOW_UPDATE');
+    }
+    return { ok: true, received: { length: unread, payload } };
   }
+  // The linux profile: Linux's rule after a read (delack.ts ackAfterRead, tcp_cleanup_rbuf), which the events name
+  // where it differs from RFC 9293's.
+  const linuxAck = ackAfterRead(e, tcb, unread, e.config.window);
+  const withheld = rfcUpdate && linuxAck === null;
+  record(ctx, side, 'call', 'RECEIVE_DATA', RFC9293_3_10_3, withheld ? { length: unread, rcv_wnd: tcb.rcv_wnd, window_update_withheld: true } : { length: unread, rcv_wnd: tcb.rcv_wnd });
+  if (linuxAck === 'WINDOW_UPDATE') {
+    record(ctx, side, 'send', 'WINDOW_UPDATE', 'Linux tcp_cleanup_rbuf', { rcv_wnd: tcb.rcv_wnd, doubled: true });
+  } else if (linuxAck) {
+    record(ctx, side, 'send', linuxAck, 'Linux tcp_cleanup_rbuf', { rcv_nxt: tcb.rcv_nxt });
+  }
+  if (linuxAck) sendAck(ctx, side, linuxAck);
   return { ok: true, received: { length: unread, payload } };
 }
 

@@ -317,5 +317,15 @@ function cloneTcb(t: Tcb): Tcb {
     retries: t.retries,
     // Connections stored before the persist timer existed have no count: none was sent.
     probes: t.probes ?? 0,
+    // Connections stored before the linux profile's ACK policy (delack.ts) start it as a new connection would.
+    rcv_wup: t.rcv_wup ?? t.rcv_nxt,
+    rcv_wnd_sent: t.rcv_wnd_sent ?? t.rcv_wnd,
+    rcv_mss: t.rcv_mss ?? 536,
+    ack_pending: t.ack_pending ?? 0,
+    ack_quick: t.ack_quick ?? 0,
+    ack_ato_ms: t.ack_ato_ms ?? 0,
+    ack_pingpong: t.ack_pingpong ?? false,
+    ack_lrcv_ms: t.ack_lrcv_ms ?? 0,
+    ack_last_seg_size: t.ack_last_seg_size ?? 0,
   };
 }

@@ -5,6 +5,7 @@ import { seqAdd, seqDiff, seqLt } from './sequence';
 import { slicePayload } from './payload';
 import { transmitsQueued } from './state';
 import { lossProbeTimeout } from './tlp';
+import { segmentSent } from './delack';
 import { armTimer, cancelTimer, isArmed, queuedOctets, type Endpoint, type OwedSegment, type Tcb, synOptions, windowField } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
@@ -94,9 +95,11 @@ export function buildSegment(ctx: Context, side: Side, out: Outgoing, given: Wir
 export function transmit(ctx: Context, segment: Segment, retransmission = false): Segment {
   const net = ctx.conn.network;
   segment.id = net.next_segment_id++;
+  const sender = ep(ctx, segment.from);
   // Last.ACK.sent (RFC 7323 §4.3), which decides whose timestamp TSecr echoes (paws.ts takeTsRecent).
-  const tcb = ep(ctx, segment.from).tcb;
-  if (tcb && (segment.flags & (ACK | RST)) === ACK) tcb.last_ack_sent = segment.ack;
+  if (sender.tcb && (segment.flags & (ACK | RST)) === ACK) sender.tcb.last_ack_sent = segment.ack;
+  // The linux profile's ACK policy: this segment carries any ACK that was waiting (delack.ts).
+  if (ctx.conn.config.profile === 'linux') segmentSent(ctx, sender, segment);
   ctx.segments.push(segment);
   record(
     ctx,

@@ -2,6 +2,7 @@ import { drawUint32, ep, type Context } from './context';
 import { optionMss, optionSackPermitted, optionTimestamp, optionWscale, type Segment, type Side } from './segment';
 import { seqAdd } from './sequence';
 import { cancelAllTimers, type Tcb } from './tcb';
+import { initialRcvMss } from './delack';
 
 /** RFC 7323 §2.3: a shift above 14 is used as 14. */
 const MAX_WSCALE = 14;
@@ -57,6 +58,15 @@ export function newTcb(ctx: Context, side: Side, iss: number): Tcb {
     tlp_high_seq: null,
     retries: 0,
     probes: 0,
+    rcv_wup: 0,
+    rcv_wnd_sent: e.config.window,
+    rcv_mss: 0,
+    ack_pending: 0,
+    ack_quick: 0,
+    ack_ato_ms: 0,
+    ack_pingpong: false,
+    ack_lrcv_ms: 0,
+    ack_last_seg_size: 0,
   };
   e.tcb = tcb;
   return tcb;
@@ -86,6 +96,7 @@ export function acceptPeerSyn(ctx: Context, side: Side, tcb: Tcb, syn: Segment):
   tcb.sack_permitted = own.sack_permitted && optionSackPermitted(syn.options);
   const peerMss = optionMss(syn.options) ?? DEFAULT_MSS;
   tcb.snd_mss = Math.min(peerMss, own.mss) - (tcb.ts_enabled ? TIMESTAMP_OPTION_OCTETS : 0);
+  tcb.rcv_mss = initialRcvMss(tcb, own.mss);
   tcb.snd_wnd = syn.window;
   tcb.max_snd_wnd = syn.window;
   tcb.snd_wl1 = syn.seq;

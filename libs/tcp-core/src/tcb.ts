@@ -105,9 +105,30 @@ export interface Tcb {
   tlp_high_seq: number | null;
   /** Zero-window probes sent since the window closed: the persist timer's backoff (RFC 9293 §3.8.6.1). */
   probes: number;
+  /**
+   * RCV.NXT when this endpoint last sent a segment, and the window (octets) that segment advertised — Linux's
+   * rcv_wup and rcv_wnd: the peer may still send up to RCV.WUP + that window. The linux profile's ACK policy uses
+   * them (delack.ts).
+   */
+  rcv_wup: number;
+  rcv_wnd_sent: number;
+  /** The linux profile's estimate of the peer's full segment size (Linux icsk_ack.rcv_mss, delack.ts). */
+  rcv_mss: number;
+  /** The linux profile's acknowledgment state (delack.ts), as Linux's icsk_ack names it: pending's bits (ACK due, timer set, …). */
+  ack_pending: number;
+  /** Quick ACKs left (icsk_ack.quick). */
+  ack_quick: number;
+  /** The ACK timeout, ATO (icsk_ack.ato): 0 until data arrives. */
+  ack_ato_ms: number;
+  /** The connection is interactive (icsk_ack.pingpong): its ACKs wait for the application's answer. */
+  ack_pingpong: boolean;
+  /** When data last arrived in order (icsk_ack.lrcvtime). */
+  ack_lrcv_ms: number;
+  /** The size of the last segment that may have been full-sized (icsk_ack.last_seg_size). */
+  ack_last_seg_size: number;
 }
 
-export type TimerKind = 'retransmission' | 'loss_probe' | 'persist' | 'time_wait' | 'user_timeout' | 'fin_wait_2';
+export type TimerKind = 'retransmission' | 'loss_probe' | 'persist' | 'time_wait' | 'user_timeout' | 'fin_wait_2' | 'delayed_ack';
 
 /** Read-only, like the queue entries: shared between a step's input and output connections. */
 export interface Timer {

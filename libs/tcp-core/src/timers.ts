@@ -6,7 +6,8 @@
 import type { Connection } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
-import { answer, armLossTimer, probeInterval, zeroWindowProbe } from './output';
+import { delayedAckTimeout } from './delack';
+import { answer, armLossTimer, probeInterval, sendAck, zeroWindowProbe } from './output';
 import { ACK, SYN, flagsLabel, type Side } from './segment';
 import { armTimer, cancelAllTimers, cancelTimer, queuedOctets, type Endpoint, type TimerKind } from './tcb';
 import { deleteTcb } from './tcb-lifecycle';
@@ -17,7 +18,8 @@ const RFC9293_3_8_6_1 = rfc9293('3.8.6.1');
 const RFC9293_3_10_8 = rfc9293('3.10.8');
 
 /** Timer kinds in the order they fire when due at the same instant. */
-const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'loss_probe', 'persist', 'user_timeout', 'time_wait', 'fin_wait_2'];
+// The delayed ACK last: a segment another timer sends at the same instant carries the ACK, and no bare one is needed.
+const KIND_ORDER: readonly TimerKind[] = ['retransmission', 'loss_probe', 'persist', 'user_timeout', 'time_wait', 'fin_wait_2', 'delayed_ack'];
 
 export interface DueTimer {
   side: Side;
@@ -107,6 +109,10 @@ export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {
     case 'fin_wait_2':
       deleteTcb(ctx, side);
       transition(ctx, side, 'CLOSED', 'FIN_WAIT_2_TIMEOUT', 'Linux tcp_fin_timeout', { fin_timeout_ms: ctx.conn.config.fin_timeout_ms });
+      return;
+    case 'delayed_ack':
+      // The linux profile's delayed ACK (delack.ts): no segment carried it within the ATO.
+      if (delayedAckTimeout(ctx, side)) sendAck(ctx, side, 'DELAYED_ACK_TIMEOUT');
       return;
     case 'user_timeout': {
       // RFC 9293 §3.10.8: "flush all queues, signal the user ..., delete the TCB, enter the CLOSED state".

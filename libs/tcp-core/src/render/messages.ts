@@ -234,7 +234,8 @@ const EN: Record<EventCode, Template> = {
   SEND_QUEUED_UNTIL_ESTABLISHED: (p) => `The connection is not established yet: the ${p.who} queues ${str(p['length'])} octet(s) until it is.`,
   SEND_DATA: (p) => `The ${p.who}'s application sends ${str(p['length'])} octet(s).`,
   RECEIVE_NOTHING_YET: (p) => `The ${p.who}'s application reads, but no data has arrived yet.`,
-  RECEIVE_DATA: (p) => `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.`,
+  RECEIVE_DATA: (p) =>
+    `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.${p['window_update_withheld'] ? ` Linux does not announce it yet: after a read it sends a window update only when the window would at least double what the ${p.peer} may still send (tcp_cleanup_rbuf); RFC 9293 §3.8.6.2.2 announces it once it has grown by min(buffer / 2, MSS).` : ''}`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `The ${p.who} stops listening: CLOSED.`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `The ${p.who} gives up connecting before an answer came: CLOSED, without sending anything.`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `The ${p.who} closes while data is still queued: the FIN will follow the data once the connection is established.`,
@@ -255,7 +256,18 @@ const EN: Record<EventCode, Template> = {
   CALL_REFUSED_CONNECTION_CLOSING: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who} has already closed this direction.`,
   DATA_QUEUED_SENT: () => `Queued data can go out now that the window allows it.`,
   FIN_QUEUED_SENT: () => `The FIN of an earlier CLOSE can go out now that the queued data has been sent.`,
-  WINDOW_UPDATE: (p) => `The ${p.who}'s receive window has opened again; it tells the ${p.peer} with a window update.`,
+  WINDOW_UPDATE: (p) =>
+    p['doubled']
+      ? `The ${p.who}'s receive window has opened to ${str(p['rcv_wnd'])} octets, at least twice what the ${p.peer} may still send: Linux tells the ${p.peer} with a window update (tcp_cleanup_rbuf: "lots" means "at least twice"); RFC 9293 §3.8.6.2.2 announces a window once it has grown by min(buffer / 2, MSS).`
+      : `The ${p.who}'s receive window has opened again; it tells the ${p.peer} with a window update.`,
+  ACK_DELAYED: (p) =>
+    p['after_fin']
+      ? `Linux does not acknowledge the FIN at once here: it waits up to ${str(p['delay_ms'])} ms (its delayed-ACK timer, tcp_send_delayed_ack) for the application's own FIN, which can carry the ACK. RFC 9293 §3.10.7.4 says "send an acknowledgment for the FIN"; §3.8.6.3 allows the delay (less than 0.5 s).`
+      : `Linux does not acknowledge this data at once: ${p['interactive'] ? `the connection is interactive (its application answered within the ACK timeout), so it waits up to ${str(p['delay_ms'])} ms for the answer to carry the ACK` : `its quick ACKs at the start of the connection are used up, so it waits up to ${str(p['delay_ms'])} ms (ATO ${str(p['ato_ms'])} ms) for more data or an answer to carry the ACK`} (tcp_send_delayed_ack), and acknowledges at once when a second full-sized segment comes. RFC 9293 §3.8.6.3 allows this delay (less than 0.5 s, an ACK for at least every second full-sized segment); the rfc9293 profile acknowledges every segment at once.`,
+  DELAYED_ACK_TIMEOUT: (p) =>
+    `Nothing carried the ${p.who}'s ACK within ${str(p['ato_ms'])} ms: its delayed-ACK timer expires and it sends ACK ack=${str(p['rcv_nxt'])} on its own; the next delay starts from ${str(p['next_ato_ms'])} ms (Linux tcp_delack_timer_handler; RFC 9293 §3.8.6.3).`,
+  DELAYED_ACK_AFTER_READ: (p) =>
+    `The application's read emptied the buffer (or more than a full segment is unacknowledged): Linux sends the ACK it was delaying now, ack=${str(p['rcv_nxt'])}, with the reopened window (tcp_cleanup_rbuf). RFC 9293 would have acknowledged the data when it arrived.`,
   ADVANCE_CUT_SHORT: (p) =>
     `The clock stops after ${str(p['advanced_ms'])} of the ${str(p['requested_ms'])} ms asked for: ${str(p['timers'])} timers fired in this one step (a zero window probed again and again). Advance again to go on.`,
   WINDOW_UPDATE_RECEIVED: (p) =>
@@ -387,7 +399,8 @@ const ZH: Record<EventCode, Template> = {
   SEND_QUEUED_UNTIL_ESTABLISHED: (p) => `连接尚未建立：${p.who}把 ${str(p['length'])} 个字节排队，等连接建立后再发送。`,
   SEND_DATA: (p) => `${p.who}的应用程序发送 ${str(p['length'])} 个字节。`,
   RECEIVE_NOTHING_YET: (p) => `${p.who}的应用程序读取数据，但还没有数据到达。`,
-  RECEIVE_DATA: (p) => `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。`,
+  RECEIVE_DATA: (p) =>
+    `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。${p['window_update_withheld'] ? `Linux 此时还不通告新窗口：读取之后，只有当窗口至少是${p.peer}还能发送的量的两倍时，它才发送窗口更新（tcp_cleanup_rbuf）；RFC 9293 §3.8.6.2.2 则在窗口增长 min(缓冲区 / 2, MSS) 后就通告。` : ''}`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `${p.who}停止监听：CLOSED。`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `${p.who}在收到回应之前放弃连接：进入 CLOSED，不发送任何报文段。`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `${p.who}在仍有数据排队时关闭：连接建立后，FIN 将跟在数据之后发送。`,
@@ -407,7 +420,18 @@ const ZH: Record<EventCode, Template> = {
   CALL_REFUSED_CONNECTION_CLOSING: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}已经关闭了这个方向。`,
   DATA_QUEUED_SENT: () => `窗口允许后，排队的数据现在可以发送。`,
   FIN_QUEUED_SENT: () => `排队的数据发送完毕，之前 CLOSE 的 FIN 现在可以发送。`,
-  WINDOW_UPDATE: (p) => `${p.who}的接收窗口重新打开；它用窗口更新通知${p.peer}。`,
+  WINDOW_UPDATE: (p) =>
+    p['doubled']
+      ? `${p.who}的接收窗口打开到 ${str(p['rcv_wnd'])} 字节，至少是${p.peer}还能发送的量的两倍：Linux 用窗口更新通知${p.peer}（tcp_cleanup_rbuf："大量"即"至少两倍"）；RFC 9293 §3.8.6.2.2 在窗口增长 min(缓冲区 / 2, MSS) 后就通告。`
+      : `${p.who}的接收窗口重新打开；它用窗口更新通知${p.peer}。`,
+  ACK_DELAYED: (p) =>
+    p['after_fin']
+      ? `Linux 在这里不立即确认 FIN：它最多等待 ${str(p['delay_ms'])} 毫秒（延迟确认定时器，tcp_send_delayed_ack），让应用程序自己的 FIN 捎带这个 ACK。RFC 9293 §3.10.7.4 要求"为 FIN 发送确认"；§3.8.6.3 允许这样的延迟（少于 0.5 秒）。`
+      : `Linux 不立即确认这些数据：${p['interactive'] ? `这是交互式连接（应用程序在确认超时内作出了应答），所以它最多等待 ${str(p['delay_ms'])} 毫秒，让应答捎带 ACK` : `连接开始时的快速确认已经用完，所以它最多等待 ${str(p['delay_ms'])} 毫秒（ATO ${str(p['ato_ms'])} 毫秒），让更多数据或应答捎带 ACK`}（tcp_send_delayed_ack）；收到第二个满长度报文段时立即确认。RFC 9293 §3.8.6.3 允许这种延迟（少于 0.5 秒，至少每两个满长度报文段确认一次）；rfc9293 配置则立即确认每个报文段。`,
+  DELAYED_ACK_TIMEOUT: (p) =>
+    `${str(p['ato_ms'])} 毫秒内没有报文段捎带${p.who}的 ACK：延迟确认定时器超时，它单独发送 ACK，确认号 ${str(p['rcv_nxt'])}；下一次延迟从 ${str(p['next_ato_ms'])} 毫秒开始（Linux tcp_delack_timer_handler；RFC 9293 §3.8.6.3）。`,
+  DELAYED_ACK_AFTER_READ: (p) =>
+    `应用程序的读取清空了缓冲区（或未确认的数据超过一个满长度报文段）：Linux 现在发送它一直延迟的 ACK，确认号 ${str(p['rcv_nxt'])}，并带上重新打开的窗口（tcp_cleanup_rbuf）。按照 RFC 9293，数据到达时就应确认。`,
   ADVANCE_CUT_SHORT: (p) =>
     `时钟在请求的 ${str(p['requested_ms'])} 毫秒中只前进了 ${str(p['advanced_ms'])} 毫秒就停下：这一步已触发了 ${str(p['timers'])} 个计时器（零窗口被反复探测）。再次推进时钟即可继续。`,
   WINDOW_UPDATE_RECEIVED: (p) =>

@@ -375,10 +375,31 @@ export const CASES: Case[] = [
     },
   },
   {
-    // Linux's tcp_cleanup_rbuf announces a window after a read only when it would at least double; tcplab when it
-    // grows by min(buffer / 2, MSS) (RFC 9293 §3.8.6.2.2, receiver-side SWS avoidance).
+    // The linux profile's ACK policy (delack.ts): SO_RCVBUF 4096 gives a 2920-octet window, which holds one 1448-octet
+    // segment twice over — one quick ACK (tcp_incr_quickack); then each small segment's ACK waits for the delayed-ACK
+    // timer, whose ATO grows with every expiry and the gaps between segments, until it outlasts a step and the read
+    // that empties the buffer sends it (tcp_cleanup_rbuf: a small segment was queued).
+    name: 'delayed ACKs, Linux receiving: one quick ACK, then the delay grows until a read sends the ACK',
+    wireDiffers: 'Linux advertises 2920 after the first segment, tcplab buffer − unread (1472, …)',
+    script: {
+      linux: 'client',
+      options: { rcvbuf: 4096 },
+      steps: [
+        ...connected,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 1448 } },
+        { peer: { flags: 'P.', seq: 1449, ack: 1, len: 100 } },
+        { peer: { flags: 'P.', seq: 1549, ack: 1, len: 100 } },
+        { peer: { flags: 'P.', seq: 1649, ack: 1, len: 100 } },
+        { call: 'recv' },
+      ],
+    },
+  },
+  {
+    // The linux profile follows Linux's rule after a read (tcp_cleanup_rbuf, delack.ts): announce the window only when
+    // it at least doubles what the peer may still send — but from its own windows (buffer − unread, entry 9), and 472
+    // octets left of 2920 doubles where Linux's 1920 does not.
     name: 'a read that empties a small buffer: tcplab announces the window, Linux does not',
-    differs: 'after recv() tcplab sends a window update (ACK), Linux sends nothing',
+    differs: 'after recv() tcplab sends a window update (ACK): its window had shrunk to 472, Linux\'s only to 1920, and only the first at least doubles to 2920',
     // Linux's window is its free receive memory, and it never moves the right edge back.
     wireDiffers: 'Linux advertises 2920 and 1920 after the two segments, tcplab 1472 and 472; and the update is extra',
     script: {

@@ -29,7 +29,7 @@ export class TcbDto {
 
 export class TimerDto {
   /** @example "time_wait" */
-  @ApiProperty({ enum: ['retransmission', 'loss_probe', 'persist', 'time_wait', 'user_timeout', 'fin_wait_2'] })
+  @ApiProperty({ enum: ['retransmission', 'loss_probe', 'persist', 'time_wait', 'user_timeout', 'fin_wait_2', 'delayed_ack'] })
   kind!: string;
   /** Simulated time at which it fires. @example 60000 */
   due_ms!: number;
