@@ -12,12 +12,13 @@
 // X_DATABASE_HOST (a Unix-socket folder such as /var/run/postgresql: the service and its ceiling reach PostgreSQL
 // through it instead of TCP), X_WORKERS (default WEB_CONCURRENCY or 2), X_POOL_SIZE (per worker: default
 // DATABASE_POOL_SIZE or 10; the ceiling's pool is workers × that). Also DATABASE_URL (else an embedded
-// PostgreSQL), AB_SECONDS (default 15), AB_ROUNDS (default 4).
+// PostgreSQL), AB_SECONDS (default 15), AB_ROUNDS (default 4), AB_TOGETHER=1 (both loaded at once: see together()).
 import { loadavg } from 'node:os';
 import { autocannonRun as run, cpuMeter, database, fmt, machine, startService, transport } from './lib.mjs';
 import { LIFECYCLE, cpuPerStep, databaseCeiling, lifecycleRequests, recordLifecycle } from './lifecycle.mjs';
 
 const SECONDS = Number(process.env.AB_SECONDS ?? 15);
+const TOGETHER = process.env.AB_TOGETHER === '1';
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
 const WARM_UP_SECONDS = 20;
 const CONNECTIONS = 64;
@@ -52,6 +53,35 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load1 = () => loadavg()[0].toFixed(1);
 const ms = (x) => x.toFixed(2);
 
+/**
+ * AB_TOGETHER=1: both variants under load at the same time, half the connections each, for AB_SECONDS per round;
+ * per round, each service's CPU per step over the same seconds. At load averages of 17–46 the machine changes
+ * within seconds, and alternating phases measured the same build at 2.1 and 4.3 ms per step within three minutes:
+ * side by side, the two builds share whatever the machine does, and their ratio is what is left. No ceilings, no
+ * shares (the database and the load generator serve both at once): the CPU per step only.
+ */
+async function together(variants) {
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const loadBefore = load1();
+    const meters = await Promise.all(variants.map((v) => cpuMeter({ databaseUrl: v.url, servicePid: v.service.pid })));
+    const results = await Promise.all(variants.map((v) => run({ url: v.service.base, connections: CONNECTIONS / 2, duration: SECONDS, requests: v.requests })));
+    for (const [i, v] of variants.entries()) {
+      const cpu = cpuPerStep(await meters[i].read(), results[i].requests.total);
+      await meters[i].end();
+      const errors = results[i].errors + results[i].non2xx + results[i].timeouts;
+      v.rounds.push({ steps: (results[i].requests.average * LIFECYCLE.length) / v.requests.length, serviceCpu: cpu.service, p99: results[i].latency.p99, errors });
+    }
+    const [a, b] = variants.map((v) => v.rounds[round]);
+    console.log(
+      `round ${round + 1}: load ${loadBefore}–${load1()}; A ${fmt(a.steps)} steps/s, ${ms(a.serviceCpu)} ms of the service's CPU per step; B ${fmt(b.steps)} steps/s, ${ms(b.serviceCpu)} ms; B/A ${(b.serviceCpu / a.serviceCpu).toFixed(2)}${a.errors + b.errors ? `; errors A ${a.errors}, B ${b.errors}` : ''}`,
+    );
+  }
+  console.log(`\nmachine: ${machine()}; both at once, ${CONNECTIONS / 2} connections each, ${ROUNDS} rounds of ${SECONDS} s, medians:`);
+  for (const v of variants) console.log(`  ${v.name} (${v.dist}, ${v.workers} × ${v.poolPerWorker} connections): ${fmt(median(v.rounds.map((r) => r.steps)))} steps/s, the service's CPU per step ${ms(median(v.rounds.map((r) => r.serviceCpu)))} ms`);
+  const ratios = variants[1].rounds.map((r, i) => r.serviceCpu / variants[0].rounds[i].serviceCpu);
+  console.log(`  B/A of the service's CPU per step: median ${median(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}); steps ${median(variants[1].rounds.map((r, i) => r.steps / variants[0].rounds[i].steps)).toFixed(2)}`);
+}
+
 async function main() {
   const db = await database('tcplab_ab');
   const variants = [variant('A'), variant('B')];
@@ -66,6 +96,7 @@ async function main() {
       v.rounds = [];
     }
     for (const v of variants) await run({ url: v.service.base, connections: CONNECTIONS, duration: WARM_UP_SECONDS, requests: v.requests });
+    if (TOGETHER) return await together(variants);
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
         const loadBefore = load1();

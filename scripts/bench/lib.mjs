@@ -169,11 +169,16 @@ export async function startService({ databaseUrl, workers, poolPerWorker, port =
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
+  // Two workers starting on a machine at a load average of 30 took more than 30 s: wait up to two minutes, and
+  // leave no service behind when it never answers (the caller has no handle to stop it with).
   for (let i = 0; ; i += 1) {
     try {
       if ((await fetch(`${base}/health`)).ok) break;
     } catch {}
-    if (i > 300) throw new Error('the service did not become healthy');
+    if (i > 1200) {
+      child.kill('SIGTERM');
+      throw new Error('the service did not become healthy within 2 minutes');
+    }
     await sleep(100);
   }
   const post = async (path, key, body) => {

@@ -31,7 +31,10 @@ export const LIFECYCLE = [
  */
 export async function recordLifecycle(url, { poolPerWorker, build = true, dist, env = {}, nodeArgs = [] }) {
   const file = join(mkdtempSync(join(tmpdir(), 'tcplab-record-')), 'statements.jsonl');
-  const service = await startService({ databaseUrl: url, workers: 1, poolPerWorker, build, dist, nodeArgs: [...nodeArgs, '--require', PROBE], env: { ...env, BENCH_RECORD: file } });
+  // The LTI score worker's rounds (every LTI_SCORE_POLL_MS, 1 s by default) are no step's statements: recorded
+  // with them whenever the lifecycle took over a second, the replay ran their BEGIN, SELECT … and COMMIT as if
+  // they were a step's, and failed ("changed no row"). It is off while recording only.
+  const service = await startService({ databaseUrl: url, workers: 1, poolPerWorker, build, dist, nodeArgs: [...nodeArgs, '--require', PROBE], env: { ...env, LTI_SCORE_POLL_MS: '0', BENCH_RECORD: file } });
   try {
     await service.post('/v1/sessions', { mode: 'auto' });
     const from = readFileSync(file, 'utf8').length;

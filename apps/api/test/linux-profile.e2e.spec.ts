@@ -133,3 +133,78 @@ describe('a linux session: delayed ACKs (Linux tcp_send_delayed_ack; RFC 9293 §
     }
   });
 });
+
+describe('POST /v1/sessions/{id}/calls: close and shutdown', () => {
+  /** Connected, and the client's 5 octets have reached the server, unread. */
+  async function withUnread(profile: string): Promise<string> {
+    const id = await connected(profile);
+    await call(http, id, { endpoint: 'client', call: 'send', data: 'hello' });
+    return id;
+  }
+
+  it('linux: close with unread data sends RST,ACK and the server is CLOSED at once; the event names RFC 9293 §3.6.1 and tcp_close', async () => {
+    const id = await withUnread('linux');
+    const res = await call(http, id, { endpoint: 'server', call: 'close' });
+    expect(res.body.segments).toEqual([expect.objectContaining({ from: 'server', flags: ['RST', 'ACK'], seq: 5001, ack: 1006 })]);
+    const reset = (res.body.events as Event[]).find((e) => e.code === 'CLOSE_UNREAD_DATA_RESET')!;
+    expect(reset.params).toMatchObject({ unread: 5 });
+    expect(reset.message).toContain('RFC 9293 §3.6.1');
+    expect(res.body.session.server.state).toBe('CLOSED');
+  });
+
+  it('linux: shutdown with the same unread data sends a FIN (the RFC\'s CLOSE), and receive still reads the 5 octets', async () => {
+    const id = await withUnread('linux');
+    const res = await call(http, id, { endpoint: 'server', call: 'shutdown' });
+    expect(res.body.segments[0]).toMatchObject({ from: 'server', flags: ['FIN', 'ACK'] });
+    expect(res.body.session.server.state).toBe('FIN_WAIT_2');
+    const read = await call(http, id, { endpoint: 'server', call: 'receive' });
+    expect(read.body.received).toMatchObject({ length: 5, data: 'hello' });
+  });
+
+  it('rfc9293: close with unread data is the RFC\'s CLOSE — a FIN, not a reset', async () => {
+    const id = await withUnread('rfc9293');
+    const res = await call(http, id, { endpoint: 'server', call: 'close' });
+    expect(res.body.segments[0]).toMatchObject({ from: 'server', flags: ['FIN', 'ACK'] });
+  });
+
+  it('linux: receive after close is 422 CALL_REFUSED, problem+json, saying the application closed its socket', async () => {
+    const id = await connected('linux');
+    await call(http, id, { endpoint: 'client', call: 'close' });
+    const res = await http().post(`/v1/sessions/${id}/calls`).send({ endpoint: 'client', call: 'receive' });
+    expectProblem(res, 422, 'CALL_REFUSED');
+    expect(res.body.detail).toContain('closed its socket with close()');
+  });
+
+  it('linux: shutdown leaves FIN_WAIT_2 without the 60 s timeout, close orphans it and starts it', async () => {
+    const id = await connected('linux');
+    const shut = await call(http, id, { endpoint: 'client', call: 'shutdown' });
+    expect(shut.body.session.client).toMatchObject({ state: 'FIN_WAIT_2', timers: [] });
+    const closed = await call(http, id, { endpoint: 'client', call: 'close' });
+    expect((closed.body.events as Event[]).map((e) => e.code)).toEqual(['CLOSE_AFTER_SHUTDOWN']);
+    expect(closed.body.session.client.timers).toEqual([{ kind: 'fin_wait_2', due_ms: 60000 }]);
+  });
+
+  it('linux: receive in LAST_ACK reads what came before the peer\'s FIN', async () => {
+    const id = await connected('linux');
+    await http().put(`/v1/sessions/${id}/network`).send({ auto_deliver: false }).expect(200);
+    const data = await call(http, id, { endpoint: 'client', call: 'send', data: 'hello' });
+    await http().post(`/v1/sessions/${id}/deliver`).send({ segment_id: data.body.segments[0].id, action: 'deliver' }).expect(200);
+    const fin = await call(http, id, { endpoint: 'client', call: 'shutdown' });
+    await http().post(`/v1/sessions/${id}/deliver`).send({ segment_id: fin.body.segments[0].id, action: 'deliver' }).expect(200);
+    await call(http, id, { endpoint: 'server', call: 'shutdown' });
+    const read = await call(http, id, { endpoint: 'server', call: 'receive' });
+    expect(read.body.session.server.state).toBe('LAST_ACK');
+    expect(read.body.received).toMatchObject({ length: 5, data: 'hello' });
+  });
+
+  it('400 VALIDATION_FAILED for send\'s fields on shutdown or close (data, urgent)', async () => {
+    const id = await connected('linux');
+    expectBadFields(await http().post(`/v1/sessions/${id}/calls`).send({ endpoint: 'client', call: 'shutdown', data: 'x' }), ['data']);
+    expectBadFields(await http().post(`/v1/sessions/${id}/calls`).send({ endpoint: 'client', call: 'close', urgent: true }), ['urgent']);
+  });
+
+  it('400 for a call that does not exist (shutdown_rd)', async () => {
+    const id = await connected('linux');
+    expectBadFields(await http().post(`/v1/sessions/${id}/calls`).send({ endpoint: 'client', call: 'shutdown_rd' }), ['call']);
+  });
+});

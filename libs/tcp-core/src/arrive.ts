@@ -28,6 +28,7 @@ import { restartRetransmission, startFinWait2Timeout, startTimeWait, timeWaitPar
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_5 = rfc9293('3.5');
+const RFC9293_3_6_1 = rfc9293('3.6.1');
 const RFC9293_3_8_1 = rfc9293('3.8.1');
 const RFC9293_3_10_4 = rfc9293('3.10.4');
 const RFC9293_3_10_7 = rfc9293('3.10.7');
@@ -583,6 +584,16 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   }
 
   // Seventh, process the segment text; eighth, check the FIN bit.
+  if (tcb.orphaned && (e.state === 'FIN_WAIT_1' || e.state === 'FIN_WAIT_2') && (text.length > 0 || text.beyondWindow)) {
+    // The linux profile's close() left nobody to read new data: RFC 9293 §3.6.1, "if new data is received after
+    // CLOSE is called, its TCP implementation SHOULD send an RST to show that data was lost" (SHLD-2). Linux
+    // (tcp_rcv_state_process, RCV_SHUTDOWN; tcp_timewait_state_process in the FIN_WAIT2 substate) resets and answers
+    // the segment as a closed port would (tcp_v4_send_reset: <SEQ=SEG.ACK><CTL=RST>).
+    deleteTcb(ctx, side);
+    transition(ctx, side, 'CLOSED', 'DATA_AFTER_CLOSE_RESET', RFC9293_3_6_1, segmentParams(seg, { rst_seq: seg.ack }), seg.id);
+    answer(ctx, side, rst(seg.ack), 'DATA_AFTER_CLOSE_RESET');
+    return;
+  }
   let ackNeeded: EventCode | null = null;
   if (text.beyondWindow) {
     // Text the window has no room for is not acceptable: acknowledge what is expected, so that a

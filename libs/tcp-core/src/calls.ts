@@ -2,18 +2,31 @@
  * User calls — RFC 9293 §3.10.1 to §3.10.6: OPEN, SEND, RECEIVE, CLOSE,
  * ABORT, STATUS, for every state. A call the RFC refuses is a normal result
  * carrying the RFC's error text, never an exception.
+ *
+ * CLOSE comes in two calls, as the sockets API has it. `shutdown` is the RFC's
+ * CLOSE, "I have no more data to send" (§3.6: "We have chosen to treat CLOSE in
+ * a simplex fashion"), what shutdown(SHUT_WR) does. `close` is the application
+ * giving up its socket: in the rfc9293 and rfc793 profiles the same simplex
+ * CLOSE; in the linux profile Linux's close(), the "half-duplex" close that
+ * §3.6.1 allows (MAY-1) — the application reads nothing more, so unread or
+ * newly arriving data is answered with RST (SHLD-2), and the orphaned socket
+ * gives up FIN_WAIT_2 after tcp_fin_timeout.
  */
 import type { EventCode } from './codes';
+import type { EventParams } from './events';
 import { ep, record, rfc9293, transition, type Context } from './context';
 import { concatPayloads } from './payload';
 import { ackAfterRead, delaysAcks } from './delack';
-import { buildSegment, finFits, pushQueued, sendAck, sendNew, transmit } from './output';
+import { buildSegment, finFits, inUrgentMode, pushQueued, sendAck, sendNew, transmit } from './output';
 import { ACK, RST, SYN, type Side } from './segment';
+import { seqAdd, seqLt } from './sequence';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
+import { startFinWait2Timeout } from './timers';
 import { offerWindow, queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
 
 /** Citations, built once per module: every event carries one. */
 const RFC9293_3_8_6_2_2 = rfc9293('3.8.6.2.2');
+const RFC9293_3_6_1 = rfc9293('3.6.1');
 const RFC9293_3_10_1 = rfc9293('3.10.1');
 const RFC9293_3_10_2 = rfc9293('3.10.2');
 const RFC9293_3_10_3 = rfc9293('3.10.3');
@@ -21,7 +34,7 @@ const RFC9293_3_10_4 = rfc9293('3.10.4');
 const RFC9293_3_10_5 = rfc9293('3.10.5');
 const RFC9293_3_10_6 = rfc9293('3.10.6');
 
-export const CALLS = ['listen', 'connect', 'send', 'receive', 'close', 'abort', 'status'] as const;
+export const CALLS = ['listen', 'connect', 'send', 'receive', 'close', 'shutdown', 'abort', 'status'] as const;
 export type CallName = (typeof CALLS)[number];
 
 /** The RFC's error responses to a call (§3.10), as stable codes. */
@@ -69,8 +82,11 @@ const OK: CallResult = { ok: true };
 /** A SYN carries no data (no TCP Fast Open). */
 const NO_DATA = { length: 0, payload: null, push: false };
 
-function refuse(ctx: Context, side: Side, call: CallName, error: CallError, section: string): CallResult {
-  record(ctx, side, 'error', `CALL_REFUSED_${error}` as EventCode, rfc9293(section), { call, text: CALL_ERROR_TEXT[error] });
+function refuse(ctx: Context, side: Side, call: CallName, error: CallError, section: string, orphaned = false): CallResult {
+  const params: EventParams = { call, text: CALL_ERROR_TEXT[error] };
+  // Refused because the linux profile's close() gave the socket up: the explanation says so.
+  if (orphaned) params['orphaned'] = true;
+  record(ctx, side, 'error', `CALL_REFUSED_${error}` as EventCode, rfc9293(section), params);
   return { ok: false, error };
 }
 
@@ -85,7 +101,9 @@ export function userCall(ctx: Context, side: Side, call: CallName, data: SendDat
     case 'receive':
       return receive(ctx, side);
     case 'close':
-      return close(ctx, side);
+      return ctx.conn.config.profile === 'linux' ? closeSocket(ctx, side) : close(ctx, side, 'close');
+    case 'shutdown':
+      return close(ctx, side, 'shutdown');
     case 'abort':
       return abort(ctx, side, true);
     case 'status':
@@ -120,6 +138,12 @@ function chunkOf(data: SendData): DataChunk {
   return { length: data.length, payload: data.payload, push: data.push, urgent: data.urgent };
 }
 
+/** SND.UP ← the end of the queued data: the last octet of an urgent SEND still queued (§3.8.5, MUST-62). */
+function markUrgent(tcb: Tcb): void {
+  const end = seqAdd(tcb.snd_nxt, queuedOctets(tcb));
+  if (seqLt(tcb.snd_up, end)) tcb.snd_up = end;
+}
+
 /** SEND (§3.10.2). */
 function send(ctx: Context, side: Side, data: SendData): CallResult {
   const e = ep(ctx, side);
@@ -147,6 +171,9 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
     case 'CLOSE_WAIT':
       // "Segmentize the buffer and send it with a piggybacked acknowledgment (acknowledgment value = RCV.NXT)."
       e.tcb!.send_queue.push(chunkOf(data));
+      // Linux marks the urgent data at the write (tcp_mark_urg: SND.UP = the end of what is queued), before the window
+      // lets it out, and from then on flags every segment (output.ts inUrgentMode).
+      if (data.urgent && ctx.conn.config.profile === 'linux') markUrgent(e.tcb!);
       record(ctx, side, 'call', 'SEND_DATA', RFC9293_3_10_2, params);
       pushQueued(ctx, side, false);
       return OK;
@@ -154,6 +181,15 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
       // FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT: "Return 'error: connection closing'".
       return refuse(ctx, side, 'send', 'CONNECTION_CLOSING', '3.10.2');
   }
+}
+
+/**
+ * Linux keeps what arrived before the peer's FIN readable after its own FIN has gone out too (tcp_recvmsg reads the
+ * receive queue in any state); RFC 9293 §3.10.3 refuses RECEIVE in CLOSING, LAST-ACK and TIME-WAIT, as if all had
+ * been read by then. The linux profile treats them as CLOSE-WAIT: "RECEIVEs ... satisfied by text already on hand".
+ */
+function readsAfterPeerFin(ctx: Context, state: string): boolean {
+  return state === 'CLOSE_WAIT' || (ctx.conn.config.profile === 'linux' && (state === 'CLOSING' || state === 'LAST_ACK' || state === 'TIME_WAIT'));
 }
 
 /** RECEIVE (§3.10.3): hand the user what has arrived in order. */
@@ -165,13 +201,16 @@ function receive(ctx: Context, side: Side): CallResult {
     case 'CLOSING':
     case 'LAST_ACK':
     case 'TIME_WAIT':
-      return refuse(ctx, side, 'receive', 'CONNECTION_CLOSING', '3.10.3');
+      if (!readsAfterPeerFin(ctx, e.state)) return refuse(ctx, side, 'receive', 'CONNECTION_CLOSING', '3.10.3');
+      break;
     default:
       break;
   }
   const tcb = e.tcb;
+  // The linux profile's close() gave up the socket: nothing reads from it any more (RFC 9293 §3.6.1, MAY-1).
+  if (tcb?.orphaned) return refuse(ctx, side, 'receive', 'CONNECTION_CLOSING', '3.6.1', true);
   const unread = tcb ? unreadOctets(tcb) : 0;
-  if (e.state === 'CLOSE_WAIT' && unread === 0) {
+  if (readsAfterPeerFin(ctx, e.state) && unread === 0) {
     // "If no text is awaiting delivery, the RECEIVE will get an 'error: connection closing' response."
     return refuse(ctx, side, 'receive', 'CONNECTION_CLOSING', '3.10.3');
   }
@@ -200,8 +239,22 @@ function receive(ctx: Context, side: Side): CallResult {
   // The linux profile: Linux's rule after a read (delack.ts ackAfterRead, tcp_cleanup_rbuf), which the events name
   // where it differs from RFC 9293's.
   const linuxAck = ackAfterRead(e, tcb, unread, e.config.window);
-  const withheld = rfcUpdate && linuxAck === null;
-  record(ctx, side, 'call', 'RECEIVE_DATA', RFC9293_3_10_3, withheld ? { length: unread, rcv_wnd: tcb.rcv_wnd, window_update_withheld: true } : { length: unread, rcv_wnd: tcb.rcv_wnd });
+  // In CLOSING, LAST-ACK and TIME-WAIT (readsAfterPeerFin) the read itself is Linux's, not the RFC's; no window
+  // update follows there (ackAfterRead: nothing more will come), which is no news once the peer's FIN is in.
+  const afterOwnFin = e.state === 'CLOSING' || e.state === 'LAST_ACK' || e.state === 'TIME_WAIT';
+  const withheld = rfcUpdate && linuxAck === null && !afterOwnFin;
+  record(
+    ctx,
+    side,
+    'call',
+    'RECEIVE_DATA',
+    afterOwnFin ? 'Linux tcp_recvmsg' : RFC9293_3_10_3,
+    afterOwnFin
+      ? { length: unread, rcv_wnd: tcb.rcv_wnd, after_own_fin: true }
+      : withheld
+        ? { length: unread, rcv_wnd: tcb.rcv_wnd, window_update_withheld: true }
+        : { length: unread, rcv_wnd: tcb.rcv_wnd },
+  );
   if (linuxAck === 'WINDOW_UPDATE') {
     record(ctx, side, 'send', 'WINDOW_UPDATE', 'Linux tcp_cleanup_rbuf', { rcv_wnd: tcb.rcv_wnd, doubled: true });
   } else if (linuxAck) {
@@ -211,13 +264,19 @@ function receive(ctx: Context, side: Side): CallResult {
   return { ok: true, received: { length: unread, payload } };
 }
 
+/** A CLOSE event's params, marked when the call was `shutdown`, whose explanation names shutdown(SHUT_WR). */
+function closeParams(call: 'close' | 'shutdown', params: EventParams): EventParams {
+  if (call === 'shutdown') params['shutdown'] = true;
+  return params;
+}
+
 /** CLOSE (§3.10.4): "I have no more to send" — the other direction stays open (half-close). */
-function close(ctx: Context, side: Side): CallResult {
+function close(ctx: Context, side: Side, call: 'close' | 'shutdown'): CallResult {
   const e = ep(ctx, side);
   const rfc = RFC9293_3_10_4;
   switch (e.state) {
     case 'CLOSED':
-      return refuse(ctx, side, 'close', 'CONNECTION_DOES_NOT_EXIST', '3.10.4');
+      return refuse(ctx, side, call, 'CONNECTION_DOES_NOT_EXIST', '3.10.4');
     case 'LISTEN':
     case 'SYN_SENT':
       // "Delete the TCB, enter CLOSED state, and return."
@@ -226,7 +285,7 @@ function close(ctx: Context, side: Side): CallResult {
       return OK;
     case 'SYN_RECEIVED': {
       const tcb = e.tcb!;
-      if (tcb.fin_queued) return refuse(ctx, side, 'close', 'CONNECTION_CLOSING', '3.10.4');
+      if (tcb.fin_queued) return refuse(ctx, side, call, 'CONNECTION_CLOSING', '3.10.4');
       tcb.fin_queued = true;
       if (tcb.send_queue.length > 0) {
         // "otherwise, queue for processing after entering ESTABLISHED state."
@@ -234,7 +293,7 @@ function close(ctx: Context, side: Side): CallResult {
         return OK;
       }
       // "If no SENDs have been issued and there is no pending data to send, then form a FIN segment and send it".
-      transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_TO_FIN_WAIT_1', rfc, { snd_nxt: tcb.snd_nxt });
+      transition(ctx, side, 'FIN_WAIT_1', 'CLOSE_TO_FIN_WAIT_1', rfc, closeParams(call, { snd_nxt: tcb.snd_nxt }));
       pushQueued(ctx, side, false);
       return OK;
     }
@@ -252,15 +311,57 @@ function close(ctx: Context, side: Side): CallResult {
         established ? 'FIN_WAIT_1' : 'LAST_ACK',
         established ? 'CLOSE_TO_FIN_WAIT_1' : 'CLOSE_TO_LAST_ACK',
         rfc,
-        // A FIN that finds the peer's window full waits for it (output.ts finFits); the explanation says so.
-        queued === 0 && !finFits(tcb) ? { snd_nxt: tcb.snd_nxt, queued, fin_held: true } : { snd_nxt: tcb.snd_nxt, queued },
+        // A FIN that finds the peer's window full waits for it (output.ts finFits); the explanation says so, and
+        // that a shutdown keeps receiving.
+        closeParams(call, queued === 0 && !finFits(tcb) ? { snd_nxt: tcb.snd_nxt, queued, fin_held: true } : { snd_nxt: tcb.snd_nxt, queued }),
       );
       pushQueued(ctx, side, false);
       return OK;
     }
     default:
       // FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT: "Respond with 'error: connection closing'".
-      return refuse(ctx, side, 'close', 'CONNECTION_CLOSING', '3.10.4');
+      return refuse(ctx, side, call, 'CONNECTION_CLOSING', '3.10.4');
+  }
+}
+
+/**
+ * The linux profile's close() (Linux tcp_close): the application gives up its socket. Unread data is lost, and
+ * RFC 9293 §3.6.1 says "its TCP implementation SHOULD send an RST to show that data was lost" (SHLD-2, after
+ * RFC 1122 §4.2.2.13 and RFC 2525 §2.17): RST,ACK and CLOSED. Otherwise it is the RFC's CLOSE — or nothing to
+ * send, after shutdown() already sent the FIN — and the socket is orphaned: what arrives is read by nobody
+ * (arrive.ts answers new data with RST), and FIN_WAIT_2 ends after tcp_fin_timeout (timers.ts).
+ */
+function closeSocket(ctx: Context, side: Side): CallResult {
+  const e = ep(ctx, side);
+  const tcb = e.tcb;
+  if (!tcb || e.state === 'SYN_SENT' || e.state === 'LISTEN') return close(ctx, side, 'close');
+  if (tcb.orphaned) return refuse(ctx, side, 'close', 'CONNECTION_CLOSING', '3.10.4', true);
+  // Linux counts the octets of its receive queue, not the FIN (tcp_close: data_was_unread). In TIME-WAIT its
+  // application's socket is already CLOSE (tcp_time_wait handed the connection to a time-wait socket): no reset.
+  const unread = unreadOctets(tcb);
+  if (unread > 0 && e.state !== 'TIME_WAIT') {
+    const reset = buildSegment(ctx, side, inUrgentMode(ctx, tcb, { seq: tcb.snd_nxt, ack: tcb.rcv_nxt, flags: RST | ACK, length: 0, payload: null, urgent_pointer: 0 }));
+    deleteTcb(ctx, side);
+    transition(ctx, side, 'CLOSED', 'CLOSE_UNREAD_DATA_RESET', RFC9293_3_6_1, { unread, rst_seq: reset.seq, rst_ack: reset.ack });
+    transmit(ctx, reset);
+    return OK;
+  }
+  switch (e.state) {
+    case 'SYN_RECEIVED':
+    case 'ESTABLISHED':
+    case 'CLOSE_WAIT': {
+      const result = close(ctx, side, 'close');
+      const after = ep(ctx, side).tcb;
+      if (result.ok && after) after.orphaned = true;
+      return result;
+    }
+    default: {
+      // After shutdown(): the FIN is out or queued already, so close() sends nothing (tcp_close_state keeps the state).
+      tcb.orphaned = true;
+      record(ctx, side, 'call', 'CLOSE_AFTER_SHUTDOWN', 'Linux tcp_close', { fin_wait_2: e.state === 'FIN_WAIT_2' });
+      if (e.state === 'FIN_WAIT_2') startFinWait2Timeout(ctx, e);
+      return OK;
+    }
   }
 }
 
@@ -283,14 +384,14 @@ export function abort(ctx: Context, side: Side, withAck: boolean): CallResult {
     default: {
       // "Send a reset segment: <SEQ=SND.NXT><CTL=RST>". Linux (tcp_send_active_reset) also sets ACK with RCV.NXT.
       const tcb = e.tcb!;
-      const reset = buildSegment(ctx, side, {
+      const reset = buildSegment(ctx, side, inUrgentMode(ctx, tcb, {
         seq: tcb.snd_nxt,
         ack: withAck ? tcb.rcv_nxt : 0,
         flags: withAck ? RST | ACK : RST,
         length: 0,
         payload: null,
         urgent_pointer: 0,
-      });
+      }));
       deleteTcb(ctx, side);
       transition(ctx, side, 'CLOSED', 'ABORT_SENDS_RST', rfc, { rst_seq: reset.seq, rst_ack: reset.ack });
       transmit(ctx, reset);

@@ -309,6 +309,8 @@ function cloneTcb(t: Tcb): Tcb {
     receive_queue: copyList(t.receive_queue),
     out_of_order: copyList(t.out_of_order),
     fin_queued: t.fin_queued,
+    // Connections stored before close() and shutdown() were told apart were never orphaned: their reads go on.
+    orphaned: t.orphaned ?? false,
     rto_ms: t.rto_ms,
     // Connections stored before RTT estimation existed have no estimate: as before a first sample (RFC 6298 §2.1).
     srtt_ms: t.srtt_ms ?? null,

@@ -58,6 +58,14 @@ export const EDGES: readonly Edge[] = [
   { from: 'TIME_WAIT', to: 'CLOSED', cause: 'timeout = 2MSL', sends: null, rfc: '3.10.8' },
   // Not in RFC 9293, whose FIN-WAIT-2 waits for ever: the linux profile's tcp_fin_timeout (timers.ts).
   { from: 'FIN_WAIT_2', to: 'CLOSED', cause: 'timeout = tcp_fin_timeout (Linux profile)', sends: null, rfc: '3.10.8' },
+  // RFC 9293 §3.6.1's "half-duplex" close (MAY-1, SHLD-2), which the linux profile's close() is (Linux tcp_close,
+  // tcp_rcv_state_process): received data lost at the close, or arriving after it, is answered with RST.
+  ...(['ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK'] as const).map(
+    (from): Edge => ({ from, to: 'CLOSED', cause: 'close() with unread data (Linux profile)', sends: 'RST', rfc: '3.6.1' }),
+  ),
+  ...(['FIN_WAIT_1', 'FIN_WAIT_2'] as const).map(
+    (from): Edge => ({ from, to: 'CLOSED', cause: 'rcv data after close() (Linux profile)', sends: 'RST', rfc: '3.6.1' }),
+  ),
   ...SYNCHRONIZED_ABORTABLE.map(
     (from): Edge => ({ from, to: 'CLOSED', cause: 'ABORT', sends: 'RST', rfc: '3.10.5' }),
   ),

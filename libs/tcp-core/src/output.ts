@@ -158,9 +158,30 @@ export function armLossTimer(ctx: Context, e: Endpoint, tcb: Tcb): void {
   else armTimer(e, 'loss_probe', ctx.conn.clock_ms + probe);
 }
 
+/**
+ * The linux profile's urgent mode. While urgent data waits (tcp_urg_mode: SND.UP ahead of SND.UNA), Linux sets URG
+ * and the urgent pointer on every segment it sends that begins before SND.UP (__tcp_transmit_skb) — a pure ACK or a
+ * zero-window probe too, while the window holds the urgent data back — and its SEND sets SND.UP at once
+ * (tcp_mark_urg, calls.ts). RFC 9293 §3.8.5 asks for the pointer on the segments that carry urgent data (sendNew);
+ * the other profiles keep to that. An ABORT's or close()'s RST,ACK carries it too (tcp_send_active_reset goes through
+ * tcp_transmit_skb); a reset answering a segment (tcp_v4_send_reset) does not.
+ */
+export function inUrgentMode(ctx: Context, tcb: Tcb | null, out: Outgoing): Outgoing {
+  if (!tcb || out.flags & (URG | SYN) || !seqLt(tcb.snd_una, tcb.snd_up) || !seqLt(out.seq, tcb.snd_up) || ctx.conn.config.profile !== 'linux') return out;
+  return {
+    seq: out.seq,
+    ack: out.ack,
+    flags: out.flags | URG,
+    length: out.length,
+    payload: out.payload,
+    urgent_pointer: Math.min(seqDiff(tcb.snd_up, out.seq), 0xffff),
+  };
+}
+
 /** Send a segment as the user's own act (a call, or a validated manual send). */
 export function sendNow(ctx: Context, side: Side, out: Outgoing, overrides: WireOverrides = NO_OVERRIDES, retransmission = false): Segment {
-  const segment = transmit(ctx, buildSegment(ctx, side, out, overrides), retransmission);
+  const marked = out.flags & RST ? out : inUrgentMode(ctx, ep(ctx, side).tcb, out);
+  const segment = transmit(ctx, buildSegment(ctx, side, marked, overrides), retransmission);
   armRetransmission(ctx, ep(ctx, side), out.flags, out.length);
   return segment;
 }

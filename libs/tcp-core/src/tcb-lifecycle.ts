@@ -52,6 +52,7 @@ export function newTcb(ctx: Context, side: Side, iss: number): Tcb {
     receive_queue: [],
     out_of_order: [],
     fin_queued: false,
+    orphaned: false,
     rto_ms: ctx.conn.config.rto_ms,
     srtt_ms: null,
     rttvar_ms: null,

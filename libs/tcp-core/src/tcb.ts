@@ -94,6 +94,11 @@ export interface Tcb {
   out_of_order: HeldSegment[];
   /** CLOSE was called: a FIN goes out once the send queue is empty. */
   fin_queued: boolean;
+  /**
+   * The application has closed its socket (the linux profile's close(), RFC 9293 §3.6.1's "half-duplex" close;
+   * Linux marks the socket SOCK_DEAD and shuts its receiving side): nothing will read what arrives from now on.
+   */
+  orphaned: boolean;
   /** RTO for the next retransmission: computed from SRTT and RTTVAR (rtt.ts), doubled on every timeout (RFC 6298 §5.5). */
   rto_ms: number;
   /** SRTT, the smoothed round-trip time (RFC 6298 §2); null until the first RTT sample. */

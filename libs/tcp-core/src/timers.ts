@@ -81,14 +81,14 @@ export function timeWaitParams(ctx: Context): EventParams {
 /**
  * The linux profile's FIN_WAIT_2 timeout (tcp_fin_timeout, 60 s). Linux times out only an orphaned socket — one
  * the application has close()d, so that nobody will read what may still arrive; one that only shut down its
- * sending side waits in FIN_WAIT_2 for as long as it takes, as RFC 9293 has every connection wait. tcplab's
- * CLOSE does not say which of the two the application did, and the linux profile takes it as close(), what
- * applications nearly always call: the timer starts on entering FIN_WAIT_2 (tcp_rcv_state_process), and on
- * expiry the connection is gone without a segment (tcp_time_wait's FIN_WAIT2 substate simply ends).
+ * sending side (shutdown(SHUT_WR), tcplab's `shutdown`) waits in FIN_WAIT_2 for as long as it takes, as RFC 9293
+ * has every connection wait. The timer starts on entering FIN_WAIT_2 (tcp_rcv_state_process) or at a close()
+ * there (tcp_close), and on expiry the connection is gone without a segment (tcp_time_wait's FIN_WAIT2 substate
+ * simply ends).
  */
 export function startFinWait2Timeout(ctx: Context, e: Endpoint): void {
   const timeout = ctx.conn.config.fin_timeout_ms;
-  if (timeout !== null) armTimer(e, 'fin_wait_2', ctx.conn.clock_ms + timeout);
+  if (timeout !== null && e.tcb?.orphaned) armTimer(e, 'fin_wait_2', ctx.conn.clock_ms + timeout);
 }
 
 export function fireTimer(ctx: Context, side: Side, kind: TimerKind): void {

@@ -212,7 +212,9 @@ function possibleMoves(ctx: Context, e: Endpoint): Move[] {
     });
   }
   if (closeable) {
-    // CLOSE (§3.10.4): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=FIN,ACK>, with the last data if there is some.
+    // CLOSE (§3.10.4): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=FIN,ACK>, with the last data if there is some. A FIN sent by
+    // hand says only "no more data": the RFC's CLOSE, `shutdown`, in every profile. The linux profile's close(),
+    // which may answer with RST instead, is the `close` call (calls.ts); a hand-made RST is the ABORT move below.
     moves.push({
       flags: FIN | ACK,
       optional: established ? DATA_FLAGS : 0,
@@ -227,7 +229,7 @@ function possibleMoves(ctx: Context, e: Endpoint): Move[] {
           markUrgent(c, side, d);
           ep(c, side).tcb!.send_queue.push({ length: d.length, payload: d.payload, push: (d.flags & PSH) !== 0, urgent: false });
         }
-        userCall(c, side, 'close', null);
+        userCall(c, side, 'shutdown', null);
         clearOwedAck(c, side);
       },
     });

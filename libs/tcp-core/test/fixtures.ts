@@ -99,7 +99,7 @@ function build(connection: Connection, ...steps: Step[]): Connection {
 
 // ---- inputs -----------------------------------------------------------------
 
-export function call(endpoint: Side, name: 'listen' | 'connect' | 'receive' | 'close' | 'abort' | 'status'): Input {
+export function call(endpoint: Side, name: 'listen' | 'connect' | 'receive' | 'close' | 'shutdown' | 'abort' | 'status'): Input {
   return { type: 'call', endpoint, call: name };
 }
 

@@ -3,8 +3,8 @@
  * chooses otherwise (docs/linux-differences.md), each difference named in the
  * event's explanation. The RTO rules of the profile are in rto.spec.ts.
  */
-import { ACK, SYN, renderEvent } from '../src';
-import { advance, call, deliverNext, drive, finWait2, inject, rules, states, synReceived, timer } from './fixtures';
+import { ACK, FIN, PSH, RST, SYN, URG, renderEvent } from '../src';
+import { advance, base64, call, deliverNext, drive, established, finWait1, finWait2, inject, rules, send, sentBy, states, synReceived, timer } from './fixtures';
 
 // ---------------------------------------------------------------------------
 describe('the linux profile: TIME_WAIT and FIN_WAIT_2', () => {
@@ -63,5 +63,186 @@ describe('the linux profile: SYN_RECEIVED', () => {
     const d = drive(synReceived(), inject('server', { flags: SYN, seq: 1001, ack: 0 }));
     expect(rules(d.last.events)).toEqual(['SYN_RECEIVED_SYN_TO_LISTEN']);
     expect(d.last.segments.filter((s) => s.from === 'server')).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+/** established, then the server's 5 octets delivered to the client, unread: the client has data waiting. */
+function unread(profile: 'linux' | 'rfc9293') {
+  return drive(established({ profile }), send('server', 'hello'), deliverNext('server'), deliverNext('client')).connection;
+}
+
+describe('the linux profile: close() and shutdown()', () => {
+  it('close() with unread data → RST,ACK <SEQ=SND.NXT><ACK=RCV.NXT> and CLOSED at once (tcp_close; RFC 9293 §3.6.1 SHLD-2)', () => {
+    const d = drive(unread('linux'), call('client', 'close'));
+    expect(rules(d.last.events)).toEqual(['CLOSE_UNREAD_DATA_RESET']);
+    expect(sentBy(d.last.segments, 'client').map((s) => [s.flags, s.seq, s.ack])).toEqual([[RST | ACK, 1001, 5006]]);
+    expect(d.connection.client.state).toBe('CLOSED');
+    const reset = d.last.events.find((e) => e.code === 'CLOSE_UNREAD_DATA_RESET')!;
+    expect(renderEvent(reset, 'en')).toContain('RFC 9293 §3.6.1 says a TCP whose CLOSE loses received data SHOULD send an RST');
+    expect(renderEvent(reset, 'zh-CN')).toContain('tcp_close');
+  });
+
+  it('rfc9293: close() with unread data is the RFC\'s CLOSE — FIN, FIN_WAIT_1, and the data can still be read', () => {
+    const d = drive(unread('rfc9293'), call('client', 'close'), call('client', 'receive'));
+    expect(sentBy(d.results[0]!.segments, 'client').map((s) => s.flags)).toEqual([FIN | ACK]);
+    expect(d.connection.client.state).toBe('FIN_WAIT_1');
+    expect(d.last.outcome).toMatchObject({ ok: true, received: { length: 5 } });
+  });
+
+  it('shutdown() with unread data half-closes in the linux profile too: FIN, and the data can still be read', () => {
+    const d = drive(unread('linux'), call('client', 'shutdown'), call('client', 'receive'));
+    expect(sentBy(d.results[0]!.segments, 'client').map((s) => s.flags)).toEqual([FIN | ACK]);
+    const closing = d.results[0]!.events.find((e) => e.code === 'CLOSE_TO_FIN_WAIT_1')!;
+    expect(renderEvent(closing, 'en')).toContain('With shutdown(SHUT_WR) only the sending direction closes');
+    expect(renderEvent(closing, 'zh-CN')).toContain('shutdown(SHUT_WR)');
+    expect(d.last.outcome).toMatchObject({ ok: true, received: { length: 5 } });
+    expect(d.connection.client.state).toBe('FIN_WAIT_1');
+  });
+
+  it('after close(), RECEIVE is refused: the application gave up its socket (RFC 9293 §3.6.1 half-duplex close)', () => {
+    const d = drive(established({ profile: 'linux' }), call('client', 'close'), call('client', 'receive'));
+    expect(d.last.outcome).toMatchObject({ ok: false, error: { code: 'CALL_REFUSED', error: 'CONNECTION_CLOSING' } });
+    expect(renderEvent(d.last.events[0]!, 'en')).toContain('closed its socket with close()');
+  });
+
+  it('FIN_WAIT_2 after close() + new data → RST <SEQ=SEG.ACK> and CLOSED (tcp_rcv_state_process; RFC 9293 §3.6.1)', () => {
+    const d = drive(finWait2({ profile: 'linux' }), send('server', 'late'), deliverNext('server'));
+    expect(rules(d.last.events)).toEqual(['DATA_AFTER_CLOSE_RESET']);
+    expect(sentBy(d.last.segments, 'client').map((s) => [s.flags, s.seq, s.window, s.options])).toEqual([[RST, 1002, 0, []]]);
+    expect(d.connection.client.state).toBe('CLOSED');
+    const reset = d.last.events.find((e) => e.code === 'DATA_AFTER_CLOSE_RESET')!;
+    expect(renderEvent(reset, 'en')).toContain('SHOULD send an RST when new data arrives after CLOSE');
+    expect(renderEvent(reset, 'zh-CN')).toContain('tcp_rcv_state_process');
+  });
+
+  it('FIN_WAIT_1 after close() + new data acknowledging the FIN → RST and CLOSED', () => {
+    const d = drive(finWait1({ profile: 'linux' }), deliverNext('client'), inject('client', { flags: ACK | PSH, seq: 5001, ack: 1002, payload: base64('late') }));
+    expect(rules(d.last.events)).toContain('DATA_AFTER_CLOSE_RESET');
+    expect(d.connection.client.state).toBe('CLOSED');
+  });
+
+  it('FIN_WAIT_2 after shutdown() + new data → taken and acknowledged, and no FIN_WAIT_2 timeout', () => {
+    const shut = drive(established({ profile: 'linux' }), call('client', 'shutdown'), deliverNext('client'), deliverNext('server'));
+    expect(shut.connection.client.state).toBe('FIN_WAIT_2');
+    expect(shut.connection.client.timers).toEqual([]);
+    const d = drive(shut.connection, send('server', 'late'), deliverNext('server'));
+    expect(rules(d.last.events)).toEqual(['DATA_RECEIVED']);
+    expect(sentBy(d.last.segments, 'client').map((s) => [s.flags, s.ack])).toEqual([[ACK, 5005]]);
+  });
+
+  it('close() after shutdown() in FIN_WAIT_2 sends nothing, orphans the socket and starts the FIN_WAIT_2 timeout', () => {
+    const d = drive(established({ profile: 'linux' }), call('client', 'shutdown'), deliverNext('client'), deliverNext('server'), call('client', 'close'));
+    expect(rules(d.last.events)).toEqual(['CLOSE_AFTER_SHUTDOWN']);
+    expect(d.last.segments).toEqual([]);
+    expect(timer(d.connection, 'client', 'fin_wait_2')).toBe(60_000);
+    expect(renderEvent(d.last.events[0]!, 'zh-CN')).toContain('tcp_fin_timeout');
+  });
+
+  it('close() in TIME_WAIT with data unread sends nothing: Linux\'s socket is already CLOSE there (tcp_close)', () => {
+    const c = drive(
+      established({ profile: 'linux' }),
+      call('client', 'shutdown'),
+      deliverNext('client'),
+      deliverNext('server'),
+      send('server', 'hi'),
+      deliverNext('server'),
+      deliverNext('client'),
+      call('server', 'close'),
+      deliverNext('server'),
+    ).connection;
+    expect(c.client.state).toBe('TIME_WAIT');
+    const d = drive(c, call('client', 'close'));
+    expect(rules(d.last.events)).toEqual(['CLOSE_AFTER_SHUTDOWN']);
+    expect(d.last.segments).toEqual([]);
+    expect(d.connection.client.state).toBe('TIME_WAIT');
+  });
+
+  it('rfc9293: FIN_WAIT_2 after close() + new data → taken (RFC 9293 §3.6: CLOSE is simplex)', () => {
+    const d = drive(finWait2(), send('server', 'late'), deliverNext('server'));
+    expect(rules(d.last.events)).toEqual(['DATA_RECEIVED']);
+    expect(d.connection.client.state).toBe('FIN_WAIT_2');
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('the linux profile: RECEIVE after both FINs', () => {
+  /**
+   * The client's 5 octets and FIN reach the server unread; the server shuts down too: LAST_ACK with data waiting.
+   * The server acknowledged the data (at once in both profiles: the linux profile's first data is in quick-ACK
+   * mode); the FIN's ACK is sent at once by rfc9293, and by the linux profile only with its own FIN (delack.ts).
+   */
+  function lastAckWithData(profile: 'linux' | 'rfc9293') {
+    return drive(
+      established({ profile }),
+      send('client', 'hello'),
+      deliverNext('client'),
+      call('client', 'shutdown'),
+      deliverNext('client'),
+      deliverNext('server'),
+      ...(profile === 'rfc9293' ? [deliverNext('server')] : []),
+      call('server', 'shutdown'),
+    ).connection;
+  }
+
+  it('LAST_ACK: RECEIVE returns the data that came before the FIN (Linux tcp_recvmsg), and says so', () => {
+    const c = lastAckWithData('linux');
+    expect(c.server.state).toBe('LAST_ACK');
+    const d = drive(c, call('server', 'receive'));
+    expect(d.last.outcome).toMatchObject({ ok: true, received: { length: 5, payload: base64('hello') } });
+    expect(d.last.segments).toEqual([]);
+    const read = d.last.events.find((e) => e.code === 'RECEIVE_DATA')!;
+    expect(renderEvent(read, 'en')).toContain('RFC 9293 §3.10.3 refuses RECEIVE once both FINs have been sent');
+    expect(renderEvent(read, 'zh-CN')).toContain('tcp_recvmsg');
+  });
+
+  it('LAST_ACK with nothing left to read: "connection closing", as in CLOSE_WAIT', () => {
+    const d = drive(lastAckWithData('linux'), call('server', 'receive'), call('server', 'receive'));
+    expect(d.last.outcome).toMatchObject({ ok: false, error: { error: 'CONNECTION_CLOSING' } });
+  });
+
+  it('rfc9293: RECEIVE in LAST_ACK is refused (RFC 9293 §3.10.3)', () => {
+    const d = drive(lastAckWithData('rfc9293'), call('server', 'receive'));
+    expect(d.last.outcome).toMatchObject({ ok: false, error: { error: 'CONNECTION_CLOSING' } });
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('the linux profile: URG while urgent data waits', () => {
+  /** The server's window is closed, then the client sends 3 urgent octets: they wait for the window. */
+  function urgentHeld(profile: 'linux' | 'rfc9293') {
+    return drive(
+      established({ profile, server: { window: 5 } }),
+      send('client', 'fill!'),
+      deliverNext('client'),
+      deliverNext('server'),
+      send('client', 'URG', { urgent: true }),
+    ).connection;
+  }
+
+  it('a pure ACK sent while the urgent data is held back by a zero window carries URG and the pointer (__tcp_transmit_skb)', () => {
+    const c = urgentHeld('linux');
+    expect(c.client.tcb!.send_queue.map((q) => q.length)).toEqual([3]);
+    const d = drive(c, send('server', 'x'), deliverNext('server'));
+    const ack = sentBy(d.last.segments, 'client');
+    expect(ack.map((s) => [s.flags, s.length, s.urgent_pointer])).toEqual([[ACK | URG, 0, 3]]);
+  });
+
+  it('the zero-window probe carries URG too, pointing past the urgent data from SND.UNA − 1', () => {
+    const d = drive(urgentHeld('linux'), advance(300));
+    const probe = sentBy(d.last.segments, 'client');
+    expect(probe.map((s) => [s.flags, s.seq, s.urgent_pointer])).toEqual([[ACK | URG, 1005, 4]]);
+  });
+
+  it('once the urgent data is acknowledged, ACKs carry no URG any more', () => {
+    const opened = drive(urgentHeld('linux'), call('server', 'receive'), deliverNext('server'), deliverNext('client'), deliverNext('server'));
+    expect(opened.connection.client.tcb!.snd_una).toBe(1009);
+    const d = drive(opened.connection, send('server', 'x'), deliverNext('server'));
+    expect(sentBy(d.last.segments, 'client').map((s) => s.flags)).toEqual([ACK]);
+  });
+
+  it('rfc9293: the same ACK carries no URG (RFC 9293 §3.8.5 marks the segments that carry urgent data)', () => {
+    const d = drive(urgentHeld('rfc9293'), send('server', 'x'), deliverNext('server'));
+    expect(sentBy(d.last.segments, 'client').map((s) => [s.flags, s.urgent_pointer])).toEqual([[ACK, 0]]);
   });
 });

@@ -782,8 +782,8 @@ function runLifecycle(l: Lifecycle): LifecycleRun {
     go({ type: 'call', endpoint: second, call: 'close' });
     for (const s of r.segments) go({ type: 'deliver', segment_id: s.id, action: 'deliver' });
   } else {
-    go({ type: 'call', endpoint: l.first, call: 'close' });
-    // The side still open may go on sending; the closer still reads (a half-close, §3.6).
+    // shutdown, the RFC's CLOSE: the side still open may go on sending; the closer still reads (a half-close, §3.6).
+    go({ type: 'call', endpoint: l.first, call: 'shutdown' });
     l.halfClosed.filter((op) => op.k === 'receive' || op.side === second).forEach(perform);
     receiveAll();
     go({ type: 'call', endpoint: second, call: 'close' });
@@ -902,7 +902,8 @@ function runFlowLifecycle(l: FlowLifecycle): LifecycleRun {
   go({ type: 'call', endpoint: 'client', call: 'connect' });
   l.ops.forEach(perform);
   const second = other(l.first);
-  go({ type: 'call', endpoint: l.first, call: 'close' });
+  // shutdown, the RFC's CLOSE (a half-close, §3.6): the closer still reads what the other side sends.
+  go({ type: 'call', endpoint: l.first, call: 'shutdown' });
   l.halfClosed.filter((op) => op.k !== 'send' || op.side === second).forEach(perform);
   settle();
   go({ type: 'call', endpoint: second, call: 'close' });

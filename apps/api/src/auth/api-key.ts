@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** Every key starts with this, so that a leaked one is easy to recognise (secret scanners, logs). */
 const KEY_PREFIX = 'tcpl_';
@@ -8,8 +8,9 @@ export function generateApiKey(): string {
   return KEY_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** Once per request (the verifier's cache is keyed by it): the one-shot form, without a Hash object to build. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** What is shown of a key after it is created: enough to tell keys apart, far too little to use. */

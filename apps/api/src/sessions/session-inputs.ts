@@ -1,4 +1,5 @@
 import { ACK, SYN, flagsFromNames, type Input, type SegmentDraft, type TcpOption } from '@tcplab/tcp-core';
+import { ApiError, ApiErrorCode } from '../common/api-error';
 import type { CallDto, InjectDto, SendDto } from './dto/step-inputs.dto';
 import type { SegmentFieldsDto, TcpOptionsDto } from './dto/segment-fields.dto';
 
@@ -41,7 +42,17 @@ function draft(dto: SegmentFieldsDto): SegmentDraft {
   };
 }
 
+/** The fields only a send takes. */
+const SEND_FIELDS = ['data', 'length', 'push', 'urgent'] as const;
+
 export function callInput(dto: CallDto): Input {
+  // A field that only a send reads would be silently ignored by any other call (close and shutdown included): refused.
+  const misplaced = dto.call === 'send' ? [] : SEND_FIELDS.filter((field) => dto[field] !== undefined);
+  if (misplaced.length > 0) {
+    throw new ApiError(ApiErrorCode.ValidationFailed, `${misplaced.join(', ')} belong(s) to send only; leave ${misplaced.length === 1 ? 'it' : 'them'} out of ${dto.call}.`, {
+      errors: misplaced.map((field) => ({ field, message: `${field} is only for call "send"` })),
+    });
+  }
   const data = dto.call === 'send'
     ? {
         payload: dto.data === undefined ? null : toBase64(dto.data),

@@ -100,6 +100,10 @@ const timeWaitZh = (p: P): string =>
     ? `${str(p['two_msl_ms'])} 毫秒（Linux 固定等待 60 秒，即 TCP_TIMEWAIT_LEN，与 MSL 无关；RFC 9293 规定为 2MSL）`
     : `2MSL（${str(p['two_msl_ms'])} 毫秒）`;
 
+/** What a CLOSE event adds when the call was shutdown(SHUT_WR), the RFC's CLOSE: the receiving direction stays open. */
+const shutdownEn = (p: P): string => (p['shutdown'] ? ' With shutdown(SHUT_WR) only the sending direction closes: it goes on receiving.' : '');
+const shutdownZh = (p: P): string => (p['shutdown'] ? '使用 shutdown(SHUT_WR) 只关闭发送方向：它仍继续接收数据。' : '');
+
 const EN: Record<EventCode, Template> = {
   FIN_WAIT_2_TIMEOUT: (p) =>
     `No FIN from the ${p.peer} within ${str(p['fin_timeout_ms'])} ms of FIN_WAIT_2: the ${p.who} drops the connection without sending anything, CLOSED. Linux does this for a socket its application has closed (tcp_fin_timeout); RFC 9293 says FIN_WAIT_2 waits for the peer's FIN for as long as it takes.`,
@@ -235,25 +239,36 @@ const EN: Record<EventCode, Template> = {
   SEND_DATA: (p) => `The ${p.who}'s application sends ${str(p['length'])} octet(s).`,
   RECEIVE_NOTHING_YET: (p) => `The ${p.who}'s application reads, but no data has arrived yet.`,
   RECEIVE_DATA: (p) =>
-    `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.${p['window_update_withheld'] ? ` Linux does not announce it yet: after a read it sends a window update only when the window would at least double what the ${p.peer} may still send (tcp_cleanup_rbuf); RFC 9293 §3.8.6.2.2 announces it once it has grown by min(buffer / 2, MSS).` : ''}`,
+    p['after_own_fin']
+      ? `The ${p.who}'s application reads ${str(p['length'])} octet(s) that arrived before the ${p.peer}'s FIN. Linux keeps them readable in ${p.from} (tcp_recvmsg); RFC 9293 §3.10.3 refuses RECEIVE once both FINs have been sent ("connection closing"), as if everything had been read by then.`
+      : `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.${p['window_update_withheld'] ? ` Linux does not announce it yet: after a read it sends a window update only when the window would at least double what the ${p.peer} may still send (tcp_cleanup_rbuf); RFC 9293 §3.8.6.2.2 announces it once it has grown by min(buffer / 2, MSS).` : ''}`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `The ${p.who} stops listening: CLOSED.`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `The ${p.who} gives up connecting before an answer came: CLOSED, without sending anything.`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `The ${p.who} closes while data is still queued: the FIN will follow the data once the connection is established.`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
     p['fin_held']
       ? `The ${p.who}'s application closes and the ${p.who} enters FIN_WAIT_1 (active close), but the ${p.peer}'s window is full: FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
-      : `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).`,
+      : `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).${shutdownEn(p)}`,
   CLOSE_TO_LAST_ACK: (p) =>
     p['fin_held']
       ? `The ${p.who}'s application closes too and the ${p.who} enters LAST_ACK, but the ${p.peer}'s window is full: its FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
-      : `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.`,
+      : `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.${shutdownEn(p)}`,
   ABORT_WITHOUT_RST: (p) => `The ${p.who} aborts; in ${p.from} there is no synchronized peer to tell, so it just goes to CLOSED.`,
   ABORT_SENDS_RST: (p) =>
     `The ${p.who} aborts the connection: it sends RST seq=${str(p['rst_seq'])} (Linux also sets ACK ack=${str(p['rst_ack'])}) and goes to CLOSED without waiting.`,
   STATUS: (p) => `The ${p.who} reports its status: ${p.from}.`,
   CALL_REFUSED_CONNECTION_ALREADY_EXISTS: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" (the ${p.who} must be CLOSED to open).`,
   CALL_REFUSED_CONNECTION_DOES_NOT_EXIST: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}".`,
-  CALL_REFUSED_CONNECTION_CLOSING: (p) => `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who} has already closed this direction.`,
+  CALL_REFUSED_CONNECTION_CLOSING: (p) =>
+    p['orphaned']
+      ? `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who}'s application has closed its socket with close(), so it reads nothing more. Linux's close() is the "half-duplex" close RFC 9293 §3.6.1 allows; the RFC's own CLOSE (shutdown) keeps the receiving direction open.`
+      : `${str(p['call'])} is refused in ${p.from}: "${str(p['text'])}" — the ${p.who} has already closed this direction.`,
+  CLOSE_UNREAD_DATA_RESET: (p) =>
+    `The ${p.who}'s application closes its socket with ${str(p['unread'])} octet(s) still unread: they are lost, so instead of a FIN the ${p.who} sends RST seq=${str(p['rst_seq'])} ack=${str(p['rst_ack'])} and goes to CLOSED at once. Linux does this (tcp_close); RFC 9293 §3.6.1 says a TCP whose CLOSE loses received data SHOULD send an RST to show that data was lost (after RFC 1122 §4.2.2.13), while its own CLOSE only closes the sending direction.`,
+  CLOSE_AFTER_SHUTDOWN: (p) =>
+    `The ${p.who}'s application closes its socket after shutdown(): its FIN is already on its way, so nothing is sent; from now on nobody reads what arrives${p['fin_wait_2'] ? ', and FIN_WAIT_2 ends after tcp_fin_timeout if the peer\'s FIN does not come' : ''}. Linux does this (tcp_close); RFC 9293 has one CLOSE only.`,
+  DATA_AFTER_CLOSE_RESET: (p) =>
+    `New data (${seg(p)}) arrives after the ${p.who}'s application closed its socket: nobody will read it, so the ${p.who} answers RST seq=${str(p['rst_seq'])} and goes to CLOSED. Linux does this (tcp_rcv_state_process); RFC 9293 §3.6.1 says a TCP that has closed "half-duplex" SHOULD send an RST when new data arrives after CLOSE, while its own CLOSE keeps receiving.`,
   DATA_QUEUED_SENT: () => `Queued data can go out now that the window allows it.`,
   FIN_QUEUED_SENT: () => `The FIN of an earlier CLOSE can go out now that the queued data has been sent.`,
   WINDOW_UPDATE: (p) =>
@@ -400,24 +415,35 @@ const ZH: Record<EventCode, Template> = {
   SEND_DATA: (p) => `${p.who}的应用程序发送 ${str(p['length'])} 个字节。`,
   RECEIVE_NOTHING_YET: (p) => `${p.who}的应用程序读取数据，但还没有数据到达。`,
   RECEIVE_DATA: (p) =>
-    `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。${p['window_update_withheld'] ? `Linux 此时还不通告新窗口：读取之后，只有当窗口至少是${p.peer}还能发送的量的两倍时，它才发送窗口更新（tcp_cleanup_rbuf）；RFC 9293 §3.8.6.2.2 则在窗口增长 min(缓冲区 / 2, MSS) 后就通告。` : ''}`,
+    p['after_own_fin']
+      ? `${p.who}的应用程序读取在${p.peer}的 FIN 之前到达的 ${str(p['length'])} 个字节。Linux 在 ${p.from} 状态仍然允许读取这些数据（tcp_recvmsg）；RFC 9293 §3.10.3 则在双方的 FIN 都已发送后拒绝 RECEIVE（“connection closing”），仿佛数据到那时都已读完。`
+      : `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。${p['window_update_withheld'] ? `Linux 此时还不通告新窗口：读取之后，只有当窗口至少是${p.peer}还能发送的量的两倍时，它才发送窗口更新（tcp_cleanup_rbuf）；RFC 9293 §3.8.6.2.2 则在窗口增长 min(缓冲区 / 2, MSS) 后就通告。` : ''}`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `${p.who}停止监听：CLOSED。`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `${p.who}在收到回应之前放弃连接：进入 CLOSED，不发送任何报文段。`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `${p.who}在仍有数据排队时关闭：连接建立后，FIN 将跟在数据之后发送。`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
     p['fin_held']
       ? `${p.who}的应用程序关闭连接，${p.who}进入 FIN_WAIT_1（终止等待1，主动关闭），但${p.peer}的窗口已满：FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
-      : `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。`,
+      : `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。${shutdownZh(p)}`,
   CLOSE_TO_LAST_ACK: (p) =>
     p['fin_held']
       ? `${p.who}的应用程序也关闭连接，${p.who}进入 LAST_ACK（最后确认），但${p.peer}的窗口已满：它的 FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
-      : `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。`,
+      : `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。${shutdownZh(p)}`,
   ABORT_WITHOUT_RST: (p) => `${p.who}中止连接；在 ${p.from} 状态没有已同步的对端需要通知，直接进入 CLOSED。`,
   ABORT_SENDS_RST: (p) => `${p.who}中止连接：发送 RST seq=${str(p['rst_seq'])}（Linux 还会带上 ACK，确认号为 ${str(p['rst_ack'])}），不等待，直接进入 CLOSED。`,
   STATUS: (p) => `${p.who}报告状态：${p.from}。`,
   CALL_REFUSED_CONNECTION_ALREADY_EXISTS: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接已存在；只有 CLOSED 状态才能打开）。`,
   CALL_REFUSED_CONNECTION_DOES_NOT_EXIST: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接不存在）。`,
-  CALL_REFUSED_CONNECTION_CLOSING: (p) => `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}已经关闭了这个方向。`,
+  CALL_REFUSED_CONNECTION_CLOSING: (p) =>
+    p['orphaned']
+      ? `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}的应用程序已经用 close() 关闭了套接字，不再读取任何数据。Linux 的 close() 是 RFC 9293 §3.6.1 允许的“半双工”关闭；RFC 自己的 CLOSE（shutdown）仍保持接收方向打开。`
+      : `在 ${p.from} 状态拒绝 ${str(p['call'])}：“${str(p['text'])}”（连接正在关闭）——${p.who}已经关闭了这个方向。`,
+  CLOSE_UNREAD_DATA_RESET: (p) =>
+    `${p.who}的应用程序关闭套接字时还有 ${str(p['unread'])} 个字节未读：这些数据丢失了，因此${p.who}不发送 FIN，而是发送 RST seq=${str(p['rst_seq'])} ack=${str(p['rst_ack'])}，立即进入 CLOSED。Linux 这样做（tcp_close）；RFC 9293 §3.6.1 规定，CLOSE 导致已接收的数据丢失时，TCP 应当（SHOULD）发送 RST 表明数据丢失（源自 RFC 1122 §4.2.2.13），而 RFC 自己的 CLOSE 只关闭发送方向。`,
+  CLOSE_AFTER_SHUTDOWN: (p) =>
+    `${p.who}的应用程序在 shutdown() 之后关闭套接字：它的 FIN 已经发出或正在排队，所以不发送任何报文段；此后没有人读取到达的数据${p['fin_wait_2'] ? '，如果对端的 FIN 迟迟不来，FIN_WAIT_2 在 tcp_fin_timeout 之后结束' : ''}。Linux 这样做（tcp_close）；RFC 9293 只有一个 CLOSE。`,
+  DATA_AFTER_CLOSE_RESET: (p) =>
+    `${p.who}的应用程序关闭套接字之后又到达新数据（${seg(p)}）：没有人会读取它，因此${p.who}回复 RST seq=${str(p['rst_seq'])}，进入 CLOSED。Linux 这样做（tcp_rcv_state_process）；RFC 9293 §3.6.1 规定，以“半双工”方式关闭的 TCP 在 CLOSE 之后收到新数据时应当（SHOULD）发送 RST，而 RFC 自己的 CLOSE 仍继续接收。`,
   DATA_QUEUED_SENT: () => `窗口允许后，排队的数据现在可以发送。`,
   FIN_QUEUED_SENT: () => `排队的数据发送完毕，之前 CLOSE 的 FIN 现在可以发送。`,
   WINDOW_UPDATE: (p) =>

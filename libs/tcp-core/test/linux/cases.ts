@@ -359,16 +359,50 @@ export const CASES: Case[] = [
     },
   },
   {
-    // RFC 9293 §3.6 (after RFC 1122 §4.2.2.13): a host whose CLOSE loses unread data SHOULD send RST, as Linux does; tcplab's CLOSE is the half-close.
+    // RFC 9293 §3.6.1 (after RFC 1122 §4.2.2.13): a host whose half-duplex CLOSE loses unread data SHOULD send RST, as
+    // Linux's close() does (tcp_close) and so the linux profile's close.
     name: 'close() with unread data sends RST,ACK',
-    differs: 'Linux sends RST,ACK and is CLOSED; tcplab\'s CLOSE sends a FIN (FIN_WAIT_1), whatever is unread',
-    wireDiffers: 'the RST is missing (see the segments)',
     script: { linux: 'server', steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'close' }] },
   },
   {
-    // RFC 9293 §3.10.3 refuses RECEIVE in CLOSING, LAST-ACK and TIME-WAIT, as if everything had been read by then.
+    // The same data, but shutdown(SHUT_WR): the RFC's CLOSE, a FIN; the data is read afterwards.
+    name: 'shutdown() with unread data sends a FIN, and recv() reads the data afterwards',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'shutdown' }, { call: 'recv' }] },
+  },
+  {
+    // RFC 9293 §3.6.1: new data after a half-duplex CLOSE SHOULD be answered with RST (Linux tcp_rcv_state_process,
+    // tcp_timewait_state_process: <SEQ=SEG.ACK><CTL=RST>).
+    name: 'data after close() in FIN_WAIT_2 is answered with RST',
+    script: { linux: 'client', steps: [...connected, { call: 'close' }, { peer: { flags: '.', seq: 1, ack: 2 } }, { peer: { flags: 'P.', seq: 1, ack: 2, len: 100 } }] },
+  },
+  {
+    // After shutdown(SHUT_WR) the socket still reads: FIN_WAIT_2 takes the data and acknowledges it.
+    name: 'data after shutdown() in FIN_WAIT_2 is taken and acknowledged',
+    script: {
+      linux: 'client',
+      steps: [...connected, { call: 'shutdown' }, { peer: { flags: '.', seq: 1, ack: 2 } }, { peer: { flags: 'P.', seq: 1, ack: 2, len: 100 } }, { call: 'recv' }],
+    },
+  },
+  {
+    // Linux sets URG and the pointer on every segment while urgent data waits (__tcp_transmit_skb, tcp_urg_mode), its
+    // ACK of the peer's data included, and marks the urgent data at send() (tcp_mark_urg), before the window lets it out.
+    name: 'urgent data held by a zero window: the ACKs carry URG and the pointer',
+    script: {
+      linux: 'server',
+      steps: [
+        ...accepted,
+        { peer: { flags: '.', seq: 1, ack: 1, win: 0 } },
+        { call: 'send', length: 100, oob: true },
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 10, win: 0 } },
+        { peer: { flags: '.', seq: 11, ack: 1, win: 502 } },
+        { peer: { flags: '.', seq: 11, ack: 101, win: 502 } },
+      ],
+    },
+  },
+  {
+    // RFC 9293 §3.10.3 refuses RECEIVE in CLOSING, LAST-ACK and TIME-WAIT, as if everything had been read by then;
+    // Linux reads what is on hand (tcp_recvmsg), and so does the linux profile.
     name: 'recv() in LAST_ACK returns the data that came before the FIN',
-    differs: 'Linux\'s recv() reads the 100 octets still unread; tcplab refuses RECEIVE in LAST_ACK (error: connection closing) and reads 0',
     script: {
       linux: 'server',
       steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { peer: { flags: 'F.', seq: 101, ack: 1 } }, { call: 'shutdown' }, { call: 'recv' }, { peer: { flags: '.', seq: 102, ack: 2 } }],

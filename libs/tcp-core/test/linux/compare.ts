@@ -106,14 +106,13 @@ function input(s: Step, linux: Side, wire: Segment | undefined): Input | null {
   }
   if ('wait' in s || 'dropKernelNext' in s) return null;
   switch (s.call) {
+    // close() and shutdown(SHUT_WR) are tcplab's close (in the linux profile, Linux's close()) and shutdown (the RFC's CLOSE).
     case 'listen':
     case 'connect':
     case 'abort':
-      return { type: 'call', endpoint: linux, call: s.call };
-    // tcplab's CLOSE is RFC 9293's, "I have no more to send": what shutdown(SHUT_WR) does, and close() too while nothing is unread.
     case 'close':
     case 'shutdown':
-      return { type: 'call', endpoint: linux, call: 'close' };
+      return { type: 'call', endpoint: linux, call: s.call };
     case 'recv':
       return { type: 'call', endpoint: linux, call: 'receive' };
     case 'send':

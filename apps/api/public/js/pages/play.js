@@ -207,7 +207,7 @@ function callsView(side) {
   if (!allowed('calls')) return null;
   const data = h('input', { type: 'text', name: `${side}-data`, 'aria-label': `${t(`side.${side}`)} — ${t('call.data')}`, placeholder: t('call.data') });
   const call = (name) => h('button', { type: 'button', dataset: { call: `${side}-${name}` }, onclick: () => move('calls', name === 'send' ? { endpoint: side, call: name, data: data.value } : { endpoint: side, call: name }) }, t(`call.${name}`));
-  return h('div', { class: 'calls', role: 'group', 'aria-label': `${t(`side.${side}`)} — ${t('play.calls')}` }, ['listen', 'connect', 'receive', 'close', 'abort'].map(call), data, call('send'));
+  return h('div', { class: 'calls', role: 'group', 'aria-label': `${t(`side.${side}`)} — ${t('play.calls')}` }, ['listen', 'connect', 'receive', 'shutdown', 'close', 'abort'].map(call), data, call('send'));
 }
 
 function owedView() {

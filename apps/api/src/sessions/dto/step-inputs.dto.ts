@@ -12,7 +12,11 @@ export class CallDto {
   endpoint!: 'client' | 'server';
 
   /**
-   * listen = passive OPEN, connect = active OPEN (RFC 9293 §3.10.1–§3.10.5).
+   * listen = passive OPEN, connect = active OPEN (RFC 9293 §3.10.1–§3.10.5). shutdown is the RFC's CLOSE, "I have no
+   * more data to send" (shutdown(SHUT_WR)): the endpoint sends its FIN and goes on receiving. close is the
+   * application closing its socket: the same CLOSE in the rfc9293 and rfc793 profiles; in the linux profile Linux's
+   * close(), the "half-duplex" close of RFC 9293 §3.6.1 — unread data, or data arriving afterwards, is answered with
+   * RST, RECEIVE is refused from then on, and FIN_WAIT_2 ends after 60 s (tcp_fin_timeout).
    * @example "connect"
    */
   @IsIn(API_CALLS)
