@@ -7,13 +7,15 @@
  * RFC 9293 + RFC 5961 (what Linux does) and RFC 793 (what most textbooks
  * teach) differ, the connection's profile chooses, and the event says which
  * rule applied. Where Linux does something the RFC leaves open, the comment
- * names the Linux function.
+ * names the Linux function. RFC 7323's timestamps — PAWS before the first
+ * step, and which segment's TSval becomes TS.Recent — are in paws.ts.
  */
 import type { EventCode } from './codes';
 import { followsRfc5961 } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
 import { ackSegment, answer, pushQueued, sendAck, sendNew, type Outgoing } from './output';
+import { paws, takeDuplicateTsLinux, takeTsRecent } from './paws';
 import { slicePayload } from './payload';
 import { ACK, FIN, RST, SYN, URG, flagsLabel, has, optionTimestamp, segEnd, segLen, type Segment, type Side } from './segment';
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
@@ -368,7 +370,10 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   const e = ep(ctx, side);
   const tcb = e.tcb!;
   const rfc5961 = followsRfc5961(ctx.conn.config.profile);
+  const linux = ctx.conn.config.profile === 'linux';
   const at = { segment: seg.id };
+  // RFC 7323: once both SYNs carried timestamps, PAWS and TS.Recent read every segment's (paws.ts).
+  const ts = tcb.ts_enabled ? optionTimestamp(seg.options) : null;
 
   // Linux (tcp_check_req): a retransmission of the SYN that opened a passive SYN-RECEIVED gets the SYN,ACK again.
   if (e.state === 'SYN_RECEIVED' && e.opened === 'passive' && (seg.flags & (SYN | ACK | RST)) === SYN && seg.seq === tcb.irs) {
@@ -388,12 +393,25 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     seqAdd(seg.seq, 1) === tcb.rcv_nxt &&
     seg.ack === tcb.snd_nxt
   ) {
+    // Taken in, so its TSval is TS.Recent from now on (RFC 7323 §4.3), as Linux has it.
+    if (ts) takeTsRecent(ctx, tcb, seg, ts.val);
     acknowledge(ctx, e, tcb, seg.ack, seg);
     updateWindow(tcb, seg, true);
     enterEstablished(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED', RFC9293_3_5, segmentParams(seg, { rcv_nxt: tcb.rcv_nxt }), seg.id);
     sendAck(ctx, side, 'SIMULTANEOUS_OPEN_TO_ESTABLISHED');
     pushQueued(ctx, side, true);
     return;
+  }
+
+  // RFC 7323 §5.3 R1 comes before the sequence number (R2): an old duplicate known by its timestamp, not acceptable.
+  if (ts) {
+    const verdict = paws(ctx, e, tcb, seg, ts.val);
+    if (verdict === 'drop_and_ack') {
+      // As for any segment that is not acceptable; TIME_WAIT restarts its timer, as below (Linux tcp_timewait_state_process).
+      if (e.state === 'TIME_WAIT') startTimeWait(ctx, e);
+      sendOutOfWindowAck(ctx, side, 'PAWS_REJECTED');
+    }
+    if (verdict !== 'pass') return;
   }
 
   // First, check the sequence number.
@@ -417,14 +435,14 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       sendOutOfWindowAck(ctx, side, 'TIME_WAIT_FIN_ACKED_AGAIN');
       return;
     }
+    if (ts) takeDuplicateTsLinux(ctx, tcb, seg, ts.val);
     record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_ACKED', RFC9293_3_10_7_4, detail, at);
     sendOutOfWindowAck(ctx, side, 'SEQ_UNACCEPTABLE_ACKED');
     return;
   }
   const text = trimToWindow(tcb, seg);
-  // RFC 7323 §4.3: keep the newest timestamp of a segment that does not skip ahead (SEG.SEQ ≤ Last.ACK.sent), to echo in TSecr.
-  const ts = tcb.ts_enabled ? optionTimestamp(seg.options) : null;
-  if (ts && seqLe(seg.seq, tcb.rcv_nxt) && seqLe(tcb.ts_recent, ts.val)) tcb.ts_recent = ts.val;
+  // RFC 7323 §5.3 R3: the segment is acceptable, so its timestamp may become TS.Recent (Linux waits for the ACK field, below).
+  if (ts && !linux) takeTsRecent(ctx, tcb, seg, ts.val);
 
   // Second, check the RST bit.
   if (has(seg, RST)) {
@@ -472,6 +490,10 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
     signal(ctx, side, 'SIGNAL_CONNECTION_RESET');
     return;
   }
+
+  // Linux takes TS.Recent only from a segment that got this far and whose ACK is acceptable (tcp_ack,
+  // tcp_replace_ts_recent): not from an RST or SYN answered with a challenge ACK, nor one with an old ACK.
+  if (ts && linux && has(seg, ACK) && seqLe(tcb.snd_una, seg.ack) && seqLe(seg.ack, tcb.snd_nxt)) takeTsRecent(ctx, tcb, seg, ts.val);
 
   // Fifth, check the ACK field.
   if (!has(seg, ACK)) {

@@ -303,6 +303,9 @@ function cloneTcb(t: Tcb): Tcb {
     sack_permitted: t.sack_permitted,
     ts_enabled: t.ts_enabled,
     ts_recent: t.ts_recent,
+    // Connections stored before PAWS existed: TS.Recent dated from the clock's start, and the ACK of all received sent.
+    ts_recent_at_ms: t.ts_recent_at_ms ?? 0,
+    last_ack_sent: t.last_ack_sent ?? t.rcv_nxt,
     send_queue: copyList(t.send_queue),
     retransmission_queue: copyList(t.retransmission_queue),
     receive_queue: copyList(t.receive_queue),

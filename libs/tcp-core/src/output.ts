@@ -97,8 +97,11 @@ export function buildSegment(ctx: Context, side: Side, out: Outgoing, given: Wir
 export function transmit(ctx: Context, segment: Segment, retransmission = false): Segment {
   const net = ctx.conn.network;
   segment.id = net.next_segment_id++;
+  const sender = ep(ctx, segment.from);
+  // Last.ACK.sent (RFC 7323 §4.3), which decides whose timestamp TSecr echoes (paws.ts takeTsRecent).
+  if (sender.tcb && (segment.flags & (ACK | RST)) === ACK) sender.tcb.last_ack_sent = segment.ack;
   // The linux profile's ACK policy: this segment carries any ACK that was waiting (delack.ts).
-  if (ctx.conn.config.profile === 'linux') segmentSent(ctx, ep(ctx, segment.from), segment);
+  if (ctx.conn.config.profile === 'linux') segmentSent(ctx, sender, segment);
   ctx.segments.push(segment);
   record(
     ctx,

@@ -45,6 +45,8 @@ export function newTcb(ctx: Context, side: Side, iss: number): Tcb {
     sack_permitted: false,
     ts_enabled: false,
     ts_recent: 0,
+    ts_recent_at_ms: 0,
+    last_ack_sent: 0,
     send_queue: [],
     retransmission_queue: [],
     receive_queue: [],
@@ -89,6 +91,9 @@ export function acceptPeerSyn(ctx: Context, side: Side, tcb: Tcb, syn: Segment):
   const peerTs = optionTimestamp(syn.options);
   tcb.ts_enabled = own.timestamps && peerTs !== null;
   tcb.ts_recent = peerTs?.val ?? 0;
+  tcb.ts_recent_at_ms = ctx.conn.clock_ms;
+  // Nothing acknowledged yet: the SYN,ACK or ACK about to go out acknowledges the SYN.
+  tcb.last_ack_sent = tcb.rcv_nxt;
   tcb.sack_permitted = own.sack_permitted && optionSackPermitted(syn.options);
   const peerMss = optionMss(syn.options) ?? DEFAULT_MSS;
   tcb.snd_mss = Math.min(peerMss, own.mss) - (tcb.ts_enabled ? TIMESTAMP_OPTION_OCTETS : 0);

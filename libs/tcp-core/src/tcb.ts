@@ -89,6 +89,10 @@ export interface Tcb {
   ts_enabled: boolean;
   /** TS.Recent (RFC 7323 §4.3): the peer's last timestamp, echoed in our TSecr. */
   ts_recent: number;
+  /** When TS.Recent was set, on the simulated clock: PAWS trusts it only so long (RFC 7323 §5.5; paws.ts). */
+  ts_recent_at_ms: number;
+  /** Last.ACK.sent (RFC 7323 §4.3; Linux's rcv_wup): the acknowledgment number this endpoint last sent. */
+  last_ack_sent: number;
   send_queue: DataChunk[];
   retransmission_queue: SentSegment[];
   receive_queue: DataChunk[];

@@ -214,6 +214,16 @@ describe('tcpdump text', () => {
     expect(real.every((s) => s.states_after.client === 'ESTABLISHED' && s.states_after.server === 'ESTABLISHED')).toBe(true);
   });
 
+  it('a segment with a TSval older than its receiver\'s TS.Recent is named an old duplicate dropped by PAWS, and is no anomaly', () => {
+    // New data by its sequence number, but its TSval 547700 is older than the 547755 the server has seen (RFC 7323 §5.3).
+    const old = '17:23:09.899000 IP 192.168.1.63.53198 > 192.168.1.64.ssh: Flags [P.], seq 481914196:481914201, ack 2737267482, win 229, options [nop,nop,TS val 547700 ecr 550580], length 5';
+    const c = analyzeCapture([...SEED_S, old].join('\n')).connections[0]!;
+    const last = c.segments[c.segments.length - 1]!;
+    expect(last.role).toBe('data (an old duplicate by its timestamp: dropped by PAWS, RFC 7323 §5.3)');
+    expect(c.segments.flatMap((s) => s.anomalies)).toEqual([]);
+    expect(c.connection.server.tcb).toMatchObject({ rcv_nxt: 481914196 });
+  });
+
   it('a segment removed from the capture is reported as missing, and the replay stays in step', () => {
     const withoutBanner = SEED_S.filter((_, i) => i !== 3).join('\n');
     const c = analyzeCapture(withoutBanner).connections[0]!;

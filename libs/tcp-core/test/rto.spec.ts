@@ -152,7 +152,9 @@ describe("Karn's algorithm and backoff (RFC 6298 §3, §5.5)", () => {
     const lost = drive(c, send('client', 'x'), dropNext('client'), advance(1000), advance(30)).connection;
     // The client's TSval now is its offset plus the clock (RFC 7323 §5.4); 5 s ago it had sent nothing of this data.
     const fiveSecondsAgo = (lost.client.ts_offset + lost.clock_ms - 5000) >>> 0;
-    const d = drive(lost, dropNext('client'), inject('client', { flags: ACK, seq: 5001, ack: 1002, options: [{ kind: 'ts', val: 1, ecr: fiveSecondsAgo }] }));
+    // The server's TSval is its clock's, as it would send it: an older one would be dropped by PAWS (RFC 7323 §5.3).
+    const serverNow = (lost.server.ts_offset + lost.clock_ms) >>> 0;
+    const d = drive(lost, dropNext('client'), inject('client', { flags: ACK, seq: 5001, ack: 1002, options: [{ kind: 'ts', val: serverNow, ecr: fiveSecondsAgo }] }));
     expect(rules(d.last.events)).toContain('RTT_NOT_SAMPLED_RETRANSMITTED');
     expect(d.connection.client.tcb).toMatchObject({ srtt_ms: 0, rto_ms: 2000 });
   });

@@ -262,7 +262,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
   const out: ObservedSegment[] = [];
   const nextSeq: Partial<Record<Side, number>> = {};
   const lastWindow: Partial<Record<Side, number>> = {};
-  const firstTs = (list: CapturedSegment[]): number => list.map((s) => optionTimestamp(s.options)?.val).find((v) => v !== undefined) ?? 0;
+  /** The TSval each side sent last in the capture so far: what a segment synthesized for it carries. */
+  const lastTs: Partial<Record<Side, number>> = {};
   const hasTs = (list: CapturedSegment[]): boolean => list.some((s) => optionTimestamp(s.options) !== null);
 
   // ---------------------------------------------------------------- the starting point
@@ -317,6 +318,20 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
   let conn = createConnection(options);
   const history: ObservedStep[] = [];
   const states = (c: Connection): StatePair => ({ client: c.client.state, server: c.server.state });
+  /**
+   * The TSval a synthesized segment from `side` carries: that side's clock as the capture shows it (its last TSval,
+   * or its first one), so that PAWS does not take the captured segments after it for old duplicates (RFC 7323 §5.3);
+   * for a side the capture never shows with a timestamp, the replay's own clock.
+   */
+  const tsOf = (side: Side): number =>
+    lastTs[side] ??
+    (side === 'client' ? fromClient : fromServer).map((s) => optionTimestamp(s.options)?.val).find((v) => v !== undefined) ??
+    (endpoint(conn, side).ts_offset + conn.clock_ms) >>> 0;
+  /** The options of a synthesized segment other than a SYN: the timestamp, once both SYNs carried one (RFC 7323 §3.2). */
+  const synthOptions = (side: Side): TcpOption[] | undefined => {
+    const tcb = endpoint(conn, side).tcb;
+    return tcb?.ts_enabled ? [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'ts', val: tsOf(side), ecr: tcb.ts_recent }] : undefined;
+  };
 
   /** Every change to `conn` goes through here, so that `history` replays to it. */
   const commit = (input: Input, r: StepResult): void => {
@@ -368,8 +383,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
   const serverRefuses = fromServer[0] !== undefined && (fromServer[0].flags & RST) !== 0 && !serverSynAck;
   if (!serverRefuses) apply({ type: 'call', endpoint: 'server', call: 'listen' });
   if (start !== 'handshake') {
-    const clientTs = firstTs(fromClient);
-    const serverTs = firstTs(fromServer);
+    const clientTs = tsOf('client');
+    const serverTs = tsOf('server');
     const ok =
       clientConfig.isn !== null &&
       synthesize('client', { flags: SYN, seq: clientConfig.isn, window: SYNTH_WINDOW, length: 0, options: synthSynOptions(clientConfig, clientTs, 0) }, 'synthesized 1st handshake (SYN)')
@@ -450,6 +465,8 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
         r = step(conn, send);
         accepted = [[send, r]];
       }
+      /** The step that delivered the segment to its receiver: the send, or the injection of a segment it refused. */
+      let arrived = r;
       if (r.outcome.ok) {
         for (const [input, result] of accepted) commit(input, result);
       } else {
@@ -463,14 +480,19 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
               : `the simulator refused the segment (${error.code}); it is injected into the ${to}`,
           violations,
         });
-        apply({ type: 'inject', to, segment: draftOf(s) });
+        arrived = apply({ type: 'inject', to, segment: draftOf(s) });
       }
       drain(to);
       const role = roleOf(s, from, before, conn, lastWindow[from], retransmission);
-      report(lost && r.outcome.ok ? `${role} (lost after the capture point, retransmitted later)` : role, states(before), states(conn));
+      // Not an anomaly — the receiver did what RFC 7323 §5.3 asks — but worth saying: its timestamp made it an old duplicate.
+      const paws = arrived.events.some((e) => e.endpoint === to && (e.code === 'PAWS_REJECTED' || e.code === 'PAWS_OLD_ACK_DROPPED'));
+      const said = paws ? `${role} (an old duplicate by its timestamp: dropped by PAWS, RFC 7323 §5.3)` : role;
+      report(lost && r.outcome.ok ? `${said} (lost after the capture point, retransmitted later)` : said, states(before), states(conn));
     }
     if (!s.seq_inferred && (nextSeq[from] === undefined || seqGt(end, nextSeq[from]!))) nextSeq[from] = end;
     lastWindow[from] = s.window;
+    const ts = optionTimestamp(s.options);
+    if (ts) lastTs[from] = ts.val;
   });
 
   /**
@@ -501,14 +523,14 @@ export function observe(segments: readonly CapturedSegment[]): ObservedConnectio
     const network: NetworkAction = forced ?? (resent ? 'drop' : 'deliver');
     const role = `synthesized missing ${isFin ? 'FIN' : 'data'} (${network === 'drop' ? 'lost, later retransmitted' : 'not captured'})`;
     if (isFin) {
-      synthesize(side, { flags: FIN | ACK, seq, ack: tcb.rcv_nxt, length: 0 }, role, network);
+      synthesize(side, { flags: FIN | ACK, seq, ack: tcb.rcv_nxt, length: 0, options: synthOptions(side) }, role, network);
       return;
     }
     let left = gap;
     let at2 = seq;
     while (left > 0) {
       const chunk = Math.min(left, endpoint(conn, side).tcb?.snd_mss ?? left, 0xffff);
-      const r = synthesize(side, { flags: ACK, seq: at2, ack: endpoint(conn, side).tcb!.rcv_nxt, length: chunk }, role, network);
+      const r = synthesize(side, { flags: ACK, seq: at2, ack: endpoint(conn, side).tcb!.rcv_nxt, length: chunk, options: synthOptions(side) }, role, network);
       if (!r.outcome.ok) return;
       left -= chunk;
       at2 = seqAdd(at2, chunk);

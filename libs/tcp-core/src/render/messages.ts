@@ -191,6 +191,14 @@ const EN: Record<EventCode, Template> = {
     `The segment starts at ${str(p['seq'])}, beyond RCV.NXT = ${str(p['rcv_nxt'])}: something before it is missing. The ${p.who} keeps it for later and sends a duplicate ACK ack=${str(p['rcv_nxt'])}.`,
   OUT_OF_WINDOW_ACK_RATE_LIMITED: (p) =>
     `The ${p.who} answered an unacceptable segment less than ${str(p['interval_ms'])} ms ago (at ${str(p['last_ack_ms'])} ms), so it drops this one without an ACK — the rate limit of RFC 5961 §7 (Linux: tcp_invalid_ratelimit) that stops two confused stacks from ACKing each other for ever.`,
+  PAWS_REJECTED: (p) =>
+    `PAWS (RFC 7323 §5.3, R1): the segment's TSval ${str(p['ts_val'])} is older than TS.Recent = ${str(p['ts_recent'])}, the timestamp of a segment the ${p.who} has already taken, so it was sent before that one — an old duplicate, perhaps from an earlier wrap of the sequence numbers. Whatever its sequence number, it is not acceptable: the ${p.who} drops it and sends an ACK with ack=${str(p['rcv_nxt'])}, rate-limited as for any unacceptable segment${p['state'] === 'TIME_WAIT' ? ', and restarts the TIME_WAIT timer' : ''}.${p['rule'] === 'linux' ? ' Linux applies the same rule (tcp_validate_incoming), and lets a TSval only one tick older pass (TCP_PAWS_WINDOW) except in TIME_WAIT and SYN_RECEIVED.' : ''}`,
+  PAWS_OLD_ACK_DROPPED: (p) =>
+    `The ACK's TSval ${str(p['ts_val'])} is older than TS.Recent = ${str(p['ts_recent'])}, and its seq ${str(p['seq'])} lies below RCV.NXT = ${str(p['rcv_nxt'])}: an old ACK the network delivered late. Linux drops it without answering (tcp_disordered_ack_check: old ACKs are common); RFC 7323 §5.3 would answer it with an ACK.`,
+  PAWS_DISORDERED_ACK_ACCEPTED: (p) =>
+    `The ACK's TSval ${str(p['ts_val'])} is older than TS.Recent = ${str(p['ts_recent'])}, but it is a duplicate ACK at RCV.NXT that changes nothing (nothing newly acknowledged, no window update) and is only ${str(p['older'])} ms late, within 1.2 × RTO = ${str(p['replay_window'])} ms: Linux lets it pass as an ACK that was merely reordered (tcp_disordered_ack_check). RFC 7323 §5.3 would drop it and answer with an ACK. TS.Recent keeps its value.`,
+  PAWS_RST_DROPPED: (p) =>
+    `The RST's TSval ${str(p['ts_val'])} is older than TS.Recent = ${str(p['ts_recent'])}. RFC 7323 §5.3 exempts an RST from PAWS, but Linux in ${str(p['state'])} (tcp_paws_reject) believes an older RST only once TS.Recent is 60 s old (TCP_PAWS_MSL): the ${p.who} drops it silently.`,
   DATA_RECEIVED: (p) =>
     `The ${p.who} accepts ${str(p['length'])} octet(s) ${str(p['seq'])}:${str(p['end'])}; RCV.NXT becomes ${str(p['rcv_nxt'])}, and it acknowledges with ack=${str(p['rcv_nxt'])}.`,
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
@@ -373,6 +381,14 @@ const ZH: Record<EventCode, Template> = {
   OUT_OF_ORDER_HELD: (p) => `该报文段从 ${str(p['seq'])} 开始，超过了 RCV.NXT = ${str(p['rcv_nxt'])}：前面缺了数据。${p.who}先保存它，并发送重复 ACK，确认号为 ${str(p['rcv_nxt'])}。`,
   OUT_OF_WINDOW_ACK_RATE_LIMITED: (p) =>
     `${p.who}在不到 ${str(p['interval_ms'])} 毫秒之前（${str(p['last_ack_ms'])} 毫秒时）已经回应过一个不可接受的报文段，因此丢弃这个报文段而不发送 ACK——这是 RFC 5961 §7 的速率限制（Linux：tcp_invalid_ratelimit），防止两个状态不一致的 TCP 无休止地互相发送 ACK。`,
+  PAWS_REJECTED: (p) =>
+    `PAWS（防止序列号回绕，RFC 7323 §5.3 R1）：该报文段的 TSval ${str(p['ts_val'])} 比 TS.Recent = ${str(p['ts_recent'])}（${p.who}已接受的报文段的时间戳）更旧，说明它是在那个报文段之前发出的——一个已失效的重复报文段，可能来自序列号的上一轮回绕。无论其序列号如何，它都不可接受：${p.who}丢弃它，并发送确认号为 ${str(p['rcv_nxt'])} 的 ACK（与其他不可接受的报文段一样受速率限制）${p['state'] === 'TIME_WAIT' ? '，并重新启动 TIME_WAIT 计时器' : ''}。${p['rule'] === 'linux' ? 'Linux 采用同样的规则（tcp_validate_incoming），但除 TIME_WAIT 和 SYN_RECEIVED 外，允许只旧一个时钟单位的 TSval 通过（TCP_PAWS_WINDOW）。' : ''}`,
+  PAWS_OLD_ACK_DROPPED: (p) =>
+    `该 ACK 的 TSval ${str(p['ts_val'])} 比 TS.Recent = ${str(p['ts_recent'])} 更旧，且其序列号 ${str(p['seq'])} 小于 RCV.NXT = ${str(p['rcv_nxt'])}：这是网络迟到交付的旧 ACK。Linux 丢弃它而不回应（tcp_disordered_ack_check：旧 ACK 很常见）；RFC 7323 §5.3 则会用 ACK 回应。`,
+  PAWS_DISORDERED_ACK_ACCEPTED: (p) =>
+    `该 ACK 的 TSval ${str(p['ts_val'])} 比 TS.Recent = ${str(p['ts_recent'])} 更旧，但它是位于 RCV.NXT、不改变任何东西（没有新确认的数据，也不更新窗口）的重复 ACK，只迟到了 ${str(p['older'])} 毫秒，在 1.2 × RTO = ${str(p['replay_window'])} 毫秒之内：Linux 把它当作仅仅被乱序的 ACK 放行（tcp_disordered_ack_check）。RFC 7323 §5.3 则会丢弃它并回应 ACK。TS.Recent 保持不变。`,
+  PAWS_RST_DROPPED: (p) =>
+    `该 RST 的 TSval ${str(p['ts_val'])} 比 TS.Recent = ${str(p['ts_recent'])} 更旧。RFC 7323 §5.3 规定 RST 不受 PAWS 检查，但 Linux 在 ${str(p['state'])} 状态（tcp_paws_reject）只有在 TS.Recent 已设置 60 秒之后（TCP_PAWS_MSL）才相信更旧的 RST：${p.who}静默丢弃它。`,
   DATA_RECEIVED: (p) => `${p.who}接收 ${str(p['length'])} 个字节 ${str(p['seq'])}:${str(p['end'])}；RCV.NXT 变为 ${str(p['rcv_nxt'])}，并以确认号 ${str(p['rcv_nxt'])} 进行确认。`,
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
     `有 ${str(p['dropped'])} 个字节超出了接收窗口（RCV.NXT ${str(p['rcv_nxt'])}，RCV.WND ${str(p['rcv_wnd'])}）：${p.who}丢弃它们，并以确认号 ${str(p['rcv_nxt'])} 确认，告知${p.peer}自己的窗口。`,

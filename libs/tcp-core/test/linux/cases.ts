@@ -55,8 +55,8 @@ export const CASES: Case[] = [
   },
   {
     name: 'simultaneous open: the peer answers the SYN with a SYN, then SYN,ACK (SYN_SENT → SYN_RECEIVED → ESTABLISHED)',
-    // arrive.ts's simultaneous-open branch returns before the RFC 7323 §4.3 TS.Recent update.
-    wireDiffers: 'the ACK of the SYN,ACK echoes the SYN\'s TSval, not the SYN,ACK\'s; Linux also reports the repeated SYN as a D-SACK block (RFC 2883)',
+    // The ACK of the SYN,ACK echoes the SYN,ACK's TSval in both (RFC 7323 §4.3: the segment is taken in).
+    wireDiffers: 'Linux reports the repeated SYN as a D-SACK block (RFC 2883)',
     script: {
       linux: 'client',
       steps: [{ call: 'connect' }, { peer: { flags: 'S', seq: 0 } }, { peer: { flags: 'S.', seq: 0, ack: 1 } }],
@@ -135,17 +135,61 @@ export const CASES: Case[] = [
   },
   {
     name: 'an old duplicate (data below RCV.NXT) is acknowledged and dropped',
-    // Linux's acceptability test (tcp_sequence) asks SEG.SEQ+SEG.LEN ≥ RCV.WUP, so a duplicate ending at RCV.NXT passes and its TSval is kept.
-    wireDiffers: 'Linux echoes the duplicate\'s TSval and reports it as a D-SACK block (RFC 2883); tcplab finds it unacceptable (RFC 9293 §3.10.7.4), echoes the older TS.Recent and sends no SACK',
+    // Linux's acceptability test (tcp_sequence) asks SEG.SEQ+SEG.LEN ≥ RCV.WUP, so a duplicate ending at RCV.NXT passes and its
+    // TSval is kept; the linux profile takes it too (paws.ts takeDuplicateTsLinux), rfc9293 keeps the older one (RFC 9293 table).
+    wireDiffers: 'Linux reports the duplicate as a D-SACK block (RFC 2883); tcplab sends no SACK',
     script: {
       linux: 'server',
       steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { call: 'recv' }],
     },
   },
+  // PAWS (RFC 7323 §5.3). The peer's TSvals count up from 1000 (its SYN): after `accepted`, TS.Recent is 1001.
+  {
+    name: 'PAWS: an old duplicate with an older TSval is dropped by PAWS and answered with an ACK, whatever its sequence number',
+    script: {
+      linux: 'server',
+      steps: [
+        ...accepted,
+        { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } },
+        { call: 'recv' },
+        // New data by its sequence number, but sent before the segment TS.Recent came from: not taken.
+        { peer: { flags: 'P.', seq: 101, ack: 1, len: 100, tsval: 900 } },
+        { call: 'recv' },
+        { peer: { flags: 'P.', seq: 101, ack: 1, len: 100 } },
+        { call: 'recv' },
+      ],
+    },
+  },
+  {
+    name: 'PAWS: a RST is not subject to PAWS: a RST with an older TSval at RCV.NXT closes the connection',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'R', seq: 1, tsval: 900 } }] },
+  },
+  {
+    // Linux's TIME_WAIT judges an RST by its timestamp too (tcp_paws_reject) until TS.Recent is a minute old.
+    name: 'PAWS in TIME_WAIT: a RST with an older TSval is dropped and TIME_WAIT goes on (Linux tcp_paws_reject)',
+    script: {
+      linux: 'client',
+      steps: [...connected, { call: 'close' }, { peer: { flags: '.', seq: 1, ack: 2 } }, { peer: { flags: 'F.', seq: 1, ack: 2 } }, { peer: { flags: 'R', seq: 2, tsval: 900 } }],
+    },
+  },
+  {
+    // RFC 7323 §5.3 would answer it with an ACK; Linux: "Old ACK are common, ... do not send a dupack".
+    name: 'PAWS: an old bare ACK below RCV.NXT with an older TSval is dropped without an answer (Linux tcp_disordered_ack_check)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100 } }, { peer: { flags: '.', seq: 1, ack: 1, tsval: 900 } }] },
+  },
+  {
+    // A duplicate ACK at RCV.NXT that changes nothing, only a few ms late (within 1.2 RTO): not an old duplicate to Linux.
+    name: 'PAWS: a duplicate ACK a few ms older than TS.Recent passes as merely reordered (Linux tcp_disordered_ack_check)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: '.', seq: 1, ack: 1, tsval: 995 } }] },
+  },
+  {
+    // TCP_PAWS_WINDOW; TS.Recent keeps the newer TSval (tcp_replace_ts_recent asks tcp_paws_check with no window).
+    name: 'PAWS: data with a TSval one tick older than TS.Recent is taken, and TSecr still echoes the newer one (Linux TCP_PAWS_WINDOW)',
+    script: { linux: 'server', steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 100, tsval: 1000 } }, { call: 'recv' }] },
+  },
   {
     name: 'zero window, Linux receiving: SO_RCVBUF 2048, one segment fills the window, a 1-octet probe is refused, recv reopens it',
-    // arrive.ts takes TS.Recent from a segment at RCV.NXT while RCV.WND = 0 (accepted for its ACK, text trimmed away).
-    wireDiffers: 'the 1-octet probe\'s TSval goes into TS.Recent in tcplab, not in Linux, which rejects the probe (RFC 7323 §5.3: only acceptable segments update TS.Recent)',
+    // The probe is not acceptable (text into a zero window), so its TSval does not become TS.Recent (RFC 7323 §5.3; paws.ts).
     script: {
       linux: 'server',
       options: { rcvbuf: 2048 },
@@ -257,8 +301,8 @@ export const CASES: Case[] = [
   },
   {
     name: 'a SYN with data just below RCV.NXT in ESTABLISHED → challenge ACK, the data is not taken',
-    // Defect 7 of issue 11.
-    wireDiffers: 'tcplab\'s ACK echoes the SYN\'s TSval, as it took the segment',
+    // Defect 7 of issue 11. The challenge ACK echoes the older TS.Recent: Linux takes a TSval only in tcp_ack, which a SYN
+    // answered with a challenge ACK never reaches (the rfc9293 profile takes it, RFC 7323 §5.3 R3: the SYN is acceptable).
     script: {
       linux: 'server',
       steps: [...accepted, { peer: { flags: 'P.', seq: 1, ack: 1, len: 10 } }, { peer: { flags: 'SP.', seq: 10, ack: 1, len: 5 } }, { call: 'recv' }],

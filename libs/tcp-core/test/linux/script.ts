@@ -32,6 +32,11 @@ export interface PeerSegment {
   win?: number;
   len?: number;
   urg?: number;
+  /**
+   * The TSval to carry instead of the next tick of the peer's clock — an older one makes the segment an old
+   * duplicate to PAWS (RFC 7323 §5.3). An RST carries a timestamp only when given one.
+   */
+  tsval?: number;
 }
 
 export interface SocketOptions {
@@ -192,10 +197,10 @@ class Peer {
   segment(spec: PeerSegment, linuxIss: number | null): Segment {
     const flags = parseFlags(spec.flags);
     const syn = (flags & SYN) !== 0;
-    const ts: TcpOption = { kind: 'ts', val: this.tsVal++, ecr: syn && !(flags & ACK) ? 0 : this.tsRecent };
+    const ts: TcpOption = { kind: 'ts', val: spec.tsval ?? this.tsVal++, ecr: syn && !(flags & ACK) ? 0 : this.tsRecent };
     let options: TcpOption[] = [];
     if (syn) options = [{ kind: 'mss', value: 1460 }, { kind: 'sackOK' }, ts, ...(this.wscale === null ? [] : [{ kind: 'nop' } as const, { kind: 'wscale', shift: this.wscale } as const])];
-    else if (this.timestamps && !(flags & RST)) options = [{ kind: 'nop' }, { kind: 'nop' }, ts];
+    else if (this.timestamps && (!(flags & RST) || spec.tsval !== undefined)) options = [{ kind: 'nop' }, { kind: 'nop' }, ts];
     const len = spec.len ?? 0;
     const peerSide: Side = this.linuxSide === 'server' ? 'client' : 'server';
     return {
