@@ -240,3 +240,16 @@ describe('POST /v1/sessions: the endpoint option nodelay (TCP_NODELAY)', () => {
     expectProblem(res, 400, 'VALIDATION_FAILED');
   });
 });
+
+describe('a linux session: where tcplab knowingly differs from Linux, the explanation cites docs/linux-differences.md', () => {
+  it('a send of 20,000 octets says Linux would send its initial congestion window of 10 segments first (entry 20), in English and in Chinese', async () => {
+    const id = await connected('linux');
+    const res = await call(http, id, { endpoint: 'client', call: 'send', length: 20_000 });
+    const sent = (res.body.events as Event[]).find((e) => e.code === 'SEND_DATA')!;
+    expect(sent.params).toMatchObject({ linux_difference: 20 });
+    expect(sent.message).toContain('tcplab has no congestion control (docs/linux-differences.md, entry 20)');
+    const zh = await http().get(`/v1/sessions/${id}/events`).set('Accept-Language', 'zh-CN').expect(200);
+    const sentZh = (zh.body.items as Event[]).find((e) => e.code === 'SEND_DATA')!;
+    expect(sentZh.message).toContain('docs/linux-differences.md 第 20 条');
+  });
+});

@@ -12,7 +12,7 @@
  */
 import type { EventCode } from './codes';
 import { followsRfc5961 } from './connection';
-import { ep, record, rfc9293, signal, transition, type Context } from './context';
+import { ep, record, rfc9293, signal, transition, withLinuxDifference, type Context } from './context';
 import type { EventParams } from './events';
 import { ackSegment, answer, pushQueued, sendAck, sendNew, type Outgoing } from './output';
 import { paws, takeDuplicateTsLinux, takeTsRecent } from './paws';
@@ -436,7 +436,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       return;
     }
     if (ts) takeDuplicateTsLinux(ctx, tcb, seg, ts.val);
-    record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_ACKED', RFC9293_3_10_7_4, detail, at);
+    // Text that was received before: Linux reports it with a D-SACK block where SACK is in use (RFC 2883).
+    const duplicate = tcb.sack_permitted && seg.length > 0 && seqLe(seqAdd(seg.seq, seg.length), tcb.rcv_nxt);
+    record(ctx, side, 'receive', 'SEQ_UNACCEPTABLE_ACKED', RFC9293_3_10_7_4, duplicate ? withLinuxDifference(ctx, 16, detail) : detail, at);
     sendOutOfWindowAck(ctx, side, 'SEQ_UNACCEPTABLE_ACKED');
     return;
   }
@@ -600,11 +602,11 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   if (text.beyondWindow) {
     // Text the window has no room for is not acceptable: acknowledge what is expected, so that a
     // zero-window probe learns the window (§3.8.6.1; Linux tcp_data_queue sends an immediate ACK).
-    record(ctx, side, 'receive', 'TEXT_BEYOND_WINDOW_ACKED', RFC9293_3_10_7_4, segmentParams(seg, {
+    record(ctx, side, 'receive', 'TEXT_BEYOND_WINDOW_ACKED', RFC9293_3_10_7_4, withLinuxDifference(ctx, 7, segmentParams(seg, {
       dropped: text.beyondWindow,
       rcv_nxt: tcb.rcv_nxt,
       rcv_wnd: tcb.rcv_wnd,
-    }), at);
+    })), at);
     ackNeeded = 'TEXT_BEYOND_WINDOW_ACKED';
   }
   let gapFilled = false;
@@ -672,13 +674,13 @@ function takeInOrder(ctx: Context, side: Side, piece: Trimmed, arriving: Segment
       tcb.receive_queue.push({ length: piece.length, payload: piece.payload, push: false, urgent: false });
       tcb.rcv_nxt = seqAdd(tcb.rcv_nxt, piece.length);
       offerWindow(tcb, e.config.window - unreadOctets(tcb));
-      record(ctx, side, 'receive', 'DATA_RECEIVED', RFC9293_3_10_7_4, {
+      record(ctx, side, 'receive', 'DATA_RECEIVED', RFC9293_3_10_7_4, withLinuxDifference(ctx, 9, {
         seq: piece.seq,
         end: seqAdd(piece.seq, piece.length),
         length: piece.length,
         rcv_nxt: tcb.rcv_nxt,
         rcv_wnd: tcb.rcv_wnd,
-      }, { segment: segmentId });
+      }), { segment: segmentId });
       ackNeeded = 'DATA_RECEIVED';
       if (arriving && delaysAcks(ctx)) dataReceived(ctx, e, tcb, arriving, piece.length);
     } else {

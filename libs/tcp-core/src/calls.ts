@@ -14,11 +14,12 @@
  */
 import type { EventCode } from './codes';
 import type { EventParams } from './events';
-import { ep, record, rfc9293, transition, type Context } from './context';
+import { ep, record, rfc9293, transition, withLinuxDifference, type Context } from './context';
 import { concatPayloads } from './payload';
 import { ackAfterRead, delaysAcks } from './delack';
 import { buildSegment, finFits, inUrgentMode, linuxSender, linuxWrite, pushQueued, sendAck, sendNew, transmit } from './output';
 import { ACK, RST, SYN, type Side } from './segment';
+import { seqDiff } from './sequence';
 import { chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import { startFinWait2Timeout } from './timers';
 import { offerWindow, queuedOctets, unreadOctets, windowField, type DataChunk, type Tcb } from './tcb';
@@ -137,6 +138,14 @@ function chunkOf(data: SendData): DataChunk {
   return { length: data.length, payload: data.payload, push: data.push, urgent: data.urgent };
 }
 
+/** Linux's initial congestion window, TCP_INIT_CWND (RFC 6928): 10 segments. */
+const LINUX_INITIAL_CWND = 10;
+
+/** More data unacknowledged and queued than Linux's initial congestion window lets go at once (no congestion control here). */
+function beyondInitialCwnd(tcb: Tcb, length: number): boolean {
+  return seqDiff(tcb.snd_nxt, tcb.snd_una) + queuedOctets(tcb) + length > LINUX_INITIAL_CWND * tcb.snd_mss;
+}
+
 /** SEND (§3.10.2). */
 function send(ctx: Context, side: Side, data: SendData): CallResult {
   const e = ep(ctx, side);
@@ -163,7 +172,7 @@ function send(ctx: Context, side: Side, data: SendData): CallResult {
     case 'ESTABLISHED':
     case 'CLOSE_WAIT':
       // "Segmentize the buffer and send it with a piggybacked acknowledgment (acknowledgment value = RCV.NXT)."
-      record(ctx, side, 'call', 'SEND_DATA', RFC9293_3_10_2, params);
+      record(ctx, side, 'call', 'SEND_DATA', RFC9293_3_10_2, beyondInitialCwnd(e.tcb!, data.length) ? withLinuxDifference(ctx, 20, params) : params);
       // The linux profile writes as Linux's tcp_sendmsg does, which may hold small segments back (output.ts).
       if (linuxSender(ctx)) linuxWrite(ctx, side, data);
       else {

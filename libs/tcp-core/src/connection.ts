@@ -14,7 +14,10 @@ import type { Endpoint, EndpointConfig, Tcb } from './tcb';
  * synchronized state, an ACK far below SND.UNA, and the default MSL. `linux`
  * is RFC 9293 with Linux 6.x's defaults where the kernel chooses otherwise
  * (docs/linux-differences.md): a 200 ms minimum RTO applied as Linux applies
- * it, a fixed 60 s TIME_WAIT, and a 60 s FIN_WAIT_2 timeout.
+ * it and a tail loss probe (rtt.ts, tlp.ts), a fixed 60 s TIME_WAIT and a
+ * 60 s FIN_WAIT_2 timeout (timers.ts), delayed ACKs (delack.ts), Nagle's
+ * algorithm and sender SWS avoidance (linux-xmit.ts), close() as Linux's
+ * (calls.ts), and PAWS as the kernel judges it (paws.ts).
  */
 export type Profile = 'rfc9293' | 'rfc793' | 'linux';
 

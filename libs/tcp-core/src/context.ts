@@ -1,6 +1,6 @@
 import type { EventCode } from './codes';
 import { endpoint, type Connection } from './connection';
-import type { EventKind, EventParams, TcpEvent } from './events';
+import type { EventKind, EventParams, LinuxDifference, TcpEvent } from './events';
 import { nextUint32, nextUnit } from './prng';
 import { otherSide, type Segment, type Side, type TcpOption } from './segment';
 import type { State } from './state';
@@ -104,6 +104,16 @@ export function transition(
   const from = e.state;
   e.state = to;
   record(ctx, side, from === to ? 'receive' : 'transition', code, rfc, params, { from, to, segment });
+}
+
+/**
+ * `params` (an event's own, made for it), marked in the linux profile with the entry of docs/linux-differences.md
+ * that applies to the event: the profile follows Linux there only as far as tcplab models it, and the explanation
+ * says what Linux does.
+ */
+export function withLinuxDifference(ctx: Context, entry: LinuxDifference, params: EventParams): EventParams {
+  if (ctx.conn.config.profile === 'linux') params['linux_difference'] = entry;
+  return params;
 }
 
 export function drawUint32(ctx: Context): number {

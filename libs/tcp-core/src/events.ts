@@ -16,6 +16,14 @@ export type EventKind =
 export type EventParams = Record<string, number | string | boolean | null>;
 
 /**
+ * The differences between the linux profile and Linux that docs/linux-differences.md lists and an event can show,
+ * by their entry number there: data past the window's right edge (7), the advertised window (9), D-SACK (16), the
+ * congestion window (20). An event of the linux profile where one applies carries `linux_difference`, and its
+ * explanation says what Linux does instead.
+ */
+export type LinuxDifference = 7 | 9 | 16 | 20;
+
+/**
  * One thing that happened in a step, as data: the message shown to a reader
  * is rendered from `code` and `params` (render/messages.ts), in English or
  * Chinese, never stored.

@@ -3,7 +3,7 @@
  * chooses otherwise (docs/linux-differences.md), each difference named in the
  * event's explanation. The RTO rules of the profile are in rto.spec.ts.
  */
-import { ACK, FIN, PSH, RST, SYN, URG, createConnection, renderEvent, type ConnectionOptions } from '../src';
+import { ACK, FIN, PSH, RST, SYN, URG, createConnection, renderEvent, type ConnectionOptions, type TcpEvent } from '../src';
 import { advance, base64, call, codes, deliverNext, drive, dropNext, established, finWait1, finWait2, inject, rules, send, sentBy, states, synReceived, timer } from './fixtures';
 
 // ---------------------------------------------------------------------------
@@ -391,5 +391,47 @@ describe('the linux profile: segments of half a small window (Linux tcp_bound_to
     expect(bound.params).toMatchObject({ mss: 512, snd_mss: 1448, max_snd_wnd: 1024 });
     expect(renderEvent(bound, 'en')).toContain('RFC 9293 leaves the size below the MSS to the sender');
     expect(renderEvent(bound, 'zh-CN')).toContain('tcp_bound_to_half_wnd');
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('the linux profile: where tcplab knowingly differs from Linux, the explanation says what Linux does and cites docs/linux-differences.md', () => {
+  /** The event with `code` in the last step, checked to cite entry `entry` in both languages. */
+  function expectCited(events: readonly TcpEvent[], code: string, entry: number): void {
+    const event = events.find((e) => e.code === code)!;
+    expect(event.params['linux_difference']).toBe(entry);
+    expect(renderEvent(event, 'en')).toContain(`docs/linux-differences.md, entry ${entry})`);
+    expect(renderEvent(event, 'zh-CN')).toContain(`docs/linux-differences.md 第 ${entry} 条`);
+  }
+
+  it('text past the right edge of the window, trimmed: Linux keeps it while its memory allows (entry 7); rfc9293 cites nothing', () => {
+    const past = inject('server', { flags: ACK | PSH, seq: 1001, ack: 5001, payload: base64('x'.repeat(1200)) });
+    const linux = drive(established({ profile: 'linux', server: { window: 1000, wscale: null } }), past);
+    expectCited(linux.last.events, 'TEXT_BEYOND_WINDOW_ACKED', 7);
+    expect(renderEvent(linux.last.events.find((e) => e.code === 'TEXT_BEYOND_WINDOW_ACKED')!, 'en')).toContain('while its receive memory has room');
+    const rfc = drive(established({ server: { window: 1000, wscale: null } }), past);
+    const trimmed = rfc.last.events.find((e) => e.code === 'TEXT_BEYOND_WINDOW_ACKED')!;
+    expect(trimmed.params['linux_difference']).toBeUndefined();
+    expect(renderEvent(trimmed, 'en')).not.toContain('linux-differences');
+  });
+
+  it('data received: Linux computes the window it advertises from its free receive memory (entry 9)', () => {
+    const d = drive(established({ profile: 'linux' }), send('client', 'hello'), deliverNext('client'));
+    expectCited(d.last.events, 'DATA_RECEIVED', 9);
+  });
+
+  it('an old duplicate acknowledged again: Linux adds a D-SACK block (entry 16), only where SACK is in use', () => {
+    const duplicate = inject('server', { flags: ACK | PSH, seq: 1001, ack: 5001, payload: base64('hello') });
+    const withSack = drive(established({ profile: 'linux' }), send('client', 'hello'), deliverNext('client'), duplicate);
+    expectCited(withSack.last.events, 'SEQ_UNACCEPTABLE_ACKED', 16);
+    const withoutSack = drive(established({ profile: 'linux', client: { sack_permitted: false } }), send('client', 'hello'), deliverNext('client'), duplicate);
+    expect(withoutSack.last.events.find((e) => e.code === 'SEQ_UNACCEPTABLE_ACKED')!.params['linux_difference']).toBeUndefined();
+  });
+
+  it('a SEND of more than ten segments: Linux sends its initial congestion window of 10 first (entry 20); a small one cites nothing', () => {
+    const big = drive(established({ profile: 'linux' }), { type: 'call', endpoint: 'client', call: 'send', data: { length: 20_000 } });
+    expectCited(big.last.events, 'SEND_DATA', 20);
+    const small = drive(established({ profile: 'linux' }), send('client', 'hello'));
+    expect(small.last.events.find((e) => e.code === 'SEND_DATA')!.params['linux_difference']).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
  * as students see them in tools.
  */
 import type { EventCode } from '../codes';
-import type { EventParams, TcpEvent } from '../events';
+import type { EventParams, LinuxDifference, TcpEvent } from '../events';
 import { flagsLabel, type Side } from '../segment';
 import { seqAdd } from '../sequence';
 import type { OwedSegment } from '../tcb';
@@ -533,8 +533,30 @@ function context(side: Side | null, from: string | null, to: string | null, lang
 }
 
 /** The explanation of one event, in the given language. */
+/**
+ * What Linux does where the linux profile knowingly does otherwise (an event's `linux_difference`), each citing its
+ * entry in docs/linux-differences.md, which gives the cause.
+ */
+const LINUX_DIFFERENCES: Record<Language, Record<LinuxDifference, string>> = {
+  en: {
+    7: 'Linux differs here: it keeps octets past the right edge of its window while its receive memory has room for them (docs/linux-differences.md, entry 7).',
+    9: 'Linux may advertise another window here: it computes the window from its free receive memory, in steps (tcp_select_window; docs/linux-differences.md, entry 9).',
+    16: 'Linux also reports the duplicate with a D-SACK block on this ACK (RFC 2883), which tcplab does not model (docs/linux-differences.md, entry 16).',
+    20: 'Linux sends at most its congestion window at first, 10 segments (RFC 6928), and more only as ACKs come back; tcplab has no congestion control (docs/linux-differences.md, entry 20).',
+  },
+  'zh-CN': {
+    7: 'Linux 在此不同：只要接收内存还有空间，它会保留超出窗口右边界的字节（见 docs/linux-differences.md 第 7 条）。',
+    9: 'Linux 在此通告的窗口可能不同：它根据空闲的接收内存按步长计算窗口（tcp_select_window；见 docs/linux-differences.md 第 9 条）。',
+    16: 'Linux 还会在这个 ACK 中用 D-SACK 块（RFC 2883）报告重复的报文段，tcplab 没有模拟这一点（见 docs/linux-differences.md 第 16 条）。',
+    20: 'Linux 起初最多只发送拥塞窗口允许的量，即 10 个报文段（RFC 6928），其余的要等 ACK 返回后才发送；tcplab 没有模拟拥塞控制（见 docs/linux-differences.md 第 20 条）。',
+  },
+};
+
 export function renderEvent(event: TcpEvent, lang: Language = 'en'): string {
-  return CATALOGUE[lang].events[event.code](context(event.endpoint, event.from_state, event.to_state, lang, event.params));
+  const text = CATALOGUE[lang].events[event.code](context(event.endpoint, event.from_state, event.to_state, lang, event.params));
+  const difference = event.params['linux_difference'] as LinuxDifference | undefined;
+  if (difference === undefined) return text;
+  return `${text}${lang === 'en' ? ' ' : ''}${LINUX_DIFFERENCES[lang][difference]}`;
 }
 
 /** "the server must send SYN,ACK seq=… ack=…" for a manual-mode owed answer. */
