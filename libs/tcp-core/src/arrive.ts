@@ -546,7 +546,10 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       };
       record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', RFC9293_3_10_7_4, params, at);
     }
-    if (seqLe(tcb.snd_una, seg.ack)) updateWindow(tcb, seg, false);
+    if (seqLe(tcb.snd_una, seg.ack)) {
+      if (ctx.conn.config.profile === 'linux') linuxUpdateWindow(ctx, side, tcb, seg, advances);
+      else updateWindow(tcb, seg, false);
+    }
     if (!advances && seg.ack === tcb.snd_una) nothingNewAcked(ctx, side, seg, tcb, sndWndBefore);
   }
 
@@ -727,16 +730,37 @@ function afterFin(e: Endpoint, tcb: Tcb): { state: State; code: EventCode } {
   }
 }
 
+/** The window a segment offers, in octets. */
+function offeredWindow(tcb: Tcb, seg: Segment): number {
+  // RFC 7323 §2.3: the window field of a segment without SYN is shifted by the peer's scale.
+  // 1 << snd_wscale is 2^snd_wscale (at most 2^14, RFC 7323 §2.3); the product is a plain number, so it cannot overflow.
+  return has(seg, SYN) ? seg.window : seg.window * (1 << tcb.snd_wscale);
+}
+
 function updateWindow(tcb: Tcb, seg: Segment, force: boolean): void {
   // "If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND ..."
   if (force || seqLt(tcb.snd_wl1, seg.seq) || (tcb.snd_wl1 === seg.seq && seqLe(tcb.snd_wl2, seg.ack))) {
-    // RFC 7323 §2.3: the window field of a segment without SYN is shifted by the peer's scale.
-    // 1 << snd_wscale is 2^snd_wscale (at most 2^14, RFC 7323 §2.3); the product is a plain number, so it cannot overflow.
-    const scaled = has(seg, SYN) ? seg.window : seg.window * (1 << tcb.snd_wscale);
+    const scaled = offeredWindow(tcb, seg);
     tcb.snd_wnd = scaled;
     tcb.snd_wl1 = seg.seq;
     tcb.snd_wl2 = seg.ack;
     tcb.max_snd_wnd = Math.max(tcb.max_snd_wnd, scaled);
+  }
+}
+
+/**
+ * The linux profile's window update (tcp_may_update_window): a segment that acknowledges new data or has a newer SEQ
+ * sets the window; one with the SEQ of the last update only if its window grows or is 0. RFC 9293 §3.10.7.4 also
+ * takes such a segment's smaller window (SND.WL2 =< SEG.ACK); Linux keeps the larger one it had.
+ */
+function linuxUpdateWindow(ctx: Context, side: Side, tcb: Tcb, seg: Segment, advances: boolean): void {
+  const offered = offeredWindow(tcb, seg);
+  if (advances || seqLt(tcb.snd_wl1, seg.seq) || (tcb.snd_wl1 === seg.seq && (offered > tcb.snd_wnd || offered === 0))) {
+    updateWindow(tcb, seg, true);
+    return;
+  }
+  if (offered < tcb.snd_wnd) {
+    record(ctx, side, 'receive', 'WINDOW_SHRINK_IGNORED', 'Linux tcp_may_update_window', segmentParams(seg, { snd_wnd: tcb.snd_wnd, offered }), { segment: seg.id });
   }
 }
 

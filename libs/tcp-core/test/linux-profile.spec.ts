@@ -364,7 +364,13 @@ describe('the linux profile: sender-side silly window avoidance (RFC 9293 §3.8.
   });
 
   it('a window too small for a segment with nothing in flight: the persist timer sends what fits, with PSH (tcp_write_wakeup), so nothing stalls', () => {
-    const c = drive(linux(UNSCALED), inject('server', { flags: ACK, seq: 1001, ack: 5001, window: 1000 })).connection;
+    // The window shrinks with a newer SEQ, after 10 octets: Linux ignores a shrinking window that repeats the last
+    // update's SEQ (tcp_may_update_window).
+    const c = drive(
+      linux(UNSCALED),
+      inject('server', { flags: ACK | PSH, seq: 1001, ack: 5001, payload: base64('x'.repeat(10)) }),
+      inject('server', { flags: ACK, seq: 1011, ack: 5001, window: 1000 }),
+    ).connection;
     const d = drive(c, send('server', 'z'.repeat(3000)));
     expect(dataSent(d.segments, 'server')).toEqual([]);
     expect(timer(d.connection, 'server', 'persist')).toBe(200);
@@ -376,6 +382,35 @@ describe('the linux profile: sender-side silly window avoidance (RFC 9293 §3.8.
     const explained = probe.last.events.find((e) => e.code === 'WINDOW_PROBE_WITH_DATA')!;
     expect(renderEvent(explained, 'en')).toContain("RFC 9293 §3.8.6.2.1's override timeout");
     expect(renderEvent(explained, 'zh-CN')).toContain('tcp_write_wakeup');
+  });
+});
+
+describe('the linux profile: a window update that only shrinks the window (Linux tcp_may_update_window)', () => {
+  const shrink = inject('server', { flags: ACK, seq: 1001, ack: 5001, window: 8 });
+
+  it('the same SEQ and ACK as the last update and a smaller window: Linux keeps the window it had, and says so', () => {
+    const c = linux(UNSCALED);
+    const before = c.server.tcb!.snd_wnd;
+    const d = drive(c, shrink);
+    expect(rules(d.last.events)).toContain('WINDOW_SHRINK_IGNORED');
+    expect(d.connection.server.tcb!.snd_wnd).toBe(before);
+    const ignored = d.last.events.find((e) => e.code === 'WINDOW_SHRINK_IGNORED')!;
+    expect(ignored.params).toMatchObject({ offered: 8, snd_wnd: before });
+    expect(renderEvent(ignored, 'en')).toContain('RFC 9293 §3.10.7.4 would take the smaller one');
+    expect(renderEvent(ignored, 'zh-CN')).toContain('tcp_may_update_window');
+  });
+
+  it('a newer SEQ, or a window of 0, shrinks it in the linux profile too', () => {
+    const newer = drive(linux(UNSCALED), inject('server', { flags: ACK | PSH, seq: 1001, ack: 5001, payload: base64('x') }), inject('server', { flags: ACK, seq: 1002, ack: 5001, window: 8 }));
+    expect(newer.connection.server.tcb!.snd_wnd).toBe(8);
+    const zero = drive(linux(UNSCALED), inject('server', { flags: ACK, seq: 1001, ack: 5001, window: 0 }));
+    expect(zero.connection.server.tcb!.snd_wnd).toBe(0);
+  });
+
+  it('rfc9293 profile: takes the smaller window (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)', () => {
+    const d = drive(established({ client: { wscale: null }, server: { wscale: null } }), shrink);
+    expect(d.connection.server.tcb!.snd_wnd).toBe(8);
+    expect(rules(d.last.events)).not.toContain('WINDOW_SHRINK_IGNORED');
   });
 });
 

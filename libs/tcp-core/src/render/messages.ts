@@ -285,6 +285,8 @@ const EN: Record<EventCode, Template> = {
     `The application's read emptied the buffer (or more than a full segment is unacknowledged): Linux sends the ACK it was delaying now, ack=${str(p['rcv_nxt'])}, with the reopened window (tcp_cleanup_rbuf). RFC 9293 would have acknowledged the data when it arrived.`,
   ADVANCE_CUT_SHORT: (p) =>
     `The clock stops after ${str(p['advanced_ms'])} of the ${str(p['requested_ms'])} ms asked for: ${str(p['timers'])} timers fired in this one step (a zero window probed again and again). Advance again to go on.`,
+  WINDOW_SHRINK_IGNORED: (p) =>
+    `The ${p.peer} offers a window of ${str(p['offered'])} octets with the same SEQ as its last window (seq=${str(p['seq'])}) and acknowledges nothing new: Linux keeps the larger window it had, ${str(p['snd_wnd'])} octets (tcp_may_update_window takes such a segment's window only when it grows or is 0); RFC 9293 §3.10.7.4 would take the smaller one (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).`,
   WINDOW_UPDATE_RECEIVED: (p) =>
     `The ACK acknowledges nothing new (ack=${str(p['ack'])}) but changes the ${p.peer}'s window: SND.WND goes from ${str(p['snd_wnd_before'])} to ${str(p['snd_wnd'])} octets — a window update, not a duplicate ACK.`,
   SEND_HELD_NAGLE: (p) =>
@@ -472,6 +474,8 @@ const ZH: Record<EventCode, Template> = {
     `应用程序的读取清空了缓冲区（或未确认的数据超过一个满长度报文段）：Linux 现在发送它一直延迟的 ACK，确认号 ${str(p['rcv_nxt'])}，并带上重新打开的窗口（tcp_cleanup_rbuf）。按照 RFC 9293，数据到达时就应确认。`,
   ADVANCE_CUT_SHORT: (p) =>
     `时钟在请求的 ${str(p['requested_ms'])} 毫秒中只前进了 ${str(p['advanced_ms'])} 毫秒就停下：这一步已触发了 ${str(p['timers'])} 个计时器（零窗口被反复探测）。再次推进时钟即可继续。`,
+  WINDOW_SHRINK_IGNORED: (p) =>
+    `${p.peer}以与上次窗口相同的 SEQ（seq=${str(p['seq'])}）通告 ${str(p['offered'])} 字节的窗口，且没有确认新数据：Linux 保留原来较大的窗口 ${str(p['snd_wnd'])} 字节（tcp_may_update_window 只在窗口增大或为 0 时才采用这种报文段的窗口）；RFC 9293 §3.10.7.4 则会采用较小的窗口（SND.WL1 = SEG.SEQ 且 SND.WL2 =< SEG.ACK）。`,
   WINDOW_UPDATE_RECEIVED: (p) =>
     `该 ACK 没有确认新数据（确认号 ${str(p['ack'])}），但改变了${p.peer}的窗口：SND.WND 由 ${str(p['snd_wnd_before'])} 变为 ${str(p['snd_wnd'])} 字节——这是窗口更新报文段，而不是重复确认。`,
   SEND_HELD_NAGLE: (p) =>
