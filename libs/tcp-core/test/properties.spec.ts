@@ -778,8 +778,10 @@ function runLifecycle(l: Lifecycle): LifecycleRun {
   receiveAll();
   const second = other(l.first);
   if (l.simultaneous) {
-    const r = go({ type: 'call', endpoint: l.first, call: 'close', network: 'hold' });
-    go({ type: 'call', endpoint: second, call: 'close' });
+    // shutdown on both sides, the RFC's CLOSE: in the linux profile close() is Linux's, and an orphaned socket answers
+    // data that arrives after it — the other side's segment Nagle's algorithm held until its FIN — with RST.
+    const r = go({ type: 'call', endpoint: l.first, call: 'shutdown', network: 'hold' });
+    go({ type: 'call', endpoint: second, call: 'shutdown' });
     for (const s of r.segments) go({ type: 'deliver', segment_id: s.id, action: 'deliver' });
   } else {
     // shutdown, the RFC's CLOSE: the side still open may go on sending; the closer still reads (a half-close, §3.6).
