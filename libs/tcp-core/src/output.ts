@@ -427,6 +427,30 @@ const LINUX_TCP_WRITE_XMIT = 'Linux tcp_write_xmit';
 const RFC9293_3_7_4 = rfc9293('3.7.4');
 const RFC9293_3_8_6_2_1 = rfc9293('3.8.6.2.1');
 
+/** tcp_snd_wnd_test: what of a buffer must fit in the window before it goes — its first MSS, all of it with its FIN when smaller. */
+function firstToFit(tcb: Tcb, chunk: DataChunk, mss: number): number {
+  const fin = tcb.send_queue.length === 1 && tcb.fin_queued;
+  return chunk.length > mss ? mss : chunk.length + (fin ? 1 : 0);
+}
+
+/**
+ * Whether the linux profile's tail loss probe sends new data rather than the last segment again (RFC 8985 §7.3: "If
+ * a previously unsent segment exists AND the receive window allows new data to be sent"; Linux
+ * tcp_send_loss_probe): a buffer waits, held by Nagle's algorithm, and its first MSS fits the window.
+ */
+export function lossProbeHasNewData(ctx: Context, tcb: Tcb): boolean {
+  if (!linuxSender(ctx) || tcb.send_queue.length === 0) return false;
+  const mss = linuxMss(tcb);
+  growHead(tcb, burstSegments(tcb, mss) * mss);
+  return firstToFit(tcb, tcb.send_queue[0]!, mss) <= usableWindow(tcb);
+}
+
+/** The loss probe's new data: one segment, Nagle's algorithm off (tcp_write_xmit(…, TCP_NAGLE_OFF, 2, …)). */
+export function sendLossProbeData(ctx: Context, side: Side): void {
+  const e = ep(ctx, side);
+  linuxTransmit(ctx, e, e.tcb!, true, NAGLE_OFF, true);
+}
+
 /**
  * tcp_write_xmit for the linux profile: send the queue's buffers in order while the rules of linux-xmit.ts let
  * them go, and say why the first one that stays stays. `nonagle` is Linux's: 0 (Nagle's algorithm), NAGLE_OFF
@@ -449,8 +473,7 @@ function linuxTransmit(ctx: Context, e: Endpoint, tcb: Tcb, auto: boolean, nonag
     const last = tcb.send_queue.length === 1;
     const fin = last && tcb.fin_queued;
     const usable = usableWindow(tcb);
-    // tcp_snd_wnd_test: the buffer's first MSS — all of it with its FIN, when smaller — must fit in the window.
-    const first = chunk.length > mss ? mss : chunk.length + (fin ? 1 : 0);
+    const first = firstToFit(tcb, chunk, mss);
     if (first > usable) {
       // A zero window holds data in every profile (the persist timer's business); a small one only in Linux's.
       if (usable > 0) record(ctx, e.side, 'send', 'SEND_HELD_WINDOW', RFC9293_3_8_6_2_1, { queued: queuedOctets(tcb), needed: first, usable, snd_wnd: tcb.snd_wnd });

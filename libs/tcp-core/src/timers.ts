@@ -7,7 +7,7 @@ import type { Connection } from './connection';
 import { ep, record, rfc9293, signal, transition, type Context } from './context';
 import type { EventParams } from './events';
 import { delayedAckTimeout } from './delack';
-import { answer, armLossTimer, probeInterval, probeSmallWindow, sendAck, zeroWindowProbe } from './output';
+import { answer, armLossTimer, lossProbeHasNewData, probeInterval, probeSmallWindow, sendAck, sendLossProbeData, zeroWindowProbe } from './output';
 import { ACK, SYN, flagsLabel, type Side } from './segment';
 import { armTimer, cancelAllTimers, cancelTimer, queuedOctets, type Endpoint, type TimerKind } from './tcb';
 import { deleteTcb } from './tcb-lifecycle';
@@ -191,9 +191,10 @@ function persistTimeout(ctx: Context, side: Side): void {
 }
 
 /**
- * The linux profile's tail loss probe (tlp.ts, RFC 8985 §7.3): send the last segment in flight again, so that
- * its ACK (or SACK) reveals a loss at the tail sooner than the RTO would. No backoff and no retry is counted;
- * the RTO timer runs again from now. Karn's algorithm takes no RTT sample from the repeated segment.
+ * The linux profile's tail loss probe (tlp.ts, RFC 8985 §7.3): send new data if some waits and the window takes it,
+ * else the last segment in flight again, so that its ACK (or SACK) reveals a loss at the tail sooner than the RTO
+ * would. No backoff and no retry is counted; the RTO timer runs again from now. Karn's algorithm takes no RTT
+ * sample from a repeated segment.
  */
 function tailLossProbe(ctx: Context, side: Side): void {
   const e = ep(ctx, side);
@@ -201,7 +202,23 @@ function tailLossProbe(ctx: Context, side: Side): void {
   const queue = tcb?.retransmission_queue;
   const last = queue?.[queue.length - 1];
   if (!tcb || !queue || !last) return;
+  // Set before anything is sent, so that the data probe's own transmission arms the RTO, not another probe.
   tcb.tlp_high_seq = tcb.snd_nxt;
+  if (lossProbeHasNewData(ctx, tcb)) {
+    record(ctx, side, 'timer', 'TAIL_LOSS_PROBE', 'RFC 8985 §7.3', {
+      flags: flagsLabel(ACK),
+      seq: tcb.snd_nxt,
+      srtt_ms: tcb.srtt_ms,
+      in_flight: queue.length,
+      rto_ms: tcb.rto_ms,
+      new_data: true,
+    });
+    armTimer(e, 'retransmission', ctx.conn.clock_ms + tcb.rto_ms);
+    sendLossProbeData(ctx, side);
+    // tlp_high_seq: what was sent up to the probe, its new data included.
+    tcb.tlp_high_seq = tcb.snd_nxt;
+    return;
+  }
   // A new entry rather than a write: entries are shared with the caller's connection (cloneConnection).
   if (!last.retransmitted) queue[queue.length - 1] = { ...last, retransmitted: true };
   record(ctx, side, 'timer', 'TAIL_LOSS_PROBE', 'RFC 8985 §7.3', {

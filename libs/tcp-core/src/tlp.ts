@@ -2,9 +2,10 @@
  * The linux profile's tail loss probe (RFC 8985 §7; Linux tcp_schedule_loss_probe, tcp_send_loss_probe, on by
  * default with net.ipv4.tcp_early_retrans = 3). RFC 9293 and RFC 6298 know only the retransmission timeout;
  * Linux first sends a probe after the probe timeout PTO — 2·SRTT, plus TCP_RTO_MIN (200 ms) when a single segment
- * is in flight, for the peer's delayed ACK — or at the RTO if that comes sooner. The probe repeats the last
- * segment sent, does not back the RTO off, and the RTO timer then runs again from the probe; only one probe is
- * outstanding until an ACK covers what was in flight when it went out (tlp_high_seq). With an RTT of 10 ms this
+ * is in flight, for the peer's delayed ACK — or at the RTO if that comes sooner. The probe is new data that waits
+ * when the window takes it (timers.ts), else the last segment sent again; it does not back the RTO off, and the RTO
+ * timer then runs again from the probe; only one probe is outstanding until an ACK covers what was in flight when
+ * it went out (tlp_high_seq). With an RTT of 10 ms this
  * gives retransmissions at 210, 420 and 840 ms where the RTO alone gives 210, 630 and 1,470 ms; Linux's were
  * seen at about 230, 460 and 930 ms (docs/linux-differences.md, entry 1).
  */

@@ -222,6 +222,21 @@ describe('the linux profile: tail loss probe (RFC 8985 §7, Linux tcp_schedule_l
     expect(timer(probe.connection, 'client', 'retransmission')).toBe(probe.connection.clock_ms + 213);
   });
 
+  it('new data held by Nagle\'s algorithm goes first: the probe is the held segment, seq 1003, not the last one in flight again (RFC 8985 §7.3, tcp_send_loss_probe)', () => {
+    const c = roundTrip(establishedWith('linux'), 100);
+    const d = drive(c, send('client', 'a'), dropNext('client'), send('client', 'b'));
+    expect(d.last.events.map((e) => e.code)).toContain('SEND_HELD_NAGLE');
+    const probe = drive(d.connection, advance(timer(d.connection, 'client', 'loss_probe')! - d.connection.clock_ms));
+    expect(rules(probe.last.events)).toContain('TAIL_LOSS_PROBE');
+    expect(probe.last.segments.map((s) => [s.from, s.seq, s.length])).toEqual([['client', 1003, 1]]);
+    const tlp = probe.last.events.find((e) => e.code === 'TAIL_LOSS_PROBE')!;
+    expect(tlp.params).toMatchObject({ new_data: true, seq: 1003 });
+    expect(renderEvent(tlp, 'en')).toContain('a segment not yet sent goes first when the window takes it');
+    expect(renderEvent(tlp, 'zh-CN')).toContain('先发送尚未发送过的报文段');
+    // The probe covers the new data: the RTO runs from now, and no second probe until an ACK.
+    expect(probe.connection.client.tcb!.tlp_high_seq).toBe(1004);
+  });
+
   it('rfc9293 sends no probe: the first retransmission comes with the RTO', () => {
     const d = drive(establishedWith('rfc9293'), send('client', 'x'), dropNext('client'), advance(1000));
     expect(rules(d.last.events)).toEqual(['RETRANSMISSION_TIMEOUT']);

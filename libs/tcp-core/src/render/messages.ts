@@ -204,7 +204,7 @@ const EN: Record<EventCode, Template> = {
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
     `${str(p['dropped'])} octet(s) lie beyond the receive window (RCV.NXT ${str(p['rcv_nxt'])}, RCV.WND ${str(p['rcv_wnd'])}): the ${p.who} drops them and acknowledges with ack=${str(p['rcv_nxt'])}, telling the ${p.peer} its window.`,
   TAIL_LOSS_PROBE: (p) =>
-    `No ACK within the probe timeout: the ${p.who} sends its last segment in flight again, ${str(p['flags'])} seq=${str(p['seq'])}, as a tail loss probe — Linux does this before the RTO (RFC 8985, tcp_send_loss_probe), after 2·SRTT (${ms(2 * Number(p['srtt_ms']))} ms)${Number(p['in_flight']) === 1 ? ' + 200 ms, as a single segment in flight may wait for a delayed ACK' : ''}, or at the RTO if that comes first. The RTO (${str(p['rto_ms'])} ms) is not doubled and runs again from now. RFC 9293 and RFC 6298 retransmit only when the RTO expires.`,
+    `No ACK within the probe timeout: the ${p.who} sends ${p['new_data'] ? `new data from seq=${str(p['seq'])}, held back until now, as a tail loss probe (RFC 8985 §7.3: a segment not yet sent goes first when the window takes it)` : `its last segment in flight again, ${str(p['flags'])} seq=${str(p['seq'])}, as a tail loss probe`} — Linux does this before the RTO (RFC 8985, tcp_send_loss_probe), after 2·SRTT (${ms(2 * Number(p['srtt_ms']))} ms)${Number(p['in_flight']) === 1 ? ' + 200 ms, as a single segment in flight may wait for a delayed ACK' : ''}, or at the RTO if that comes first. The RTO (${str(p['rto_ms'])} ms) is not doubled and runs again from now. RFC 9293 and RFC 6298 retransmit only when the RTO expires.`,
   TEXT_AFTER_FIN_IGNORED: (p) => `The ${p.peer} already sent FIN, so data after it cannot be valid; the ${p.who} ignores ${str(p['length'])} octet(s).`,
   FIN_TO_CLOSE_WAIT: (p) =>
     `First wave received: the ${p.peer} has no more data (FIN). The FIN consumes one sequence number, so the ${p.who} acknowledges with ack=${str(p['rcv_nxt'])} (second wave) and enters CLOSE_WAIT: it may still send until its application calls close.`,
@@ -395,7 +395,7 @@ const ZH: Record<EventCode, Template> = {
   TEXT_BEYOND_WINDOW_ACKED: (p) =>
     `有 ${str(p['dropped'])} 个字节超出了接收窗口（RCV.NXT ${str(p['rcv_nxt'])}，RCV.WND ${str(p['rcv_wnd'])}）：${p.who}丢弃它们，并以确认号 ${str(p['rcv_nxt'])} 确认，告知${p.peer}自己的窗口。`,
   TAIL_LOSS_PROBE: (p) =>
-    `在探测超时内没有收到 ACK：${p.who}把最后一个在途报文段 ${str(p['flags'])} seq=${str(p['seq'])} 再发送一次，作为尾部丢失探测——Linux 在重传超时之前这样做（RFC 8985，tcp_send_loss_probe），时间为 2·SRTT（${ms(2 * Number(p['srtt_ms']))} 毫秒）${Number(p['in_flight']) === 1 ? ' + 200 毫秒（只有一个报文段在途时，对端可能推迟确认）' : ''}，若 RTO 更早则取 RTO。RTO（${str(p['rto_ms'])} 毫秒）不加倍，从现在起重新计时。RFC 9293 和 RFC 6298 只在 RTO 到期时才重传。`,
+    `在探测超时内没有收到 ACK：${p.who}${p['new_data'] ? `发送此前被暂缓的新数据（从 seq=${str(p['seq'])} 开始），作为尾部丢失探测（RFC 8985 §7.3：若窗口允许，先发送尚未发送过的报文段）` : `把最后一个在途报文段 ${str(p['flags'])} seq=${str(p['seq'])} 再发送一次，作为尾部丢失探测`}——Linux 在重传超时之前这样做（RFC 8985，tcp_send_loss_probe），时间为 2·SRTT（${ms(2 * Number(p['srtt_ms']))} 毫秒）${Number(p['in_flight']) === 1 ? ' + 200 毫秒（只有一个报文段在途时，对端可能推迟确认）' : ''}，若 RTO 更早则取 RTO。RTO（${str(p['rto_ms'])} 毫秒）不加倍，从现在起重新计时。RFC 9293 和 RFC 6298 只在 RTO 到期时才重传。`,
   TEXT_AFTER_FIN_IGNORED: (p) => `${p.peer}已经发送了 FIN，之后的数据不可能有效；${p.who}忽略这 ${str(p['length'])} 个字节。`,
   FIN_TO_CLOSE_WAIT: (p) =>
     `收到第一次挥手：${p.peer}已没有数据要发送（FIN）。FIN 消耗一个序列号，因此${p.who}以确认号 ${str(p['rcv_nxt'])} 确认（第二次挥手），进入 CLOSE_WAIT（关闭等待）：在应用程序调用 close 之前它仍可发送数据。`,

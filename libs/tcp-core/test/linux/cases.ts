@@ -85,6 +85,13 @@ export const CASES: Case[] = [
     script: { linux: 'server', rttMs: 10, steps: [...accepted, { call: 'send', length: 100 }, { wait: 1500 }, { peer: { flags: '.', seq: 1, ack: 101 } }] },
   },
   {
+    // RFC 8985 §7.3 (tcp_send_loss_probe): the second write waits for the first one's ACK (Nagle's algorithm); when
+    // no ACK comes, the tail loss probe (≈ 2·SRTT + 200 ms: one segment in flight) sends that new data instead of the
+    // first segment again, and the RTO then retransmits the first. The 300 ms wait covers the probe, not the RTO.
+    name: 'a tail loss probe sends the data Nagle held back, not the last segment again',
+    script: { linux: 'server', rttMs: 10, steps: [...accepted, { call: 'send', length: 100 }, { call: 'send', length: 10 }, { wait: 300 }, { peer: { flags: '.', seq: 1, ack: 111 } }] },
+  },
+  {
     name: 'RST,ACK in SYN_SENT (connection refused) → CLOSED',
     script: { linux: 'client', steps: [{ call: 'connect' }, { peer: { flags: 'R.', seq: 0, ack: 1 } }] },
   },
