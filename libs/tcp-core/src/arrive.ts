@@ -21,7 +21,7 @@ import { ACK, FIN, RST, SYN, URG, flagsLabel, has, optionTimestamp, segEnd, segL
 import { seqAdd, seqDiff, seqGt, seqInWindow, seqLe, seqLt } from './sequence';
 import { acceptPeerSyn, chooseIss, deleteTcb, newTcb } from './tcb-lifecycle';
 import type { State } from './state';
-import { armTimer, cancelTimer, offerWindow, unreadOctets, type Endpoint, type SentSegment, type Tcb } from './tcb';
+import { armTimer, cancelTimer, linuxMayUpdateWindow, offerWindow, offeredWindow, unreadOctets, type Endpoint, type SentSegment, type Tcb } from './tcb';
 import { sampleRtt } from './rtt';
 import { ackDue, ackNow, dataReceived, delaysAcks } from './delack';
 import { restartRetransmission, startFinWait2Timeout, startTimeWait, timeWaitParams } from './timers';
@@ -407,8 +407,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
   if (ts) {
     const verdict = paws(ctx, e, tcb, seg, ts.val);
     if (verdict === 'drop_and_ack') {
-      // As for any segment that is not acceptable; TIME_WAIT restarts its timer, as below (Linux tcp_timewait_state_process).
-      if (e.state === 'TIME_WAIT') startTimeWait(ctx, e);
+      // As for any segment that is not acceptable. TIME_WAIT restarts its timer for a segment with ACK, as below; Linux
+      // for any segment PAWS rejects (tcp_timewait_state_process: paws_reject || th->ack).
+      if (e.state === 'TIME_WAIT' && (ctx.conn.config.profile === 'linux' || has(seg, ACK))) startTimeWait(ctx, e);
       sendOutOfWindowAck(ctx, side, 'PAWS_REJECTED');
     }
     if (verdict !== 'pass') return;
@@ -529,9 +530,9 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
       return;
     }
     const sndWndBefore = tcb.snd_wnd;
+    const sndUnaBefore = tcb.snd_una;
     const advances = seqLt(tcb.snd_una, seg.ack);
     if (advances) {
-      const before = tcb.snd_una;
       const acked = acknowledge(ctx, e, tcb, seg.ack, seg);
       // segmentParams(seg, { acked, ... }) written out: this runs for nearly every ACK, and Object.assign is slow.
       const params: EventParams = {
@@ -541,13 +542,13 @@ function synchronized(ctx: Context, side: Side, seg: Segment): void {
         length: seg.length,
         with_ack: has(seg, ACK),
         acked,
-        snd_una_before: before,
+        snd_una_before: sndUnaBefore,
         snd_una: tcb.snd_una,
       };
       record(ctx, side, 'receive', 'ACK_ADVANCES_SND_UNA', RFC9293_3_10_7_4, params, at);
     }
     if (seqLe(tcb.snd_una, seg.ack)) {
-      if (ctx.conn.config.profile === 'linux') linuxUpdateWindow(ctx, side, tcb, seg, advances);
+      if (ctx.conn.config.profile === 'linux') linuxUpdateWindow(ctx, side, tcb, seg, sndUnaBefore);
       else updateWindow(tcb, seg, false);
     }
     if (!advances && seg.ack === tcb.snd_una) nothingNewAcked(ctx, side, seg, tcb, sndWndBefore);
@@ -730,13 +731,6 @@ function afterFin(e: Endpoint, tcb: Tcb): { state: State; code: EventCode } {
   }
 }
 
-/** The window a segment offers, in octets. */
-function offeredWindow(tcb: Tcb, seg: Segment): number {
-  // RFC 7323 §2.3: the window field of a segment without SYN is shifted by the peer's scale.
-  // 1 << snd_wscale is 2^snd_wscale (at most 2^14, RFC 7323 §2.3); the product is a plain number, so it cannot overflow.
-  return has(seg, SYN) ? seg.window : seg.window * (1 << tcb.snd_wscale);
-}
-
 function updateWindow(tcb: Tcb, seg: Segment, force: boolean): void {
   // "If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND ..."
   if (force || seqLt(tcb.snd_wl1, seg.seq) || (tcb.snd_wl1 === seg.seq && seqLe(tcb.snd_wl2, seg.ack))) {
@@ -753,13 +747,14 @@ function updateWindow(tcb: Tcb, seg: Segment, force: boolean): void {
  * sets the window; one with the SEQ of the last update only if its window grows or is 0. RFC 9293 §3.10.7.4 also
  * takes such a segment's smaller window (SND.WL2 =< SEG.ACK); Linux keeps the larger one it had.
  */
-function linuxUpdateWindow(ctx: Context, side: Side, tcb: Tcb, seg: Segment, advances: boolean): void {
-  const offered = offeredWindow(tcb, seg);
-  if (advances || seqLt(tcb.snd_wl1, seg.seq) || (tcb.snd_wl1 === seg.seq && (offered > tcb.snd_wnd || offered === 0))) {
+function linuxUpdateWindow(ctx: Context, side: Side, tcb: Tcb, seg: Segment, sndUnaBefore: number): void {
+  if (linuxMayUpdateWindow(tcb, seg, sndUnaBefore)) {
     updateWindow(tcb, seg, true);
     return;
   }
-  if (offered < tcb.snd_wnd) {
+  // Where RFC 9293 would have taken the smaller window and Linux does not, say so.
+  const offered = offeredWindow(tcb, seg);
+  if (tcb.snd_wl1 === seg.seq && seqLe(tcb.snd_wl2, seg.ack) && offered < tcb.snd_wnd) {
     record(ctx, side, 'receive', 'WINDOW_SHRINK_IGNORED', 'Linux tcp_may_update_window', segmentParams(seg, { snd_wnd: tcb.snd_wnd, offered }), { segment: seg.id });
   }
 }

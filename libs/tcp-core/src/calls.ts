@@ -245,7 +245,9 @@ function receive(ctx: Context, side: Side): CallResult {
   // In CLOSING, LAST-ACK and TIME-WAIT (readsAfterPeerFin) the read itself is Linux's, not the RFC's; no window
   // update follows there (ackAfterRead: nothing more will come), which is no news once the peer's FIN is in.
   const afterOwnFin = e.state === 'CLOSING' || e.state === 'LAST_ACK' || e.state === 'TIME_WAIT';
+  // In CLOSE-WAIT Linux announces no window either, for another reason than the doubling rule: the peer's FIN is in.
   const withheld = rfcUpdate && linuxAck === null && !afterOwnFin;
+  const finIn = withheld && e.state === 'CLOSE_WAIT';
   record(
     ctx,
     side,
@@ -255,7 +257,7 @@ function receive(ctx: Context, side: Side): CallResult {
     afterOwnFin
       ? { length: unread, rcv_wnd: tcb.rcv_wnd, after_own_fin: true }
       : withheld
-        ? { length: unread, rcv_wnd: tcb.rcv_wnd, window_update_withheld: true }
+        ? { length: unread, rcv_wnd: tcb.rcv_wnd, window_update_withheld: finIn ? 'fin_received' : 'not_doubled' }
         : { length: unread, rcv_wnd: tcb.rcv_wnd },
   );
   if (linuxAck === 'WINDOW_UPDATE') {

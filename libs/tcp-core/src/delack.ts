@@ -44,7 +44,7 @@ const MIN_MSS = 88;
 const TCP_HEADER = 20;
 
 /** icsk_ack.pending's bits, as Linux names them (inet_connection_sock.h). */
-export const ACK_SCHED = 1;
+const ACK_SCHED = 1;
 const ACK_TIMER = 2;
 const ACK_PUSHED = 4;
 const ACK_PUSHED2 = 8;
@@ -251,7 +251,7 @@ export function ackAfterRead(e: Endpoint, tcb: Tcb, copied: number, windowClamp:
   if (copied === 0) return null;
   if (tcb.ack_pending & ACK_SCHED) {
     const pushed = tcb.ack_pending & ACK_PUSHED2 || (tcb.ack_pending & ACK_PUSHED && !tcb.ack_pingpong);
-    if (seqDiff(tcb.rcv_nxt, tcb.rcv_wup) > tcb.rcv_mss || (pushed && tcb.receive_queue.length === 0)) return 'DELAYED_ACK_AFTER_READ';
+    if (seqDiff(tcb.rcv_nxt, tcb.rcv_wup) > tcb.rcv_mss || (pushed && tcb.out_of_order.length === 0)) return 'DELAYED_ACK_AFTER_READ';
   }
   if (!receivesMore(e)) return null;
   const windowNow = Math.max(0, tcb.rcv_wnd_sent - seqDiff(tcb.rcv_nxt, tcb.rcv_wup));

@@ -92,7 +92,7 @@ export function burstSegments(tcb: Tcb, mss: number): number {
  * tcp_minshall_check: an earlier segment smaller than the MSS is still unacknowledged (Linux keeps its end in
  * snd_sml; the retransmission queue holds the same segments).
  */
-export function smallSegmentInFlight(tcb: Tcb, mss: number): boolean {
+function smallSegmentInFlight(tcb: Tcb, mss: number): boolean {
   for (const s of tcb.retransmission_queue) if (s.length > 0 && s.length < mss) return true;
   return false;
 }

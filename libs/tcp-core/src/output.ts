@@ -440,25 +440,24 @@ function firstToFit(tcb: Tcb, chunk: DataChunk, mss: number): number {
  */
 export function lossProbeHasNewData(ctx: Context, tcb: Tcb): boolean {
   if (!linuxSender(ctx) || tcb.send_queue.length === 0) return false;
-  const mss = linuxMss(tcb);
-  growHead(tcb, burstSegments(tcb, mss) * mss);
-  return firstToFit(tcb, tcb.send_queue[0]!, mss) <= usableWindow(tcb);
+  return firstToFit(tcb, tcb.send_queue[0]!, linuxMss(tcb)) <= usableWindow(tcb);
 }
 
-/** The loss probe's new data: one segment, Nagle's algorithm off (tcp_write_xmit(…, TCP_NAGLE_OFF, 2, …)). */
+/** The loss probe's new data: one segment, Nagle's algorithm off (tcp_write_xmit(…, TCP_NAGLE_OFF, 2, …): a quota of one). */
 export function sendLossProbeData(ctx: Context, side: Side): void {
   const e = ep(ctx, side);
-  linuxTransmit(ctx, e, e.tcb!, true, NAGLE_OFF, true);
+  linuxTransmit(ctx, e, e.tcb!, true, NAGLE_OFF, true, 1);
 }
 
 /**
  * tcp_write_xmit for the linux profile: send the queue's buffers in order while the rules of linux-xmit.ts let
  * them go, and say why the first one that stays stays. `nonagle` is Linux's: 0 (Nagle's algorithm), NAGLE_OFF
- * (TCP_NODELAY) or NAGLE_PUSH (a buffer filled in the middle of a write); `pushOne` sends one buffer at most.
+ * (TCP_NODELAY) or NAGLE_PUSH (a buffer filled in the middle of a write); `pushOne` sends one buffer at most, and
+ * `burstLimit`, if given, caps the segments one transmission may carry (the loss probe's quota of one).
  */
-function linuxTransmit(ctx: Context, e: Endpoint, tcb: Tcb, auto: boolean, nonagle: number, pushOne: boolean): void {
+function linuxTransmit(ctx: Context, e: Endpoint, tcb: Tcb, auto: boolean, nonagle: number, pushOne: boolean, burstLimit?: number): void {
   const mss = linuxMss(tcb);
-  const burst = burstSegments(tcb, mss);
+  const burst = burstLimit ?? burstSegments(tcb, mss);
   let sent = false;
   while (tcb.send_queue.length > 0) {
     growHead(tcb, burst * mss);

@@ -18,7 +18,7 @@
 import { record, type Context } from './context';
 import { ACK, FIN, RST, SYN, flagsLabel, has, segLen, type Segment } from './segment';
 import { seqAdd, seqDiff, seqGt, seqLt } from './sequence';
-import type { Endpoint, Tcb } from './tcb';
+import { linuxMayUpdateWindow, type Endpoint, type Tcb } from './tcb';
 
 /** RFC 7323 §5.5: after 24 days without a new timestamp, TS.Recent is too old to judge by (the peer's clock may have wrapped its sign bit). */
 const RFC_TS_RECENT_LIFETIME_MS = 24 * 24 * 60 * 60 * 1000;
@@ -88,20 +88,13 @@ export function paws(ctx: Context, e: Endpoint, tcb: Tcb, seg: Segment, tsVal: n
     }
     // A duplicate ACK that says nothing new and only came late (by less than 1.2 RTO, tcp_tsval_replay) is let through.
     const replayWindow = Math.floor((tcb.rto_ms * 1200) / 1000);
-    if (seg.seq === tcb.rcv_nxt && seg.ack === tcb.snd_una && !mayUpdateWindow(tcb, seg) && older <= replayWindow) {
+    if (seg.seq === tcb.rcv_nxt && seg.ack === tcb.snd_una && !linuxMayUpdateWindow(tcb, seg) && older <= replayWindow) {
       record(ctx, e.side, 'receive', 'PAWS_DISORDERED_ACK_ACCEPTED', 'Linux tcp_disordered_ack_check', { ...params, replay_window: replayWindow }, at);
       return 'pass';
     }
   }
   record(ctx, e.side, 'drop', 'PAWS_REJECTED', 'RFC 7323 §5.3', { ...params, state: e.state, rcv_nxt: tcb.rcv_nxt }, at);
   return 'drop_and_ack';
-}
-
-/** Linux tcp_may_update_window: the segment could move the send window (a newer ACK or SEQ, or a larger or zero window at the same SEQ). */
-function mayUpdateWindow(tcb: Tcb, seg: Segment): boolean {
-  // 1 << snd_wscale is 2^snd_wscale (at most 2^14, RFC 7323 §2.3).
-  const window = seg.window * (1 << tcb.snd_wscale);
-  return seqGt(seg.ack, tcb.snd_una) || seqGt(seg.seq, tcb.snd_wl1) || (seg.seq === tcb.snd_wl1 && (window > tcb.snd_wnd || window === 0));
 }
 
 /**

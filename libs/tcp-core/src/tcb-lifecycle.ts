@@ -94,6 +94,7 @@ export function acceptPeerSyn(ctx: Context, side: Side, tcb: Tcb, syn: Segment):
   tcb.ts_recent_at_ms = ctx.conn.clock_ms;
   // Nothing acknowledged yet: the SYN,ACK or ACK about to go out acknowledges the SYN.
   tcb.last_ack_sent = tcb.rcv_nxt;
+  tcb.rcv_wup = tcb.rcv_nxt;
   tcb.sack_permitted = own.sack_permitted && optionSackPermitted(syn.options);
   const peerMss = optionMss(syn.options) ?? DEFAULT_MSS;
   tcb.snd_mss = Math.min(peerMss, own.mss) - (tcb.ts_enabled ? TIMESTAMP_OPTION_OCTETS : 0);

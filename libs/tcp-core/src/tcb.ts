@@ -1,5 +1,6 @@
 import type { EventCode } from './codes';
-import type { Side, TcpOption } from './segment';
+import { SYN, type Segment, type Side, type TcpOption } from './segment';
+import { seqGt } from './sequence';
 import type { State } from './state';
 
 /** How an endpoint is set up: its socket and what it offers in its SYN. */
@@ -247,7 +248,7 @@ export function armTimer(e: Endpoint, kind: TimerKind, dueMs: number): void {
   e.timers.push({ kind, due_ms: dueMs });
 }
 
-// Plain loops rather than findIndex/some with a closure: these run for nearly every segment, over at most three timers.
+// Plain loops rather than findIndex/some with a closure: these run for nearly every segment, over a handful of timers.
 
 export function cancelTimer(e: Endpoint, kind: TimerKind): void {
   const timers = e.timers;
@@ -268,4 +269,21 @@ export function isArmed(e: Endpoint, kind: TimerKind): boolean {
 
 export function cancelAllTimers(e: Endpoint): void {
   e.timers.length = 0;
+}
+
+/** The window a segment offers, in octets: RFC 7323 §2.3 shifts the window field of a segment without SYN by the peer's scale. */
+export function offeredWindow(tcb: Tcb, seg: Segment): number {
+  // 1 << snd_wscale is 2^snd_wscale (at most 2^14, RFC 7323 §2.3); the product is a plain number, so it cannot overflow.
+  return seg.flags & SYN ? seg.window : seg.window * (1 << tcb.snd_wscale);
+}
+
+/**
+ * Linux tcp_may_update_window: the segment may move the send window — it acknowledges new data (beyond SND.UNA as it
+ * was before the segment: `sndUnaBefore` once SND.UNA has moved), has a newer SEQ
+ * than the last update, or the same SEQ with a larger window or a zero one. RFC 9293 §3.10.7.4 also takes the same
+ * SEQ's smaller window (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK).
+ */
+export function linuxMayUpdateWindow(tcb: Tcb, seg: Segment, sndUnaBefore: number = tcb.snd_una): boolean {
+  const offered = offeredWindow(tcb, seg);
+  return seqGt(seg.ack, sndUnaBefore) || seqGt(seg.seq, tcb.snd_wl1) || (seg.seq === tcb.snd_wl1 && (offered > tcb.snd_wnd || offered === 0));
 }

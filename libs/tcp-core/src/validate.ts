@@ -229,7 +229,8 @@ function possibleMoves(ctx: Context, e: Endpoint): Move[] {
           markUrgent(c, side, d);
           ep(c, side).tcb!.send_queue.push({ length: d.length, payload: d.payload, push: (d.flags & PSH) !== 0, urgent: false });
         }
-        userCall(c, side, 'shutdown', null);
+        // A FIN keeps receiving: shutdown(SHUT_WR). Only the linux profile tells it apart from close() (calls.ts).
+        userCall(c, side, c.conn.config.profile === 'linux' ? 'shutdown' : 'close', null);
         clearOwedAck(c, side);
       },
     });

@@ -470,3 +470,47 @@ describe('the linux profile: where tcplab knowingly differs from Linux, the expl
     expect(small.last.events.find((e) => e.code === 'SEND_DATA')!.params['linux_difference']).toBeUndefined();
   });
 });
+
+// ---------------------------------------------------------------------------
+describe('the linux profile: what the explanations say in a few corners', () => {
+  it('a read in CLOSE_WAIT: no window update, because the peer\'s FIN is in (tcp_cleanup_rbuf), not the doubling rule', () => {
+    const d = drive(
+      linux(UNSCALED),
+      inject('server', { flags: ACK | PSH, seq: 1001, ack: 5001, payload: base64('x'.repeat(3000)) }),
+      inject('server', { flags: ACK | FIN, seq: 4001, ack: 5001 }),
+      advance(200),
+      call('server', 'receive'),
+    );
+    expect(d.connection.server.state).toBe('CLOSE_WAIT');
+    expect(d.last.segments).toEqual([]);
+    const read = d.last.events.find((e) => e.code === 'RECEIVE_DATA')!;
+    expect(read.params).toMatchObject({ length: 3000, window_update_withheld: 'fin_received' });
+    expect(renderEvent(read, 'en')).toContain("the client's FIN is in, so nothing more will come");
+    expect(renderEvent(read, 'zh-CN')).toContain('FIN 已经到达');
+  });
+
+  it('a smaller window with an older SEQ than the last update is no window update in either profile: nothing is said about it', () => {
+    const d = drive(
+      linux(UNSCALED),
+      inject('server', { flags: ACK | PSH, seq: 1001, ack: 5001, payload: base64('x'.repeat(100)) }),
+      inject('server', { flags: ACK | PSH, seq: 1101, ack: 5001, payload: base64('x'.repeat(100)) }),
+      inject('server', { flags: ACK, seq: 1051, ack: 5001, window: 400 }),
+    );
+    expect(codes(d.last.events)).not.toContain('WINDOW_SHRINK_IGNORED');
+  });
+
+  it('manual mode, rfc9293: a FIN sent by hand is the RFC\'s CLOSE and says nothing of shutdown()', () => {
+    const d = drive(
+      createConnection({ mode: 'manual' }),
+      call('server', 'listen'),
+      { type: 'send', from: 'client', segment: { flags: SYN } },
+      { type: 'send', from: 'server', segment: { flags: SYN | ACK } },
+      { type: 'send', from: 'client', segment: { flags: ACK } },
+      { type: 'send', from: 'client', segment: { flags: ACK | FIN } },
+    );
+    expect(d.connection.client.state).toBe('FIN_WAIT_1');
+    const closing = d.last.events.find((e) => e.code === 'CLOSE_TO_FIN_WAIT_1')!;
+    expect(closing.params['shutdown']).toBeUndefined();
+    expect(renderEvent(closing, 'en')).not.toContain('shutdown(SHUT_WR)');
+  });
+});

@@ -58,6 +58,8 @@ const TEXT = {
 export function storeInPlatformPage(options: { target: string; platform: PlatformRow; state: string; nonce: string; next: string; lang: Language }): string {
   return pageShell({
     page: 'lti-storage',
+    // lti-storage.js imports nothing and moves on: preloading the shared modules would only have them aborted.
+    preload: [],
     title: 'tcplab',
     lang: options.lang,
     meta: {
@@ -79,6 +81,8 @@ export function checkWithPlatformPage(options: { target: string; platform: Platf
   const field = (name: string, value: string) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
   return pageShell({
     page: 'lti-storage',
+    // lti-storage.js imports nothing and moves on: preloading the shared modules would only have them aborted.
+    preload: [],
     title: 'tcplab',
     lang: options.lang,
     meta: {

@@ -35,6 +35,8 @@ export const PAGE_CSP = [
 
 /** The modules every view imports: fetched at once with the page's own, instead of one import after another. */
 const SHARED_MODULES = ['api.js', 'dom.js', 'i18n.js', 'layout.js', 'storage.js', 'views.js'];
+/** What the link page (pages/link.js) imports: the shared modules but the views, which it never draws. */
+export const LINK_PAGE_MODULES = SHARED_MODULES.filter((m) => m !== 'views.js');
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -42,9 +44,11 @@ function escapeHtml(text: string): string {
 
 /**
  * A page: the shell every view shares (header, main, the view's module). The view draws itself from the public
- * API; `meta` passes what the server already knows (a link's token and the page it opens).
+ * API; `meta` passes what the server already knows (a link's token and the page it opens). `preload`: the shared
+ * modules the page imports — a page that moves on at once must not preload one it never imports, or the browser
+ * aborts that fetch when it leaves.
  */
-export function pageShell(options: { page: string; title: string; lang: Language; meta?: Record<string, string>; body?: string }): string {
+export function pageShell(options: { page: string; title: string; lang: Language; meta?: Record<string, string>; body?: string; preload?: readonly string[] }): string {
   const meta = Object.entries(options.meta ?? {})
     .map(([name, content]) => `<meta name="${escapeHtml(name)}" content="${escapeHtml(content)}">`)
     .join('\n');
@@ -56,7 +60,7 @@ export function pageShell(options: { page: string; title: string; lang: Language
 <title>${escapeHtml(options.title)}</title>
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/app.css">
-${SHARED_MODULES.map((m) => `<link rel="modulepreload" href="/assets/js/${m}">`).join('\n')}
+${(options.preload ?? SHARED_MODULES).map((m) => `<link rel="modulepreload" href="/assets/js/${m}">`).join('\n')}
 ${meta}
 <script type="module" src="/assets/js/pages/${options.page}.js"></script>
 </head>

@@ -8,7 +8,7 @@ import { Lang } from '../common/request-context';
 import type { LinkRow } from '../links/links.repository';
 import { LinksService } from '../links/links.service';
 import { frameableBy, LaunchFrames } from '../lti/launch-frames';
-import { errorPage, PAGE_CSP, pageShell } from './page-shell';
+import { errorPage, LINK_PAGE_MODULES, PAGE_CSP, pageShell } from './page-shell';
 
 const REFUSED_LINK: Record<'unknown' | 'expired' | 'revoked', { status: number; heading: Record<Language, string>; detail: Record<Language, string> }> = {
   unknown: {
@@ -113,7 +113,8 @@ export class PagesController {
     const next = origins.length > 0 ? withQuery(grant.page, 'link', verdict.link.id) : grant.page;
     const meta: Record<string, string> = { 'tcplab-link': token, 'tcplab-next': next };
     if ((LANGUAGES as readonly unknown[]).includes(chosen)) meta['tcplab-lang'] = chosen as Language;
-    return pageShell({ page: 'link', title: 'tcplab', lang, meta });
+    // link.js moves on at once: it preloads only what it imports.
+    return pageShell({ page: 'link', title: 'tcplab', lang, meta, preload: LINK_PAGE_MODULES });
   }
 
   private async frameForLink(linkId: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {

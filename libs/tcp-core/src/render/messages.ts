@@ -241,17 +241,17 @@ const EN: Record<EventCode, Template> = {
   RECEIVE_DATA: (p) =>
     p['after_own_fin']
       ? `The ${p.who}'s application reads ${str(p['length'])} octet(s) that arrived before the ${p.peer}'s FIN. Linux keeps them readable in ${p.from} (tcp_recvmsg); RFC 9293 §3.10.3 refuses RECEIVE once both FINs have been sent ("connection closing"), as if everything had been read by then.`
-      : `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.${p['window_update_withheld'] ? ` Linux does not announce it yet: after a read it sends a window update only when the window would at least double what the ${p.peer} may still send (tcp_cleanup_rbuf); RFC 9293 §3.8.6.2.2 announces it once it has grown by min(buffer / 2, MSS).` : ''}`,
+      : `The ${p.who}'s application reads ${str(p['length'])} octet(s); the receive window is ${str(p['rcv_wnd'])} octets again.${p['window_update_withheld'] === 'fin_received' ? ` Linux does not announce it: the ${p.peer}'s FIN is in, so nothing more will come (tcp_cleanup_rbuf); RFC 9293 §3.8.6.2.2 announces a window that has grown by min(buffer / 2, MSS).` : p['window_update_withheld'] ? ` Linux does not announce it yet: after a read it sends a window update only when the window would at least double what the ${p.peer} may still send (tcp_cleanup_rbuf); RFC 9293 §3.8.6.2.2 announces it once it has grown by min(buffer / 2, MSS).` : ''}`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `The ${p.who} stops listening: CLOSED.`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `The ${p.who} gives up connecting before an answer came: CLOSED, without sending anything.`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `The ${p.who} closes while data is still queued: the FIN will follow the data once the connection is established.`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
     p['fin_held']
-      ? `The ${p.who}'s application closes and the ${p.who} enters FIN_WAIT_1 (active close), but the ${p.peer}'s window is full: FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
+      ? `The ${p.who}'s application closes and the ${p.who} enters FIN_WAIT_1 (active close), but the ${p.peer}'s window is full: FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).${shutdownEn(p)}`
       : `The ${p.who}'s application closes: it sends FIN seq=${str(p['snd_nxt'])} (the first wave; the FIN consumes one sequence number) and enters FIN_WAIT_1 (active close).${shutdownEn(p)}`,
   CLOSE_TO_LAST_ACK: (p) =>
     p['fin_held']
-      ? `The ${p.who}'s application closes too and the ${p.who} enters LAST_ACK, but the ${p.peer}'s window is full: its FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).`
+      ? `The ${p.who}'s application closes too and the ${p.who} enters LAST_ACK, but the ${p.peer}'s window is full: its FIN seq=${str(p['snd_nxt'])} consumes one sequence number, which the ${p.peer} could not accept now (RFC 9293 §3.10.7.4), so it waits for the window to open, as Linux holds it (tcp_snd_wnd_test).${shutdownEn(p)}`
       : `The ${p.who}'s application closes too: it sends its own FIN seq=${str(p['snd_nxt'])} (the third wave) and enters LAST_ACK to wait for its acknowledgment.${shutdownEn(p)}`,
   ABORT_WITHOUT_RST: (p) => `The ${p.who} aborts; in ${p.from} there is no synchronized peer to tell, so it just goes to CLOSED.`,
   ABORT_SENDS_RST: (p) =>
@@ -431,17 +431,17 @@ const ZH: Record<EventCode, Template> = {
   RECEIVE_DATA: (p) =>
     p['after_own_fin']
       ? `${p.who}的应用程序读取在${p.peer}的 FIN 之前到达的 ${str(p['length'])} 个字节。Linux 在 ${p.from} 状态仍然允许读取这些数据（tcp_recvmsg）；RFC 9293 §3.10.3 则在双方的 FIN 都已发送后拒绝 RECEIVE（“connection closing”），仿佛数据到那时都已读完。`
-      : `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。${p['window_update_withheld'] ? `Linux 此时还不通告新窗口：读取之后，只有当窗口至少是${p.peer}还能发送的量的两倍时，它才发送窗口更新（tcp_cleanup_rbuf）；RFC 9293 §3.8.6.2.2 则在窗口增长 min(缓冲区 / 2, MSS) 后就通告。` : ''}`,
+      : `${p.who}的应用程序读取 ${str(p['length'])} 个字节；接收窗口恢复为 ${str(p['rcv_wnd'])} 字节。${p['window_update_withheld'] === 'fin_received' ? `Linux 不通告新窗口：${p.peer}的 FIN 已经到达，之后不会再有数据（tcp_cleanup_rbuf）；RFC 9293 §3.8.6.2.2 则在窗口增长 min(缓冲区 / 2, MSS) 后通告。` : p['window_update_withheld'] ? `Linux 此时还不通告新窗口：读取之后，只有当窗口至少是${p.peer}还能发送的量的两倍时，它才发送窗口更新（tcp_cleanup_rbuf）；RFC 9293 §3.8.6.2.2 则在窗口增长 min(缓冲区 / 2, MSS) 后就通告。` : ''}`,
   CLOSE_LISTEN_TO_CLOSED: (p) => `${p.who}停止监听：CLOSED。`,
   CLOSE_SYN_SENT_TO_CLOSED: (p) => `${p.who}在收到回应之前放弃连接：进入 CLOSED，不发送任何报文段。`,
   CLOSE_DEFERRED_UNTIL_ESTABLISHED: (p) => `${p.who}在仍有数据排队时关闭：连接建立后，FIN 将跟在数据之后发送。`,
   CLOSE_TO_FIN_WAIT_1: (p) =>
     p['fin_held']
-      ? `${p.who}的应用程序关闭连接，${p.who}进入 FIN_WAIT_1（终止等待1，主动关闭），但${p.peer}的窗口已满：FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
+      ? `${p.who}的应用程序关闭连接，${p.who}进入 FIN_WAIT_1（终止等待1，主动关闭），但${p.peer}的窗口已满：FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。${shutdownZh(p)}`
       : `${p.who}的应用程序关闭连接：发送 FIN seq=${str(p['snd_nxt'])}（第一次挥手，连接释放报文段；FIN 消耗一个序列号），进入 FIN_WAIT_1（终止等待1，主动关闭）。${shutdownZh(p)}`,
   CLOSE_TO_LAST_ACK: (p) =>
     p['fin_held']
-      ? `${p.who}的应用程序也关闭连接，${p.who}进入 LAST_ACK（最后确认），但${p.peer}的窗口已满：它的 FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。`
+      ? `${p.who}的应用程序也关闭连接，${p.who}进入 LAST_ACK（最后确认），但${p.peer}的窗口已满：它的 FIN seq=${str(p['snd_nxt'])} 消耗一个序列号，${p.peer}现在无法接收（RFC 9293 §3.10.7.4），因此 FIN 等待窗口打开，与 Linux 一样（tcp_snd_wnd_test）。${shutdownZh(p)}`
       : `${p.who}的应用程序也关闭连接：发送自己的 FIN seq=${str(p['snd_nxt'])}（第三次挥手），进入 LAST_ACK（最后确认）等待确认。${shutdownZh(p)}`,
   ABORT_WITHOUT_RST: (p) => `${p.who}中止连接；在 ${p.from} 状态没有已同步的对端需要通知，直接进入 CLOSED。`,
   ABORT_SENDS_RST: (p) => `${p.who}中止连接：发送 RST seq=${str(p['rst_seq'])}（Linux 还会带上 ACK，确认号为 ${str(p['rst_ack'])}），不等待，直接进入 CLOSED。`,
@@ -536,7 +536,6 @@ function context(side: Side | null, from: string | null, to: string | null, lang
   };
 }
 
-/** The explanation of one event, in the given language. */
 /**
  * What Linux does where the linux profile knowingly does otherwise (an event's `linux_difference`), each citing its
  * entry in docs/linux-differences.md, which gives the cause.
@@ -556,6 +555,7 @@ const LINUX_DIFFERENCES: Record<Language, Record<LinuxDifference, string>> = {
   },
 };
 
+/** The explanation of one event, in the given language. */
 export function renderEvent(event: TcpEvent, lang: Language = 'en'): string {
   const text = CATALOGUE[lang].events[event.code](context(event.endpoint, event.from_state, event.to_state, lang, event.params));
   const difference = event.params['linux_difference'] as LinuxDifference | undefined;

@@ -121,7 +121,7 @@ export class CreateSessionDto {
   rto_ms?: number;
 
   /**
-   * Which rules apply: rfc9293 (the standard, with RFC 5961), rfc793 (what textbooks teach), or linux — RFC 9293 with Linux 6.x's defaults where the kernel differs: minimum RTO 200 ms (TCP_RTO_MIN, applied to the variance term), TIME_WAIT a fixed 60 s, a FIN_WAIT_2 timeout of 60 s (tcp_fin_timeout), and in auto mode Linux's sending rules: Nagle's algorithm unless the endpoint sets nodelay, sender-side silly window avoidance, segments of at most half a small peer window. The minimum RTO is 1 s in the other two (RFC 6298 §2.4).
+   * Which rules apply: rfc9293 (the standard, with RFC 5961), rfc793 (what textbooks teach), or linux — RFC 9293 with Linux 6.x's defaults where the kernel differs: minimum RTO 200 ms (TCP_RTO_MIN, applied to the variance term) and a tail loss probe, TIME_WAIT a fixed 60 s, delayed ACKs with quick-ACK mode, close() as Linux's (unread data or data after it answered with RST; a FIN_WAIT_2 timeout of 60 s after it, tcp_fin_timeout; the call shutdown is the RFC's CLOSE), PAWS as Linux judges it, and in auto mode Linux's sending rules: Nagle's algorithm unless the endpoint sets nodelay, sender-side silly window avoidance, segments of at most half a small peer window. The minimum RTO is 1 s in the other two (RFC 6298 §2.4). docs/linux-differences.md lists what still differs from Linux.
    * @example "rfc9293"
    */
   @IsOptional()
