@@ -28,6 +28,24 @@ function olderData(c: Connection, ticks: number): Input {
   return inject('server', { flags: ACK | PSH, seq: 1001, ack: 5001, payload: base64('abc'), options: ts((tsRecent - ticks) >>> 0, tsNow(c, 'server')) });
 }
 
+/**
+ * A manual-mode connection (ISNs 1000 and 5000) through the SYN and SYN,ACK: `go` sends each move by hand and
+ * expects it accepted; `now` is the connection as it stands.
+ */
+function manualHandshake(): { go: (input: Input) => Segment[]; now: () => Connection } {
+  let c = createConnection({ mode: 'manual', client: { isn: 1000 }, server: { isn: 5000 } });
+  const go = (input: Input): Segment[] => {
+    const r = step(c, input);
+    expect(r.outcome).toEqual({ ok: true });
+    c = r.connection;
+    return r.segments;
+  };
+  go(call('server', 'listen'));
+  go({ type: 'send', from: 'client', segment: { flags: SYN } });
+  go({ type: 'send', from: 'server', segment: { flags: SYN | ACK } });
+  return { go, now: () => c };
+}
+
 describe('PAWS (RFC 7323 §5.3 R1)', () => {
   it.each(['rfc9293', 'rfc793', 'linux'] as const)(
     'an old duplicate with an older TSval is dropped by PAWS and answered with an ACK, though its sequence number is the expected one (%s)',
@@ -88,20 +106,11 @@ describe('PAWS (RFC 7323 §5.3 R1)', () => {
   });
 
   it('manual mode: a segment with an older TSval is a move a TCP may make; the receiver drops it by PAWS and owes an ACK', () => {
-    let c = createConnection({ mode: 'manual', client: { isn: 1000 }, server: { isn: 5000 } });
-    const go = (input: Input): Segment[] => {
-      const r = step(c, input);
-      expect(r.outcome).toEqual({ ok: true });
-      c = r.connection;
-      return r.segments;
-    };
-    go(call('server', 'listen'));
-    go({ type: 'send', from: 'client', segment: { flags: SYN } });
-    go({ type: 'send', from: 'server', segment: { flags: SYN | ACK } });
+    const { go, now } = manualHandshake();
     go(advance(50));
     go({ type: 'send', from: 'client', segment: { flags: ACK } });
-    const old = (c.server.tcb!.ts_recent - 50) >>> 0;
-    const r = step(c, { type: 'send', from: 'client', segment: { flags: ACK | PSH, length: 10, options: ts(old, c.client.tcb!.ts_recent) } });
+    const old = (now().server.tcb!.ts_recent - 50) >>> 0;
+    const r = step(now(), { type: 'send', from: 'client', segment: { flags: ACK | PSH, length: 10, options: ts(old, now().client.tcb!.ts_recent) } });
     expect(r.outcome).toEqual({ ok: true });
     expect(r.events.filter((e) => e.endpoint === 'server').map((e) => e.code)).toEqual(['SEGMENT_ARRIVED', 'PAWS_REJECTED', 'ANSWER_OWED']);
     expect(r.connection.server.owed).toMatchObject([{ flags: ACK, seq: 5001, ack: 1001, reason: 'PAWS_REJECTED' }]);
@@ -110,27 +119,18 @@ describe('PAWS (RFC 7323 §5.3 R1)', () => {
 
 describe('TS.Recent (RFC 7323 §4.3, §5.3 R3)', () => {
   it('manual mode fills in TSval from the clock and TSecr = TS.Recent, and of two segments that arrive before the ACK, TSecr echoes the first (SEG.SEQ ≤ Last.ACK.sent)', () => {
-    let c = createConnection({ mode: 'manual', client: { isn: 1000 }, server: { isn: 5000 } });
-    const go = (input: Input): Segment[] => {
-      const r = step(c, input);
-      expect(r.outcome).toEqual({ ok: true });
-      c = r.connection;
-      return r.segments;
-    };
-    go(call('server', 'listen'));
-    go({ type: 'send', from: 'client', segment: { flags: SYN } });
-    go({ type: 'send', from: 'server', segment: { flags: SYN | ACK } });
+    const { go, now } = manualHandshake();
     go({ type: 'send', from: 'client', segment: { flags: ACK } });
     go(advance(10));
     const [first] = go({ type: 'send', from: 'client', segment: { flags: ACK | PSH, length: 10 } });
     go(advance(10));
     const [second] = go({ type: 'send', from: 'client', segment: { flags: ACK | PSH, length: 10 } });
-    expect(optionTimestamp(first!.options)).toEqual({ val: tsNow(c, 'client') - 10, ecr: c.client.tcb!.ts_recent });
-    expect(optionTimestamp(second!.options)!.val).toBe(tsNow(c, 'client'));
+    expect(optionTimestamp(first!.options)).toEqual({ val: tsNow(now(), 'client') - 10, ecr: now().client.tcb!.ts_recent });
+    expect(optionTimestamp(second!.options)!.val).toBe(tsNow(now(), 'client'));
     go(advance(5));
     const [ack] = go({ type: 'send', from: 'server', segment: { flags: ACK } });
     expect(ack!.ack).toBe(1021);
-    expect(optionTimestamp(ack!.options)).toEqual({ val: tsNow(c, 'server'), ecr: optionTimestamp(first!.options)!.val });
+    expect(optionTimestamp(ack!.options)).toEqual({ val: tsNow(now(), 'server'), ecr: optionTimestamp(first!.options)!.val });
   });
 
   it('the SYN,ACK of a simultaneous open sets TS.Recent: the ACK that answers it echoes its TSval, not the SYN\'s', () => {
